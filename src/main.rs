@@ -1,0 +1,151 @@
+//! The `pedoman` command line: a thin layer over the library.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use pedoman::serve::ServeOptions;
+use pedoman::{BuildOptions, Builder, OutputMode};
+use std::io::{BufRead, Write};
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "pedoman", version, about = "Static knowledge-site generator for reform guidance")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default: ROOT/public).
+    Build {
+        /// Site root (holds config.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Override base_url from config.yaml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new site that builds at once with the default theme.
+    Init {
+        /// Folder to create (must be empty or absent).
+        dir: PathBuf,
+    },
+    /// Preview the site locally, rebuilding on save and reloading the browser.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Search a built site from the terminal.
+    Search {
+        query: String,
+        /// Site root; the index is read from ROOT/public unless --output is given.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print results as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print `word<TAB>stem` for each word (or each line of standard input).
+    Stem { words: Vec<String> },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Build { root, output, base_url, drafts } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            let opts = BuildOptions { root, output, base_url, drafts, mode: OutputMode::AtomicSwap };
+            match Builder::new(opts).build(None) {
+                Ok(report) => {
+                    println!(
+                        "Built {} pages, {} sections in {} ms",
+                        report.pages,
+                        report.sections,
+                        report.elapsed.as_millis()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(diags) => {
+                    eprintln!("{diags}");
+                    eprintln!("Build failed: {} error(s); the previous output was left untouched.", diags.0.len());
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Init { dir } => {
+            pedoman::init::scaffold(&dir).with_context(|| format!("could not create a site in {}", dir.display()))?;
+            println!("Created a new site in {}. Next: cd {} && pedoman serve", dir.display(), dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { root, port, bind, drafts, open } => {
+            pedoman::serve::serve(ServeOptions { root, port, bind, drafts, open })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { query, root, output, limit, json } => {
+            let dir = output.unwrap_or_else(|| root.join("public"));
+            let hits = pedoman::search::search_site(&dir, &query, limit).map_err(anyhow::Error::msg)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&hits)?);
+            } else if hits.is_empty() {
+                println!("No results for \"{query}\".");
+            } else {
+                for (i, hit) in hits.iter().enumerate() {
+                    println!("{}. {}  {}", i + 1, hit.title, hit.url);
+                    if !hit.breadcrumb.is_empty() {
+                        println!("   {}", hit.breadcrumb.join(" › "));
+                    }
+                    println!("   {}", hit.snippet);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stem { words } => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            if words.is_empty() {
+                for line in std::io::stdin().lock().lines() {
+                    let word = line?;
+                    let word = word.trim();
+                    if !word.is_empty() {
+                        writeln!(out, "{word}\t{}", pedoman::search::stem(word))?;
+                    }
+                }
+            } else {
+                for word in &words {
+                    writeln!(out, "{word}\t{}", pedoman::search::stem(word))?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
