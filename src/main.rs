@@ -62,12 +62,33 @@ enum Command {
         output: Option<PathBuf>,
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// Only pages of this top-level section (its slug, e.g. berakhlak).
+        #[arg(long)]
+        section: Option<String>,
         /// Print results as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Print `word<TAB>stem` for each word (or each line of standard input).
     Stem { words: Vec<String> },
+}
+
+/// The snippet with its matched words in bold (on a terminal) or as is.
+fn highlight(snippet: &str, marks: &[[usize; 2]], bold: bool) -> String {
+    if !bold {
+        return snippet.to_string();
+    }
+    let mut out = String::new();
+    for (i, c) in snippet.chars().enumerate() {
+        if marks.iter().any(|m| m[0] == i) {
+            out.push_str("\x1b[1m");
+        }
+        out.push(c);
+        if marks.iter().any(|m| m[1] == i + 1) {
+            out.push_str("\x1b[0m");
+        }
+    }
+    out
 }
 
 fn main() -> ExitCode {
@@ -111,20 +132,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             pedoman::serve::serve(ServeOptions { root, port, bind, drafts, open })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { query, root, output, limit, json } => {
+        Command::Search { query, root, output, limit, section, json } => {
             let dir = output.unwrap_or_else(|| root.join("public"));
-            let hits = pedoman::search::search_site(&dir, &query, limit).map_err(anyhow::Error::msg)?;
+            let opts = pedoman::search::query::Options { limit, prefix: false, section };
+            let hits = pedoman::search::search_site_with(&dir, &query, &opts)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&hits)?);
             } else if hits.is_empty() {
                 println!("No results for \"{query}\".");
             } else {
+                let bold = std::io::IsTerminal::is_terminal(&std::io::stdout());
                 for (i, hit) in hits.iter().enumerate() {
                     println!("{}. {}  {}", i + 1, hit.title, hit.url);
                     if !hit.breadcrumb.is_empty() {
                         println!("   {}", hit.breadcrumb.join(" › "));
                     }
-                    println!("   {}", hit.snippet);
+                    println!("   {}", highlight(&hit.snippet, &hit.marks, bold));
                 }
             }
             Ok(ExitCode::SUCCESS)

@@ -1,8 +1,34 @@
 //! Search: Indonesian tokenizer, stemmer, synonyms, index builder and query engine.
-//! (Interface fixed by the build; the implementation is filled in by the search work.)
+//!
+//! `pedoman build` calls `build_index` and writes its files under `search/`;
+//! `pedoman search` and the theme's `search.js` read them with the same steps
+//! (`query.rs`), so the terminal and the browser rank alike.
+
+pub mod format;
+pub mod index;
+pub mod lists;
+pub mod query;
+pub mod stem;
+pub mod synonyms;
+pub mod tokenize;
 
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why a search could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("no search index in {0} (build the site first: pedoman build)")]
+    NoIndex(PathBuf),
+    #[error("could not read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("the search index is damaged ({0}); rebuild the site")]
+    Corrupt(String),
+    #[error("the search index was written by another version of pedoman (format {0}); rebuild the site")]
+    Version(u32),
+    #[error("no section {0:?}; the sections are: {1}")]
+    UnknownSection(String, String),
+}
 
 /// A glossary entry from a page's front matter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,27 +72,38 @@ pub type IndexFile = (String, Vec<u8>);
 /// Builds the index files for `pages`. `synonyms` are extra groups from `config.yaml`
 /// (`search.synonyms`); glossary entries on the pages add their own groups.
 pub fn build_index(pages: &[PageText], synonyms: &[Vec<String>]) -> Vec<IndexFile> {
-    let _ = (pages, synonyms);
-    Vec::new()
+    index::build(pages, synonyms)
 }
 
 /// One ranked result, as the terminal and the browser show it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Hit {
+    /// Site-relative URL, with `#anchor` when a heading section matched best.
     pub url: String,
     pub title: String,
     pub breadcrumb: Vec<String>,
+    /// The heading the URL points to (empty for the top of the page).
+    pub heading: String,
     pub snippet: String,
+    /// Character ranges (start, end) of the matched words in `snippet`.
+    pub marks: Vec<[usize; 2]>,
     pub score: f64,
 }
 
 /// Searches a built site (its output folder, holding `search/`).
-pub fn search_site(site_dir: &Path, query: &str, limit: usize) -> Result<Vec<Hit>, String> {
-    let _ = (site_dir, query, limit);
-    Err("search index not implemented yet".into())
+pub fn search_site(site_dir: &Path, query: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+    search_site_with(site_dir, query, &query::Options { limit, ..Default::default() })
+}
+
+/// `search_site` with every option: prefix matching of the last word, a section filter.
+pub fn search_site_with(site_dir: &Path, query: &str, opts: &query::Options) -> Result<Vec<Hit>, SearchError> {
+    let mut engine = query::Engine::open(query::DirStore(site_dir.join("search")))?;
+    engine.search(query, opts)
 }
 
 /// The stem of one word, as the index sees it.
+/// Several words (`tanya-jawab`, `dan lain`) give their stems separated by spaces.
 pub fn stem(word: &str) -> String {
-    word.to_lowercase()
+    let stems: Vec<String> = tokenize::tokenize(word).into_iter().map(|t| t.stem).collect();
+    stems.join(" ")
 }

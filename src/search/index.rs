@@ -1,0 +1,195 @@
+//! Builds the index files from the pages' text (see `format.rs` for the layout).
+
+use super::format::{self, Fragment, Meta, Postings, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE};
+use super::synonyms::{self, Groups, Matcher};
+use super::tokenize::tokenize;
+use super::{IndexFile, PageText};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Chunks stop growing past these sizes (bytes before compression): small enough
+/// that a first query on a large site fetches little, large enough to keep the
+/// number of files sensible.
+const POST_CHUNK: usize = 8 * 1024;
+const VOCAB_CHUNK: usize = 4 * 1024;
+
+/// Section number in `pages.bin` for pages outside any section (the home page).
+pub const NO_SECTION: u8 = 255;
+
+struct Analysis {
+    tf: BTreeMap<String, [u32; FIELDS]>,
+    body_len: u32,
+    vocab: BTreeSet<(String, String)>,
+}
+
+fn analyze(page: &PageText, matcher: &Matcher) -> Analysis {
+    let mut a = Analysis { tf: BTreeMap::new(), body_len: 0, vocab: BTreeSet::new() };
+    let mut add = |field: usize, text: &str, a: &mut Analysis| {
+        let tokens: Vec<_> = tokenize(text).into_iter().filter(|t| !t.stop).collect();
+        let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
+        for (group, _, _) in matcher.find(&stems) {
+            a.tf.entry(synonyms::group_term(group)).or_default()[field] += 1;
+        }
+        for t in &tokens {
+            a.tf.entry(t.stem.clone()).or_default()[field] += 1;
+            if !a.vocab.contains(&(t.surface.clone(), t.stem.clone())) {
+                a.vocab.insert((t.surface.clone(), t.stem.clone()));
+            }
+        }
+        if field == BODY {
+            a.body_len += tokens.len() as u32;
+        }
+    };
+    add(TITLE, &page.title, &mut a);
+    add(DESCRIPTION, &page.description, &mut a);
+    for tag in &page.tags {
+        add(TAGS, tag, &mut a);
+    }
+    for g in &page.glossary {
+        add(TAGS, &g.term, &mut a);
+        add(TAGS, &g.expansion, &mut a);
+        add(BODY, &g.definition, &mut a);
+    }
+    for s in &page.sections {
+        if let Some(h) = &s.heading {
+            add(HEADING, h, &mut a);
+        }
+        add(BODY, &s.text, &mut a);
+    }
+    a
+}
+
+/// The page's record for snippets: sections, then the glossary as one more.
+fn fragment(page: &PageText) -> Fragment {
+    let mut s: Vec<(String, String, String)> = page
+        .sections
+        .iter()
+        .map(|s| (s.heading.clone().unwrap_or_default(), s.anchor.clone().unwrap_or_default(), s.text.clone()))
+        .collect();
+    if !page.glossary.is_empty() {
+        let lines: Vec<String> = page
+            .glossary
+            .iter()
+            .map(|g| format!("{} ({}): {}", g.term, g.expansion, g.definition))
+            .collect();
+        s.push((String::new(), String::new(), lines.join("\n")));
+    }
+    Fragment { u: page.url.clone(), t: page.title.clone(), b: page.breadcrumb.clone(), d: page.description.clone(), s }
+}
+
+/// BM25's idf, stored ×1000 as an integer so both engines read the same number.
+fn idf_milli(n: usize, df: usize) -> u32 {
+    let (n, df) = (n as f64, df as f64);
+    ((1.0 + (n - df + 0.5) / (df + 0.5)).ln() * 1000.0).round() as u32
+}
+
+pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>]) -> Vec<IndexFile> {
+    let mut pages: Vec<&PageText> = pages.iter().collect();
+    pages.sort_by(|a, b| a.url.cmp(&b.url));
+    pages.dedup_by(|a, b| a.url == b.url);
+    let owned: Vec<PageText> = pages.iter().map(|p| (*p).clone()).collect();
+    let groups: Groups = synonyms::build_groups(&owned, synonyms_cfg);
+    let matcher = Matcher::new(&groups);
+
+    let analyses: Vec<Analysis> = pages.par_iter().map(|p| analyze(p, &matcher)).collect();
+    let n = pages.len();
+
+    let mut postings: BTreeMap<String, Postings> = BTreeMap::new();
+    let mut vocab: BTreeMap<String, String> = BTreeMap::new();
+    for (id, a) in analyses.iter().enumerate() {
+        for (term, tf) in &a.tf {
+            postings.entry(term.clone()).or_default().pages.push((id as u32, *tf));
+        }
+        for (surface, stem) in &a.vocab {
+            vocab.entry(surface.clone()).or_insert_with(|| stem.clone());
+        }
+    }
+    for p in postings.values_mut() {
+        p.idf_milli = idf_milli(n, p.pages.len());
+    }
+
+    let mut files: Vec<IndexFile> = Vec::new();
+    let mut post_firsts = Vec::new();
+    let mut buf = Vec::new();
+    for (term, p) in &postings {
+        if buf.is_empty() {
+            post_firsts.push(term.clone());
+        }
+        format::encode_entry(&mut buf, term, p);
+        if buf.len() >= POST_CHUNK {
+            files.push((format!("p/{}.bin", post_firsts.len() - 1), std::mem::take(&mut buf)));
+        }
+    }
+    if !buf.is_empty() {
+        files.push((format!("p/{}.bin", post_firsts.len() - 1), buf));
+    }
+
+    let mut vocab_firsts = Vec::new();
+    let mut text = String::new();
+    for (surface, stem) in &vocab {
+        if text.is_empty() {
+            vocab_firsts.push(surface.clone());
+        }
+        text.push_str(surface);
+        if stem != surface {
+            text.push('\t');
+            text.push_str(stem);
+        }
+        text.push('\n');
+        if text.len() >= VOCAB_CHUNK {
+            files.push((format!("v/{}.txt", vocab_firsts.len() - 1), std::mem::take(&mut text).into_bytes()));
+        }
+    }
+    if !text.is_empty() {
+        files.push((format!("v/{}.txt", vocab_firsts.len() - 1), text.into_bytes()));
+    }
+
+    // Sections: every slug in use, titled by its own index page when there is one.
+    let slugs: BTreeSet<&str> = pages.iter().map(|p| p.section.as_str()).filter(|s| !s.is_empty()).collect();
+    let sections: Vec<(String, String)> = slugs
+        .iter()
+        .take(NO_SECTION as usize)
+        .map(|slug| {
+            let url = format!("/{slug}/");
+            let title = pages.iter().find(|p| p.url == url).map(|p| p.title.clone());
+            (slug.to_string(), title.unwrap_or_else(|| slug.to_string()))
+        })
+        .collect();
+    let mut table = Vec::with_capacity(n * 2);
+    let mut total_len: u64 = 0;
+    for (p, a) in pages.iter().zip(&analyses) {
+        table.push(format::quantize_len(a.body_len));
+        let s = sections.iter().position(|(slug, _)| *slug == p.section);
+        table.push(s.map_or(NO_SECTION, |i| i as u8));
+        total_len += a.body_len as u64;
+    }
+    files.push(("pages.bin".to_string(), table));
+
+    let frags: Vec<IndexFile> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, p)| (format!("f/{id}.json"), serde_json::to_vec(&fragment(p)).expect("fragment serializes")))
+        .collect();
+    files.extend(frags);
+
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut h = format::FNV_START;
+    for (path, bytes) in &files {
+        h = format::fnv64(path.as_bytes(), h);
+        h = format::fnv64(bytes, h);
+    }
+    let avg = if n == 0 { 1 } else { ((total_len as f64 / n as f64).round() as u32).max(1) };
+    let meta = Meta {
+        format: format::FORMAT_VERSION,
+        v: format!("{h:016x}"),
+        pages: n as u32,
+        avg,
+        sections,
+        post: post_firsts,
+        vocab: vocab_firsts,
+        syn: groups,
+    };
+    files.push(("meta.json".to_string(), serde_json::to_vec(&meta).expect("meta serializes")));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
