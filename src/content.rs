@@ -1,0 +1,396 @@
+//! Loading `content/`: walk the folder, split and check front matter, work out URLs.
+//! Knows nothing of HTML or templates.
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::{self, PageMeta, SectionMeta, SortBy};
+use crate::markdown::slugify;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path shown in messages, relative to the site root (`content/nilai/akuntabel.md`).
+    pub source: PathBuf,
+    /// Path inside `content/` with `/` separators (`nilai/akuntabel.md`): what links name.
+    pub rel: String,
+    pub meta: PageMeta,
+    pub title: String,
+    pub body: String,
+    /// File line of the body's first line.
+    pub body_line: usize,
+    /// File line of `template:` (for "unknown template" errors).
+    pub template_line: usize,
+    /// Site-relative URL path, `/nilai/akuntabel/`.
+    pub path: String,
+    /// Index of the section holding the page.
+    pub section: usize,
+    /// Folder of a page bundle (`index.md` + files), whose other files are copied beside the page.
+    pub bundle_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub source: PathBuf,
+    /// `nilai/_index.md`, or `_index.md` for the home page.
+    pub rel: String,
+    pub meta: SectionMeta,
+    pub title: String,
+    pub body: String,
+    pub body_line: usize,
+    pub template_line: usize,
+    pub path: String,
+    pub parent: Option<usize>,
+    /// Pages, sorted by the section's `sort_by`.
+    pub pages: Vec<usize>,
+    /// Subsections, sorted by weight then title.
+    pub subsections: Vec<usize>,
+}
+
+/// A non-Markdown file under `content/`, copied to `dest` (relative to the output folder).
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub src: PathBuf,
+    pub dest: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    pub pages: Vec<Page>,
+    /// `sections[0]` is always the home section.
+    pub sections: Vec<Section>,
+    pub assets: Vec<Asset>,
+}
+
+/// One Markdown file read and checked, before it is placed in the tree.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    Page(Page),
+    Section(Section),
+}
+
+/// Reads and checks one Markdown file. `rel` is its path inside `content/`.
+pub fn load_file(root: &Path, rel: &str, config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
+    let source = Path::new("content").join(rel);
+    let text = frontmatter::read_text(&root.join(&source), &source).map_err(|d| vec![d])?;
+    let split = frontmatter::split(&source, &text).map_err(|d| vec![d])?;
+    let line_offset = split.yaml_line - 1;
+    let file_name = rel.rsplit('/').next().unwrap_or(rel);
+    let mut diags = Vec::new();
+    if file_name == "_index.md" {
+        let meta: SectionMeta = frontmatter::parse(&source, split.yaml, line_offset).map_err(|d| vec![d])?;
+        let dir = rel.strip_suffix("_index.md").unwrap_or("").trim_end_matches('/');
+        let title = meta.title.clone().unwrap_or_else(|| dir.rsplit('/').next().unwrap_or("").replace('-', " "));
+        return Ok(Loaded::Section(Section {
+            source,
+            rel: rel.to_string(),
+            meta,
+            title,
+            body: split.body.to_string(),
+            body_line: split.body_line,
+            template_line: frontmatter::key_line(split.yaml, split.yaml_line, "template"),
+            path: dir_path(dir),
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        }));
+    }
+    let meta: PageMeta = frontmatter::parse(&source, split.yaml, line_offset).map_err(|d| vec![d])?;
+    let key_line = |key: &str| frontmatter::key_line(split.yaml, split.yaml_line, key);
+    let title = match meta.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            let line = if split.has_front_matter { key_line("title") } else { 1 };
+            diags.push(
+                Diagnostic::new(&source, line, 1, "page has no `title`")
+                    .with_hint("start the file with front matter:\n---\ntitle: \"Judul halaman\"\n---"),
+            );
+            String::new()
+        }
+    };
+    for key in ["date", "updated"] {
+        let value = if key == "date" { &meta.date } else { &meta.updated };
+        if let Some(v) = value {
+            if !frontmatter::valid_date(v) {
+                diags.push(
+                    Diagnostic::new(&source, key_line(key), 1, format!("`{key}: {v}` is not a valid date"))
+                        .with_hint("write dates as YYYY-MM-DD, e.g. 2024-08-17"),
+                );
+            }
+        }
+    }
+    for name in meta.taxonomies.keys() {
+        if name == "tags" || !config.taxonomies.contains(name) {
+            diags.push(
+                Diagnostic::new(&source, key_line("taxonomies"), 1, format!("unknown taxonomy `{name}`")).with_hint(
+                    format!(
+                        "declare it in config.yaml `taxonomies` (now: {}); tags go in `tags:`",
+                        config.taxonomies.join(", ")
+                    ),
+                ),
+            );
+        }
+    }
+    // The URL: folders, then the file stem (or the bundle folder), which `slug` replaces.
+    let (dir, stem, bundle) = match rel.strip_suffix("/index.md") {
+        Some(bundle) => {
+            let (d, s) = bundle.rsplit_once('/').unwrap_or(("", bundle));
+            (d, s.to_string(), true)
+        }
+        None => {
+            let no_ext = rel.strip_suffix(".md").unwrap_or(rel);
+            let (d, s) = no_ext.rsplit_once('/').unwrap_or(("", no_ext));
+            (d, s.to_string(), false)
+        }
+    };
+    let stem = match &meta.slug {
+        Some(slug) if !is_safe_component(slug) => {
+            diags.push(
+                Diagnostic::new(
+                    &source,
+                    key_line("slug"),
+                    1,
+                    format!("slug `{slug}` is not a single safe path segment"),
+                )
+                .with_hint("a slug is one word or words-with-dashes, without `/`, `\\` or `..`"),
+            );
+            stem
+        }
+        Some(slug) => slugify(slug),
+        None => slugify(&stem),
+    };
+    for alias in &meta.aliases {
+        if alias_output(alias).is_none() {
+            diags.push(
+                Diagnostic::new(
+                    &source,
+                    key_line("aliases"),
+                    1,
+                    format!("alias `{alias}` is not a path inside the site"),
+                )
+                .with_hint("write an alias as a site path such as /lama/halaman/, without `..` or a host"),
+            );
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let dir_url = dir_path(dir);
+    let bundle_dir = bundle.then(|| root.join("content").join(rel).parent().unwrap().to_path_buf());
+    Ok(Loaded::Page(Page {
+        source,
+        rel: rel.to_string(),
+        meta,
+        title,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        template_line: key_line("template"),
+        path: format!("{dir_url}{stem}/"),
+        section: 0,
+        bundle_dir,
+    }))
+}
+
+fn is_safe_component(s: &str) -> bool {
+    !s.trim().is_empty() && !s.contains(['/', '\\', '\0']) && !s.starts_with('.')
+}
+
+/// The output file an alias redirects from (`lama/halaman/index.html`), if it is a safe site path.
+pub fn alias_output(alias: &str) -> Option<String> {
+    if alias.contains("://") || alias.contains('\\') || alias.contains('\0') {
+        return None;
+    }
+    let parts: Vec<&str> = alias.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() || parts.iter().any(|p| *p == ".." || *p == "." || p.contains(':')) {
+        return None;
+    }
+    let joined = parts.join("/");
+    Some(if joined.ends_with(".html") { joined } else { format!("{joined}/index.html") })
+}
+
+/// `nilai/dasar` → `/nilai/dasar/`; `` → `/`.
+fn dir_path(dir: &str) -> String {
+    let mut path = String::from("/");
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        path.push_str(&slugify(part));
+        path.push('/');
+    }
+    path
+}
+
+/// Lists the site's files: Markdown paths inside `content/` (sorted) and assets.
+pub fn walk(root: &Path) -> (Vec<String>, Vec<Asset>, Vec<Diagnostic>) {
+    let content = root.join("content");
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let mut diags = Vec::new();
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::new("content", 0, 0, "no content/ folder")
+                .with_hint("create content/_index.md; `pedoman init DIR` makes a starter site"),
+        );
+        return (markdown, assets, diags);
+    }
+    let walker = WalkDir::new(&content).follow_links(true).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(""))) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+                    .unwrap_or_else(|| "content".into());
+                let message = if err.loop_ancestor().is_some() {
+                    "symbolic link loop: this link points back to a folder that contains it".to_string()
+                } else {
+                    format!("cannot read: {err}")
+                };
+                diags.push(Diagnostic::new(path, 0, 0, message).with_hint("remove or fix the link"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&content).unwrap().to_string_lossy().replace('\\', "/");
+        if rel.ends_with(".md") {
+            markdown.push(rel);
+        } else {
+            assets.push(Asset { src: entry.path().to_path_buf(), dest: rel });
+        }
+    }
+    (markdown, assets, diags)
+}
+
+/// Hidden files and editor leftovers are not content.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name == "4913"
+}
+
+/// Places loaded files in the section tree, drops drafts, sorts, and moves bundle assets.
+pub fn assemble(root: &Path, config: &Config, loaded: Vec<Loaded>, mut assets: Vec<Asset>, drafts: bool) -> Site {
+    let mut sections = Vec::new();
+    let mut pages = Vec::new();
+    for item in loaded {
+        match item {
+            Loaded::Section(s) => sections.push(s),
+            Loaded::Page(p) if drafts || !p.meta.draft => pages.push(p),
+            Loaded::Page(_) => {}
+        }
+    }
+    // The home section exists even without content/_index.md.
+    if !sections.iter().any(|s| s.rel == "_index.md") {
+        sections.push(Section {
+            source: PathBuf::from("content/_index.md"),
+            rel: "_index.md".into(),
+            meta: SectionMeta::default(),
+            title: config.title.clone(),
+            body: String::new(),
+            body_line: 1,
+            template_line: 1,
+            path: "/".into(),
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+    }
+    sections.sort_by(|a, b| (a.rel != "_index.md", &a.rel).cmp(&(b.rel != "_index.md", &b.rel)));
+    let by_dir: BTreeMap<String, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.rel.trim_end_matches("_index.md").trim_end_matches('/').to_string(), i))
+        .collect();
+    let nearest = |mut dir: &str| -> usize {
+        loop {
+            if let Some(i) = by_dir.get(dir) {
+                return *i;
+            }
+            dir = dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        }
+    };
+    for i in 1..sections.len() {
+        let dir = sections[i].rel.trim_end_matches("_index.md").trim_end_matches('/').to_string();
+        let parent_dir = dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let parent = nearest(parent_dir);
+        sections[i].parent = Some(parent);
+        sections[parent].subsections.push(i);
+    }
+    for (i, page) in pages.iter_mut().enumerate() {
+        // A bundle's own folder is not its section: look from the folder above.
+        let dir = page.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let dir = if page.bundle_dir.is_some() { dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("") } else { dir };
+        page.section = nearest(dir);
+        sections[page.section].pages.push(i);
+    }
+    for s in 0..sections.len() {
+        let mut list = std::mem::take(&mut sections[s].pages);
+        sort_pages(&mut list, &pages, sections[s].meta.sort_by);
+        sections[s].pages = list;
+        let mut subs = std::mem::take(&mut sections[s].subsections);
+        subs.sort_by(|a, b| {
+            let (a, b) = (&sections[*a], &sections[*b]);
+            (a.meta.weight.unwrap_or(i64::MAX), a.title.to_lowercase(), &a.rel).cmp(&(
+                b.meta.weight.unwrap_or(i64::MAX),
+                b.title.to_lowercase(),
+                &b.rel,
+            ))
+        });
+        sections[s].subsections = subs;
+    }
+    // Files inside a page bundle go beside the page, wherever its slug puts it.
+    let bundles: Vec<(String, &Page)> = pages
+        .iter()
+        .filter_map(|p| p.bundle_dir.as_ref().map(|_| (p.rel.trim_end_matches("index.md").to_string(), p)))
+        .collect();
+    for asset in &mut assets {
+        if let Some((prefix, page)) = bundles
+            .iter()
+            .filter(|(prefix, _)| asset.dest.starts_with(prefix.as_str()))
+            .max_by_key(|(prefix, _)| prefix.len())
+        {
+            asset.dest = format!("{}{}", page.path.trim_start_matches('/'), &asset.dest[prefix.len()..]);
+        }
+    }
+    let _ = root;
+    Site { pages, sections, assets }
+}
+
+fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+    list.sort_by(|a, b| {
+        let (a, b) = (&pages[*a], &pages[*b]);
+        let title = |p: &Page| p.title.to_lowercase();
+        match by {
+            SortBy::Weight => (a.meta.weight.unwrap_or(i64::MAX), title(a), &a.rel).cmp(&(
+                b.meta.weight.unwrap_or(i64::MAX),
+                title(b),
+                &b.rel,
+            )),
+            SortBy::Date => (std::cmp::Reverse(&a.meta.date), title(a), &a.rel).cmp(&(
+                std::cmp::Reverse(&b.meta.date),
+                title(b),
+                &b.rel,
+            )),
+            SortBy::Title => (title(a), &a.rel).cmp(&(title(b), &b.rel)),
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_stay_inside_the_site() {
+        assert_eq!(alias_output("/lama/akuntabel/").as_deref(), Some("lama/akuntabel/index.html"));
+        assert_eq!(alias_output("old.html").as_deref(), Some("old.html"));
+        assert_eq!(alias_output("../../etc"), None);
+        assert_eq!(alias_output("https://evil.example/"), None);
+    }
+
+    #[test]
+    fn folder_urls() {
+        assert_eq!(dir_path(""), "/");
+        assert_eq!(dir_path("Nilai Dasar/akhlak"), "/nilai-dasar/akhlak/");
+    }
+}

@@ -1,0 +1,211 @@
+//! Front matter: splitting the `---` block off a Markdown file and reading it strictly,
+//! with every error pointing at the line inside the file.
+
+use crate::diagnostics::Diagnostic;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// A Markdown file cut into its front matter and body.
+#[derive(Debug, Clone)]
+pub struct Split<'a> {
+    /// YAML text between the `---` lines (empty when there is none).
+    pub yaml: &'a str,
+    /// 1-based file line of the first YAML line.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// 1-based file line where the body starts.
+    pub body_line: usize,
+    pub has_front_matter: bool,
+}
+
+/// Cuts `text` (already BOM-stripped, LF line endings) at its `---` fences.
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Ok(Split { yaml: "", yaml_line: 1, body: text, body_line: 1, has_front_matter: false });
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    for (line, l) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
+        if l.trim_end() == "---" {
+            let body_start = offset + l.len();
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[body_start..],
+                body_line: line + 1,
+                has_front_matter: true,
+            });
+        }
+        offset += l.len();
+    }
+    Err(Diagnostic::new(path, 1, 1, "front matter opened with `---` on line 1 is never closed")
+        .with_hint("add a line containing only `---` after the last front-matter key"))
+}
+
+/// Reads a file as text: strips a UTF-8 BOM and turns CRLF into LF (line numbers stay the same).
+pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(shown, 0, 0, format!("cannot read file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let col = good.len() - good.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0) + 1;
+        Diagnostic::new(shown, line, col, "file is not valid UTF-8").with_hint("save the file with UTF-8 encoding")
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
+}
+
+/// Parses YAML strictly into `T`; `line_offset` is the file line of the YAML's first line minus one.
+pub fn parse<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usize) -> Result<T, Diagnostic> {
+    // An empty block is an empty map, so required-field checks report sensibly.
+    let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
+    serde_yaml::from_str(yaml).map_err(|e| yaml_diagnostic(path, line_offset, &e))
+}
+
+/// Turns a serde_yaml error into a diagnostic, suggesting the nearest key for an unknown one.
+pub fn yaml_diagnostic(path: &Path, line_offset: usize, err: &serde_yaml::Error) -> Diagnostic {
+    let (line, col) = err.location().map(|l| (l.line() + line_offset, l.column())).unwrap_or((line_offset + 1, 1));
+    let mut message = err.to_string();
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    let diag = Diagnostic::new(path, line, col, message.clone());
+    if let Some(hint) = unknown_key_hint(&message) {
+        return diag.with_hint(hint);
+    }
+    diag.with_hint("check the YAML between the `---` lines: `key: value`, strings with `:` in quotes")
+}
+
+/// From serde's "unknown field `titel`, expected one of `title`, …", suggest the closest key.
+fn unknown_key_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let best = candidates.iter().min_by_key(|c| edit_distance(unknown, c))?;
+    if edit_distance(unknown, best) <= 3 {
+        Some(format!("did you mean `{best}`?"))
+    } else {
+        Some(format!("valid keys are: {}", candidates.join(", ")))
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Front matter of a page.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub toc: Option<bool>,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub glossary: Vec<GlossaryEntry>,
+    /// Terms for taxonomies other than `tags` declared in `config.yaml` (`kategori: [..]`).
+    #[serde(default)]
+    pub taxonomies: std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub extra: serde_yaml::Mapping,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryEntry {
+    pub term: String,
+    #[serde(default)]
+    pub expansion: String,
+    #[serde(default)]
+    pub definition: String,
+}
+
+/// Front matter of a section (`_index.md`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionMeta {
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub sort_by: SortBy,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub extra: serde_yaml::Mapping,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    #[default]
+    Weight,
+    Date,
+    Title,
+}
+
+/// Checks a `YYYY-MM-DD` date.
+pub fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(m), Some(d)) => {
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+            (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1]
+        }
+        _ => false,
+    }
+}
+
+/// The file line of `key:` inside a YAML block, for errors found after parsing.
+pub fn key_line(yaml: &str, yaml_line: usize, key: &str) -> usize {
+    yaml.lines()
+        .position(|l| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')))
+        .map(|i| i + yaml_line)
+        .unwrap_or(yaml_line.saturating_sub(1).max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(valid_date("2024-02-29"));
+        assert!(!valid_date("2023-02-29"));
+        assert!(!valid_date("2023-13-01"));
+        assert!(!valid_date("20-01-2023"));
+    }
+
+    #[test]
+    fn suggests_nearest_key() {
+        let hint = unknown_key_hint("unknown field `titel`, expected one of `title`, `description`, `date`");
+        assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
+    }
+}

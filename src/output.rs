@@ -1,0 +1,136 @@
+//! Writing the built site: a fresh folder swapped in at the end (so a failed build leaves the old
+//! output untouched), or an in-place update that touches only changed files (for `serve`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// Bytes of one output file.
+#[derive(Debug, Clone)]
+pub enum Data {
+    Bytes(Vec<u8>),
+    /// Copied from disk (content assets, static files).
+    Copy(PathBuf),
+    Static(&'static [u8]),
+}
+
+/// Every file of the site, by path relative to the output folder.
+pub type Files = BTreeMap<String, Data>;
+
+/// Checks that `rel` stays inside the output folder: no `..`, no root, no drive.
+pub fn safe_relative(rel: &str) -> bool {
+    let path = Path::new(rel);
+    !rel.is_empty() && !rel.contains('\\') && path.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+fn write_one(dir: &Path, rel: &str, data: &Data) -> io::Result<()> {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    match data {
+        Data::Bytes(b) => std::fs::write(&path, b),
+        Data::Static(b) => std::fs::write(&path, b),
+        Data::Copy(src) => std::fs::copy(src, &path).map(|_| ()),
+    }
+    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+}
+
+/// Writes `files` into a sibling temp folder, then swaps it in place of `output`.
+pub fn write_atomic(output: &Path, files: &Files) -> io::Result<()> {
+    use rayon::prelude::*;
+    let name = output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.new-{pid}"));
+    let old = parent.join(format!(".{name}.old-{pid}"));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)?;
+    let result: io::Result<()> = files.par_iter().try_for_each(|(rel, data)| write_one(&tmp, rel, data));
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if output.exists() {
+        std::fs::rename(output, &old)?;
+        if let Err(e) = std::fs::rename(&tmp, output) {
+            let _ = std::fs::rename(&old, output);
+            return Err(e);
+        }
+        std::fs::remove_dir_all(&old)?;
+    } else {
+        std::fs::rename(&tmp, output)?;
+    }
+    Ok(())
+}
+
+/// Fingerprint of what was last written for each file, kept between in-place builds.
+pub type Written = BTreeMap<String, u64>;
+
+fn fingerprint(data: &Data) -> io::Result<u64> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match data {
+        Data::Bytes(b) => b.hash(&mut h),
+        Data::Static(b) => b.hash(&mut h),
+        Data::Copy(src) => std::fs::read(src)?.hash(&mut h),
+    }
+    Ok(h.finish())
+}
+
+/// Updates `output` in place: writes new or changed files, removes files no longer produced.
+/// Returns (written, removed) relative paths.
+pub fn write_in_place(
+    output: &Path,
+    files: &Files,
+    previous: &mut Written,
+) -> io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    std::fs::create_dir_all(output)?;
+    let mut written = Vec::new();
+    let mut next = Written::new();
+    for (rel, data) in files {
+        let fp = fingerprint(data)?;
+        if previous.get(rel) != Some(&fp) || !output.join(rel).exists() {
+            write_one(output, rel, data)?;
+            written.push(PathBuf::from(rel));
+        }
+        next.insert(rel.clone(), fp);
+    }
+    let keep: BTreeSet<&String> = files.keys().collect();
+    let mut removed = Vec::new();
+    for rel in previous.keys().filter(|r| !keep.contains(r)) {
+        let path = output.join(rel);
+        if path.exists() {
+            std::fs::remove_file(&path)?;
+        }
+        removed.push(PathBuf::from(rel));
+    }
+    *previous = next;
+    Ok((written, removed))
+}
+
+/// A short content hash for cache-busting asset URLs.
+pub fn short_hash(bytes: &[u8]) -> String {
+    // FNV-1a: stable across Rust versions, unlike DefaultHasher.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{:08x}", h as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_cannot_escape() {
+        assert!(safe_relative("a/b/index.html"));
+        assert!(!safe_relative("../x"));
+        assert!(!safe_relative("/etc/passwd"));
+        assert!(!safe_relative("a/../../x"));
+        assert!(!safe_relative("a\\..\\x"));
+    }
+}

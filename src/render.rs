@@ -1,0 +1,491 @@
+//! Rendering with Tera: the template environment, the context each template gets,
+//! and every HTML page of the site. Writes nothing to disk.
+
+use crate::config::Config;
+use crate::content::{Page, Section, Site};
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::GlossaryEntry;
+use crate::markdown::{slugify, TocEntry};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tera::{Context, Kwargs, State, Tera, TeraResult};
+
+/// Sites with more pages than this get a navigation tree expanded only along the current path,
+/// so every page does not carry thousands of links.
+const FULL_NAV_LIMIT: usize = 300;
+
+/// A page's or section's Markdown, rendered and with its links resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+}
+
+pub struct Renderer {
+    tera: Tera,
+    shown: HashMap<String, PathBuf>,
+}
+
+impl Renderer {
+    /// Compiles every template; `assets` maps static paths to cache-busted URLs.
+    pub fn new(theme: &Theme, base_path: &str, assets: BTreeMap<String, String>) -> Result<Renderer, Vec<Diagnostic>> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let base = base_path.to_string();
+        tera.register_function("url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            Ok(site_url(&base, path))
+        });
+        let assets = Arc::new(assets);
+        let base = base_path.to_string();
+        tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            let path = path.trim_start_matches('/');
+            Ok(assets.get(path).cloned().unwrap_or_else(|| site_url(&base, path)))
+        });
+        tera.register_filter("slugify", |s: &str, _: Kwargs, _: &State| slugify(s));
+        let months: Vec<String> = (1..=12).map(|m| theme.string(&format!("month_{m}"))).collect();
+        tera.register_filter("long_date", move |s: &str, _: Kwargs, _: &State| long_date(s, &months));
+        let shown: HashMap<String, PathBuf> =
+            theme.templates.iter().map(|(n, t)| (n.clone(), t.shown.clone())).collect();
+        let mut renderer = Renderer { tera, shown };
+        let sources: Vec<(&str, &str)> = theme.templates.iter().map(|(n, t)| (n.as_str(), t.source.as_str())).collect();
+        if let Err(e) = renderer.tera.add_raw_templates(sources) {
+            return Err(vec![renderer.diagnostic("", &e)]);
+        }
+        Ok(renderer)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| self.diagnostic(name, &e))
+    }
+
+    /// A Tera error as `template:line:col: message`.
+    fn diagnostic(&self, rendering: &str, err: &tera::Error) -> Diagnostic {
+        let shown = |name: &str| self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+        match err.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+                let span = r.span();
+                Diagnostic::new(
+                    shown(r.filename()),
+                    span.start_line,
+                    span.start_col + 1,
+                    format!("template error: {}", r.message()),
+                )
+                .with_hint(if rendering.is_empty() {
+                    "fix the template syntax".to_string()
+                } else {
+                    format!("while rendering `{rendering}`")
+                })
+            }
+            other => Diagnostic::new(shown(rendering), 0, 0, format!("template error: {other}")),
+        }
+    }
+}
+
+/// `2024-08-17` → `17 Agustus 2024`, with month names from the theme's strings.
+fn long_date(date: &str, months: &[String]) -> String {
+    let month = date.get(5..7).and_then(|m| m.parse::<usize>().ok()).and_then(|m| months.get(m.wrapping_sub(1)));
+    match (date.get(0..4), month, date.get(8..10).and_then(|d| d.parse::<u32>().ok())) {
+        (Some(y), Some(m), Some(d)) => format!("{d} {m} {y}"),
+        _ => date.to_string(),
+    }
+}
+
+/// `base` + `/path`, for links inside the site.
+pub fn site_url(base: &str, path: &str) -> String {
+    if path.contains("://") {
+        return path.to_string();
+    }
+    format!("{base}/{}", path.trim_start_matches('/'))
+}
+
+#[derive(Serialize, Clone)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    title: &'a str,
+    url: String,
+    description: &'a str,
+    date: Option<&'a str>,
+    reading_time: usize,
+}
+
+#[derive(Serialize)]
+struct SectionSummary<'a> {
+    title: &'a str,
+    url: String,
+    description: &'a str,
+    page_count: usize,
+}
+
+#[derive(Serialize)]
+struct NavItem<'a> {
+    /// `section` (opens a list), `end` (closes it), or `page`.
+    kind: &'static str,
+    title: &'a str,
+    url: String,
+    current: bool,
+    expanded: bool,
+    has_children: bool,
+}
+
+/// Everything render needs, borrowed from the earlier stages.
+pub struct Input<'a> {
+    pub config: &'a Config,
+    pub theme: &'a Theme,
+    pub site: &'a Site,
+    pub page_bodies: &'a [Body],
+    pub section_bodies: &'a [Body],
+}
+
+impl Input<'_> {
+    fn base(&self) -> String {
+        self.config.base_path()
+    }
+
+    fn url(&self, path: &str) -> String {
+        site_url(&self.base(), path)
+    }
+
+    fn reading_time(words: usize) -> usize {
+        words.div_ceil(200).max(1)
+    }
+
+    fn summary<'b>(&'b self, i: usize) -> Summary<'b> {
+        let p = &self.site.pages[i];
+        Summary {
+            title: &p.title,
+            url: self.url(&p.path),
+            description: &p.meta.description,
+            date: p.meta.date.as_deref(),
+            reading_time: Self::reading_time(self.page_bodies[i].word_count),
+        }
+    }
+
+    fn breadcrumbs(&self, mut section: Option<usize>) -> Vec<Link> {
+        let mut chain = Vec::new();
+        while let Some(s) = section {
+            let sec = &self.site.sections[s];
+            chain.push(Link { title: sec.title.clone(), url: self.url(&sec.path) });
+            section = sec.parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    fn ancestors(&self, mut section: Option<usize>) -> HashSet<usize> {
+        let mut set = HashSet::new();
+        while let Some(s) = section {
+            set.insert(s);
+            section = self.site.sections[s].parent;
+        }
+        set
+    }
+
+    /// The navigation tree, flattened so templates need no recursion.
+    fn nav(&self, current_path: &str, open: &HashSet<usize>) -> Vec<NavItem<'_>> {
+        let full = self.site.pages.len() <= FULL_NAV_LIMIT;
+        let mut items = Vec::new();
+        self.nav_section(0, current_path, open, full, &mut items);
+        items
+    }
+
+    fn nav_section<'b>(
+        &'b self,
+        s: usize,
+        current: &str,
+        open: &HashSet<usize>,
+        full: bool,
+        items: &mut Vec<NavItem<'b>>,
+    ) {
+        let sec = &self.site.sections[s];
+        for &p in &sec.pages {
+            let page = &self.site.pages[p];
+            items.push(NavItem {
+                kind: "page",
+                title: &page.title,
+                url: self.url(&page.path),
+                current: page.path == current,
+                expanded: false,
+                has_children: false,
+            });
+        }
+        for &sub in &sec.subsections {
+            let child = &self.site.sections[sub];
+            let has_children = !child.pages.is_empty() || !child.subsections.is_empty();
+            let expanded = open.contains(&sub);
+            let show_children = has_children && (full || expanded);
+            items.push(NavItem {
+                kind: "section",
+                title: &child.title,
+                url: self.url(&child.path),
+                current: child.path == current,
+                expanded,
+                has_children: show_children,
+            });
+            if show_children {
+                self.nav_section(sub, current, open, full, items);
+            }
+            items.push(NavItem {
+                kind: "end",
+                title: "",
+                url: String::new(),
+                current: false,
+                expanded: false,
+                has_children: show_children,
+            });
+        }
+    }
+
+    /// Context shared by every template: site, UI strings, navigation.
+    fn base_context(&self, kind: &str, current_path: &str, open: &HashSet<usize>) -> Context {
+        let c = self.config;
+        let mut ctx = Context::new();
+        ctx.insert("kind", kind);
+        ctx.insert(
+            "site",
+            &serde_json::json!({
+                "title": c.title,
+                "description": c.description,
+                "base_url": c.base_url,
+                "base_path": self.base(),
+                "language": c.language,
+                "footer": c.footer,
+                "extra": c.extra,
+                "feed": c.feed.enabled,
+                "taxonomies": c.taxonomies,
+                "menu": c.menu.iter().map(|m| Link { title: m.name.clone(), url: self.url(&m.url) }).collect::<Vec<_>>(),
+            }),
+        );
+        ctx.insert("t", &self.theme.strings);
+        ctx.insert("nav", &self.nav(current_path, open));
+        ctx.insert("current_path", current_path);
+        ctx.insert("permalink", &format!("{}{}", c.base_url, current_path));
+        ctx
+    }
+}
+
+/// What render produced: files relative to the output folder.
+pub type Outputs = Vec<(String, Vec<u8>)>;
+
+/// Renders every page, section, taxonomy page, the search page and the 404 page.
+pub fn render_site(input: &Input, renderer: &Renderer) -> Result<Outputs, Vec<Diagnostic>> {
+    let site = input.site;
+    let pages = site.pages.par_iter().enumerate().map(|(i, p)| render_page(input, renderer, i, p));
+    let sections = site.sections.par_iter().enumerate().map(|(i, s)| render_section(input, renderer, i, s));
+    let mut results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages.chain(sections).collect();
+    results.extend(render_taxonomies(input, renderer));
+    for (name, path, kind) in [("404.html", "/404.html", "404"), ("search.html", "/cari/", "search")] {
+        if renderer.has(name) {
+            let mut ctx = input.base_context(kind, path, &HashSet::new());
+            ctx.insert("page", &serde_json::json!({ "title": input.theme.string(if kind == "404" { "not_found_title" } else { "search_title" }), "url": input.url(path) }));
+            let file = if kind == "404" { "404.html".to_string() } else { "cari/index.html".to_string() };
+            results.push(renderer.render(name, &ctx).map(|html| (file, html.into_bytes())));
+        }
+    }
+    let mut outputs = Vec::new();
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(o) => outputs.push(o),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.is_empty() {
+        Ok(outputs)
+    } else {
+        Err(diags)
+    }
+}
+
+fn template_for(
+    renderer: &Renderer,
+    chosen: Option<&str>,
+    default: &str,
+    source: &PathBuf,
+    line: usize,
+) -> Result<String, Diagnostic> {
+    let name = chosen.unwrap_or(default);
+    if renderer.has(name) {
+        Ok(name.to_string())
+    } else {
+        Err(Diagnostic::new(source, line, 1, format!("unknown template `{name}`"))
+            .with_hint("put the template in templates/ (or the theme's templates/), or remove `template:`"))
+    }
+}
+
+fn render_page(input: &Input, renderer: &Renderer, i: usize, page: &Page) -> Result<(String, Vec<u8>), Diagnostic> {
+    let name = template_for(renderer, page.meta.template.as_deref(), "page.html", &page.source, page.template_line)?;
+    let site = input.site;
+    let section = &site.sections[page.section];
+    let pos = section.pages.iter().position(|p| *p == i);
+    let neighbour = |j: Option<usize>| {
+        j.and_then(|j| section.pages.get(j))
+            .map(|&p| Link { title: site.pages[p].title.clone(), url: input.url(&site.pages[p].path) })
+    };
+    let previous = neighbour(pos.and_then(|p| p.checked_sub(1)));
+    let next = neighbour(pos.map(|p| p + 1));
+    let body = &input.page_bodies[i];
+    let tags: Vec<Link> = page
+        .meta
+        .tags
+        .iter()
+        .map(|t| Link { title: t.clone(), url: input.url(&format!("/tags/{}/", slugify(t))) })
+        .collect();
+    let open = input.ancestors(Some(page.section));
+    let mut ctx = input.base_context("page", &page.path, &open);
+    ctx.insert(
+        "page",
+        &PageContext {
+            title: &page.title,
+            description: &page.meta.description,
+            content: &body.html,
+            toc: &body.toc,
+            toc_enabled: page.meta.toc.unwrap_or(true) && !body.toc.is_empty(),
+            date: page.meta.date.as_deref(),
+            updated: page.meta.updated.as_deref(),
+            tags,
+            url: input.url(&page.path),
+            path: &page.path,
+            reading_time: Input::reading_time(body.word_count),
+            word_count: body.word_count,
+            breadcrumbs: input.breadcrumbs(Some(page.section)),
+            previous,
+            next,
+            glossary: &page.meta.glossary,
+            extra: &page.meta.extra,
+            section: Link { title: section.title.clone(), url: input.url(&section.path) },
+        },
+    );
+    let html = renderer.render(&name, &ctx)?;
+    Ok((format!("{}index.html", page.path.trim_start_matches('/')), html.into_bytes()))
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    toc_enabled: bool,
+    date: Option<&'a str>,
+    updated: Option<&'a str>,
+    tags: Vec<Link>,
+    url: String,
+    path: &'a str,
+    reading_time: usize,
+    word_count: usize,
+    breadcrumbs: Vec<Link>,
+    previous: Option<Link>,
+    next: Option<Link>,
+    glossary: &'a [GlossaryEntry],
+    extra: &'a serde_yaml::Mapping,
+    section: Link,
+}
+
+fn render_section(
+    input: &Input,
+    renderer: &Renderer,
+    i: usize,
+    section: &Section,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let default = if i == 0 { "index.html" } else { "section.html" };
+    let name =
+        template_for(renderer, section.meta.template.as_deref(), default, &section.source, section.template_line)?;
+    let site = input.site;
+    let body = &input.section_bodies[i];
+    let mut open = input.ancestors(Some(i));
+    open.insert(i);
+    let mut ctx = input.base_context(if i == 0 { "home" } else { "section" }, &section.path, &open);
+    ctx.insert(
+        "section",
+        &serde_json::json!({
+            "title": section.title,
+            "description": section.meta.description,
+            "content": body.html,
+            "toc": body.toc,
+            "url": input.url(&section.path),
+            "path": section.path,
+            "pages": section.pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>(),
+            "subsections": section.subsections.iter().map(|&s| {
+                let sub = &site.sections[s];
+                SectionSummary { title: &sub.title, url: input.url(&sub.path), description: &sub.meta.description, page_count: sub.pages.len() }
+            }).collect::<Vec<_>>(),
+            "breadcrumbs": input.breadcrumbs(section.parent),
+            "extra": section.meta.extra,
+        }),
+    );
+    let html = renderer.render(&name, &ctx)?;
+    Ok((format!("{}index.html", section.path.trim_start_matches('/')), html.into_bytes()))
+}
+
+/// Terms of one taxonomy: slug → (name as first written, pages).
+pub fn taxonomy_terms(site: &Site, taxonomy: &str) -> BTreeMap<String, (String, Vec<usize>)> {
+    let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let list = if taxonomy == "tags" { Some(&page.meta.tags) } else { page.meta.taxonomies.get(taxonomy) };
+        for term in list.into_iter().flatten() {
+            let entry = terms.entry(slugify(term)).or_insert_with(|| (term.clone(), Vec::new()));
+            if !entry.1.contains(&i) {
+                entry.1.push(i);
+            }
+        }
+    }
+    for (_, pages) in terms.values_mut() {
+        pages.sort_by(|a, b| {
+            (site.pages[*a].title.to_lowercase(), &site.pages[*a].rel)
+                .cmp(&(site.pages[*b].title.to_lowercase(), &site.pages[*b].rel))
+        });
+    }
+    terms
+}
+
+fn render_taxonomies(input: &Input, renderer: &Renderer) -> Vec<Result<(String, Vec<u8>), Diagnostic>> {
+    let mut out = Vec::new();
+    for taxonomy in &input.config.taxonomies {
+        let terms = taxonomy_terms(input.site, taxonomy);
+        let slug = slugify(taxonomy);
+        let title =
+            input.theme.strings.get(&format!("taxonomy_{taxonomy}")).cloned().unwrap_or_else(|| taxonomy.clone());
+        let list_path = format!("/{slug}/");
+        let mut ctx = input.base_context("taxonomy", &list_path, &HashSet::new());
+        let term_list: Vec<serde_json::Value> = terms
+            .iter()
+            .map(|(s, (name, pages))| serde_json::json!({ "name": name, "url": input.url(&format!("/{slug}/{s}/")), "count": pages.len() }))
+            .collect();
+        ctx.insert(
+            "taxonomy",
+            &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path), "terms": term_list }),
+        );
+        out.push(renderer.render("taxonomy_list.html", &ctx).map(|h| (format!("{slug}/index.html"), h.into_bytes())));
+        let rendered: Vec<_> = terms
+            .par_iter()
+            .map(|(s, (name, pages))| {
+                let path = format!("/{slug}/{s}/");
+                let mut ctx = input.base_context("term", &path, &HashSet::new());
+                ctx.insert("taxonomy", &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path) }));
+                ctx.insert(
+                    "term",
+                    &serde_json::json!({ "name": name, "url": input.url(&path), "pages": pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>() }),
+                );
+                renderer.render("taxonomy_term.html", &ctx).map(|h| (format!("{slug}/{s}/index.html"), h.into_bytes()))
+            })
+            .collect();
+        out.extend(rendered);
+    }
+    out
+}
