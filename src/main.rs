@@ -144,8 +144,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let bold = std::io::IsTerminal::is_terminal(&std::io::stdout());
                 for (i, hit) in hits.iter().enumerate() {
                     println!("{}. {}  {}", i + 1, hit.title, hit.url);
-                    if !hit.breadcrumb.is_empty() {
-                        println!("   {}", hit.breadcrumb.join(" › "));
+                    // The home page's title starts every breadcrumb: leave it out.
+                    if hit.breadcrumb.len() > 1 {
+                        println!("   {}", hit.breadcrumb[1..].join(" › "));
                     }
                     println!("   {}", highlight(&hit.snippet, &hit.marks, bold));
                 }

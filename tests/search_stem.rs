@@ -42,12 +42,8 @@ fn stem_command_prints_word_tab_stem() {
 fn stem_command_reads_standard_input() {
     use std::io::Write;
     use std::process::{Command, Stdio};
-    let mut child = Command::new(common::pedoman_bin())
-        .arg("stem")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        Command::new(common::pedoman_bin()).arg("stem").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(b"menulis\n\npengajaran\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "menulis\ttulis\npengajaran\tajar\n");

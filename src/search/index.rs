@@ -24,7 +24,7 @@ struct Analysis {
 
 fn analyze(page: &PageText, matcher: &Matcher) -> Analysis {
     let mut a = Analysis { tf: BTreeMap::new(), body_len: 0, vocab: BTreeSet::new() };
-    let mut add = |field: usize, text: &str, a: &mut Analysis| {
+    let add = |field: usize, text: &str, a: &mut Analysis| {
         let tokens: Vec<_> = tokenize(text).into_iter().filter(|t| !t.stop).collect();
         let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
         for (group, _, _) in matcher.find(&stems) {
@@ -67,11 +67,8 @@ fn fragment(page: &PageText) -> Fragment {
         .map(|s| (s.heading.clone().unwrap_or_default(), s.anchor.clone().unwrap_or_default(), s.text.clone()))
         .collect();
     if !page.glossary.is_empty() {
-        let lines: Vec<String> = page
-            .glossary
-            .iter()
-            .map(|g| format!("{} ({}): {}", g.term, g.expansion, g.definition))
-            .collect();
+        let lines: Vec<String> =
+            page.glossary.iter().map(|g| format!("{} ({}): {}", g.term, g.expansion, g.definition)).collect();
         s.push((String::new(), String::new(), lines.join("\n")));
     }
     Fragment { u: page.url.clone(), t: page.title.clone(), b: page.breadcrumb.clone(), d: page.description.clone(), s }

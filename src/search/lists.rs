@@ -38,7 +38,7 @@ negeri pedoman pegawai peduli pelangi peluang pemerintah pemilu pengaruh percaya
 periksa perangkat perlu persen persepsi personel persentase perspektif pertama pesan pesawat pribadi relawan \
 sejahtera sejarah sekolah sekretariat selamat selesai seleksi semangat sembilan semua sederhana segera sepakat \
 sendiri setuju teman terampil terapi terima tetapi wartawan ketua keluar kelola keliling peran materi \
-memori harmoni tirani pensiun penjara";
+memori harmoni tirani pensiun penjara performance";
 
 /// Roots beginning with m that take meN-/peN- (`memakan`, `pemanfaatan`): without
 /// this list `mem-`+vowel restores p (`memakai` → `pakai`).
@@ -67,8 +67,8 @@ rumah rumus runding rupa ruang";
 
 /// Roots ending in a that take -i (`menghargai` → `harga`). Otherwise a final -ai
 /// stays (`pakai`, `nilai`, `sampai`).
-pub const AI_ROOTS: &str = "biaya cinta dana harga kena kepala ketua kuasa makna nama percaya punya rasa serta \
-suka tanda tanya warna";
+pub const AI_ROOTS: &str = "biaya cinta dana harga kena kepala ketua kuasa makna minta nama percaya punya rasa \
+serta suka tanda tanya warna";
 
 /// Roots ending in s that take -i (`mengawasi` → `awas`). Otherwise a final -si is
 /// part of the word (`kompetensi`, `birokrasi`).

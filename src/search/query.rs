@@ -427,7 +427,8 @@ fn stage_two(frag: &Fragment, score: f64, parsed: &Parsed, clauses: &[Clause]) -
         }
     }
     let word_clauses: Vec<&Clause> = clauses.iter().filter(|c| c.word.is_some() || c.required).collect();
-    let title_factor = if word_clauses.iter().all(|c| title.has(&c.stems)) { 1.25 } else { 1.0 };
+    let title_all = word_clauses.iter().all(|c| title.has(&c.stems));
+    let title_factor = if title_all { 1.25 } else { 1.0 };
     // Clause of each meaningful word, for the adjacency bonus.
     let of_word: Vec<&Clause> = (0..parsed.words.len())
         .map(|i| clauses.iter().find(|c| c.cover == [i]).expect("every word has a clause"))
@@ -456,6 +457,11 @@ fn stage_two(frag: &Fragment, score: f64, parsed: &Parsed, clauses: &[Clause]) -
         if s > best_score {
             best = j;
             best_score = s;
+        }
+        // The title already answers the query: show the page from its top when
+        // its introduction matches too.
+        if j == 0 && s > 0 && title_all {
+            break;
         }
     }
     let (text, unit) = if best_score == 0 && !frag.d.is_empty() || sections.is_empty() {

@@ -69,8 +69,8 @@ fn valid_onset(w: &str) -> bool {
         return true;
     }
     const CLUSTERS: [&str; 24] = [
-        "bl", "br", "dr", "dw", "fl", "fr", "gl", "gr", "kh", "kl", "kr", "kw", "ng", "ny", "pl", "pr", "ps", "sk", "sl",
-        "sp", "st", "sw", "sy", "tr",
+        "bl", "br", "dr", "dw", "fl", "fr", "gl", "gr", "kh", "kl", "kr", "kw", "ng", "ny", "pl", "pr", "ps", "sk",
+        "sl", "sp", "st", "sw", "sy", "tr",
     ];
     let pair: String = [a, b].iter().collect();
     CLUSTERS.contains(&pair.as_str())
@@ -80,8 +80,8 @@ fn plausible(root: &str) -> bool {
     if lists::keep().contains(root) || lists::mono().contains(root) {
         return true;
     }
-    // Native roots do not end in two consonants (bar -ng) or in a bare g:
-    // `strateg`, `menpanrb` are not roots.
+    // Native roots do not end in two consonants (bar -ng), a bare g, or c j q v x y:
+    // `strateg`, `menpanrb`, `pelay` are not roots.
     let bad_end = ends_with_cluster(root)
         || (root.ends_with('g') && !root.ends_with("ng"))
         || root.ends_with(['c', 'j', 'q', 'v', 'x', 'y']);

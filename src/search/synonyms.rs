@@ -125,7 +125,10 @@ mod tests {
     #[test]
     fn glossary_links_term_and_expansion() {
         let groups = build_groups(&[page(&[("KKN", "Korupsi, Kolusi, dan Nepotisme")])], &[]);
-        assert_eq!(groups, vec![vec![vec!["kkn".to_string()], vec!["korupsi".into(), "kolusi".into(), "nepotisme".into()]]]);
+        assert_eq!(
+            groups,
+            vec![vec![vec!["kkn".to_string()], vec!["korupsi".into(), "kolusi".into(), "nepotisme".into()]]]
+        );
     }
 
     #[test]

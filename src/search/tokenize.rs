@@ -67,13 +67,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         }
         let start = i;
         while i < chars.len() {
-            if is_word_char(chars[i]) {
-                i += 1;
-            } else if is_hyphen(chars[i]) && i + 1 < chars.len() && is_word_char(chars[i + 1]) {
-                i += 1;
-            } else {
+            let joins = is_hyphen(chars[i]) && i + 1 < chars.len() && is_word_char(chars[i + 1]);
+            if !is_word_char(chars[i]) && !joins {
                 break;
             }
+            i += 1;
         }
         push_word(&chars[start..i], start, &mut out);
     }

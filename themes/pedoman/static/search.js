@@ -6,6 +6,20 @@
   'use strict';
 
   // BEGIN LISTS (generated from src/search/lists.rs; do not edit by hand)
+  var STOPWORDS = "ada adalah adanya agak agar akan akankah akhirnya aku akulah amat amatlah anda andalah antar antara antaranya apa apaan apabila apakah apalagi apatah atau ataukah ataupun bagai bagaikan bagaimana bagaimanakah bagaimanapun bagi bahkan bahwa bahwasanya banyak beberapa begini begitu begitupun belum belumlah berapa berbagai bersama betapa biasanya bila bilamana bisa boleh bukan bukankah bukanlah dahulu dalam dan dapat dari daripada dekat demi demikian dengan di dia dialah diri dirinya dong dulu enggak entah guna hal hampir hanya hanyalah harus haruslah hingga ia ialah ini inilah itu itulah jadi jangan janganlah jika jikalau juga justru kah kalau kalaupun kalian kami kamilah kamu kamulah kan kapan karena karenanya kata ke kecuali kemudian kenapa kepada kepadanya ketika kini kita kitalah lagi lah lain lainnya lalu lebih maka makin malah mampu mana manakala manalagi masih masing masing-masing mau maupun melainkan melalui memang mengapa menjadi menurut mereka merekalah meski meskipun misalnya mungkin nah namun nanti nya oleh olehnya pada padahal padanya para pasti per pernah pula pun punya saat saja sama sambil sampai sana sangat saya sayalah se sebab sebagai sebagaimana sebaliknya sebelum sebelumnya sebenarnya seberapa sebetulnya sebuah secara sedang sedangkan sedikit segala segera sehingga sejak sekali sekalipun sekarang selagi selain selaku selalu selama seluruh semua semuanya sendiri seolah seorang sepanjang seperti sepertinya serta sesuatu sesudah setelah setiap siapa siapakah sini situ suatu sudah sudahlah supaya tadi tak tanpa tapi telah tentang tentu tentunya terhadap terlalu tersebut tetapi tiap tidak tidaklah toh ujar untuk walau walaupun ya yaitu yakni yang";
+  var KEEP = "adalah akibat anggota bahasa bahwa bangsa belanja bentuk berani berat beras berita bersih bisa bupati delapan demikian digital digitalisasi diagram dialog dimensi dinamika dinamis dinas diploma diplomasi direktorat direktur disabilitas disiplin diskusi diskriminasi disrupsi distribusi divisi halaman istilah karyawan keluarga kelompok kemudian kepala kereta menteri mandiri masalah masyarakat negeri pedoman pegawai peduli pelangi peluang pemerintah pemilu pengaruh percaya perempuan perintah perilaku periksa perangkat perlu persen persepsi personel persentase perspektif pertama pesan pesawat pribadi relawan sejahtera sejarah sekolah sekretariat selamat selesai seleksi semangat sembilan semua sederhana segera sepakat sendiri setuju teman terampil terapi terima tetapi wartawan ketua keluar kelola keliling peran materi memori harmoni tirani pensiun penjara performance";
+  var M_ROOTS = "maaf mahal main maju makan maki makmur maklum makna maksud malu mampu manfaat mantap marah masak masuk masyarakat mati merdeka minat minta minum milik mimpi miskin mohon muat mudah mula mulai muncul mundur mungkin muda murah musnah";
+  var N_ROOTS = "naik nama nanti nasihat negara nikah nikmat nilai nobat nomor nonaktif normal netral";
+  var NY_ROOTS = "nyala nyaman nyanyi nyata nyawa";
+  var K_ROOTS = "kabar kaji kait kalah kampanye karang kategori kawal kikis kira kirim kisah kuasa kuat kukuh kumpul kunci kunjung kupas kuras kurang kurung kutip korban";
+  var E_ROOTS = "eja ejek erti";
+  var R_ROOTS = "ragam rajin rancang rangka rangkai rantai rasa rawat rencana risiko ringan rugi rumah rumus runding rupa ruang";
+  var AI_ROOTS = "biaya cinta dana harga kena kepala ketua kuasa makna minta nama percaya punya rasa serta suka tanda tanya warna";
+  var SI_ROOTS = "atas awas balas batas habis kemas landas lapis tangis tugas waris";
+  var K_FINAL = "balik bentuk cetak cocok didik duduk gerak ketuk masak masuk naik pilih tarik tembak teriak tumpuk tusuk";
+  var MONO = "bom cat cek klik las pel pos rem tes tik";
+  var CLITIC_ROOTS = "allah aku bilah baku belah berkah buku celah galah istilah jamu jumlah kalah kamu kilah laku langkah lelah masalah naskah nikah olah perilaku pilah punya ramu rumpun saku salah sedekah sekolah semu suku tamu tanya telah temu himpun ampun";
+  var SPECIAL = "mengetahui:tahu pengetahuan:tahu ketahui:tahu";
   // END LISTS
 
   function wordSet(s) {
@@ -637,7 +651,8 @@
       if (!units.some(function (u) { return u.hasPhrase(ph); })) return null;
     }
     var wordClauses = clauses.filter(function (c) { return c.word !== null || c.required; });
-    var titleFactor = wordClauses.every(function (c) { return title.has(c.stems); }) ? 1.25 : 1.0;
+    var titleAll = wordClauses.every(function (c) { return title.has(c.stems); });
+    var titleFactor = titleAll ? 1.25 : 1.0;
     var ofWord = parsed.words.map(function (_, i) {
       return clauses.find(function (c) { return c.cover.length === 1 && c.cover[0] === i; });
     });
@@ -649,15 +664,16 @@
     score = score * titleFactor * (1.0 + 0.25 * pairs);
 
     var best = 0, bestScore = 0;
-    sections.forEach(function (s, j) {
-      var sc = 0;
+    for (var j = 0; j < sections.length; j++) {
+      var sc = 0, s = sections[j];
       clauses.forEach(function (c) {
         if (s[0].has(c.stems)) sc += 4;
         var k = s[1].count(c.stems);
         if (k > 0) sc += 2 + Math.min(k, 3);
       });
       if (sc > bestScore) { best = j; bestScore = sc; }
-    });
+      if (j === 0 && sc > 0 && titleAll) break;
+    }
     var text, unit;
     if ((bestScore === 0 && frag.d.length > 0) || sections.length === 0) { text = frag.d; unit = desc; }
     else { text = frag.s[best][2]; unit = sections[best][1]; }
@@ -769,7 +785,8 @@
     var t = el('span', 'search-hit-title');
     t.appendChild(marked(hit.title, titleMarks(hit, query)));
     a.appendChild(t);
-    var crumbs = hit.breadcrumb.slice();
+    // The home page's title starts every breadcrumb: leave it out.
+    var crumbs = hit.breadcrumb.slice(1);
     if (hit.heading) crumbs.push(hit.title);
     if (crumbs.length) a.appendChild(el('span', 'search-hit-crumbs', crumbs.join(' \u203a ')));
     if (hit.heading) a.appendChild(el('span', 'search-hit-heading', '\u00a7 ' + hit.heading));
