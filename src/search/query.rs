@@ -23,7 +23,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// Pages re-ranked together in stage two; fixed, so every caller sees the same order.
-pub const WINDOW: usize = 8;
+pub const WINDOW: usize = 5;
 /// Words a query uses at most.
 const MAX_WORDS: usize = 12;
 /// Candidate pages checked for an exact phrase before giving up.
@@ -32,6 +32,8 @@ const K1: f64 = 1.2;
 const PREFIX_WEIGHT: f64 = 0.8;
 const TYPO_WEIGHT: f64 = 0.7;
 const PREFIX_TERMS: usize = 10;
+/// Shorter beginnings (`me`, `pe`) match too many words to mean anything.
+const PREFIX_MIN_LEN: usize = 3;
 const TYPO_TERMS: usize = 8;
 const TYPO_MIN_LEN: usize = 5;
 const SNIPPET_WORDS: usize = 24;
@@ -237,7 +239,7 @@ impl<S: Store> Engine<S> {
             if !t.stop {
                 alts.push((t.stem.clone(), 1.0));
             }
-            if parsed.prefix_last && i == n - 1 && t.surface.chars().count() >= 2 {
+            if parsed.prefix_last && i == n - 1 && t.surface.chars().count() >= PREFIX_MIN_LEN {
                 let mut entries = self.vocab_starting(&t.surface)?;
                 entries.sort_by(|a, b| a.0.chars().count().cmp(&b.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
                 for (_, stem) in entries {

@@ -377,8 +377,8 @@
 
   /* ---------- engine (src/search/query.rs) ---------- */
 
-  var WINDOW = 8, MAX_WORDS = 12, PHRASE_CHECKS = 48, K1 = 1.2, PREFIX_WEIGHT = 0.8, TYPO_WEIGHT = 0.7,
-    PREFIX_TERMS = 10, TYPO_TERMS = 8, TYPO_MIN_LEN = 5, SNIPPET_WORDS = 24;
+  var WINDOW = 5, MAX_WORDS = 12, PHRASE_CHECKS = 48, K1 = 1.2, PREFIX_WEIGHT = 0.8, TYPO_WEIGHT = 0.7,
+    PREFIX_TERMS = 10, PREFIX_MIN_LEN = 3, TYPO_TERMS = 8, TYPO_MIN_LEN = 5, SNIPPET_WORDS = 24;
 
   function parse(query, prefixMode) {
     var words = [], quoted = [], phrases = [], prefixLast = false;
@@ -500,7 +500,7 @@
     for (i = 0; i < n; i++) {
       var t = parsed.words[i], alts = [];
       if (!t.stop) alts.push([t.stem, 1.0]);
-      if (parsed.prefixLast && i === n - 1 && chars(t.surface).length >= 2) {
+      if (parsed.prefixLast && i === n - 1 && chars(t.surface).length >= PREFIX_MIN_LEN) {
         var entries = await this.vocabStarting(t.surface);
         entries.sort(function (a, b) { return (chars(a[0]).length - chars(b[0]).length) || cmp(a[0], b[0]); });
         for (var e = 0; e < entries.length; e++) {
@@ -826,7 +826,8 @@
   }
   async function runBox() {
     var q = input.value, mine = ++seq;
-    if (!q.trim()) { box.textContent = ''; close(); return; }
+    // One letter says too little to search on.
+    if (chars(q.trim()).length < 2) { box.textContent = ''; close(); return; }
     var t0 = performance.now();
     var hits;
     try {
@@ -837,6 +838,7 @@
     if (mine !== seq) return;
     api.lastMs = performance.now() - t0;
     box.textContent = '';
+    box.setAttribute('data-query', q);
     active = -1;
     input.removeAttribute('aria-activedescendant');
     if (hits === null) {
@@ -853,7 +855,7 @@
   }
   function schedule() {
     clearTimeout(timer);
-    timer = setTimeout(runBox, 60);
+    timer = setTimeout(runBox, 100);
   }
   input.addEventListener('input', schedule);
   input.addEventListener('focus', function () { if (input.value.trim() && box.childNodes.length) open(); });
@@ -918,6 +920,7 @@
       shown = hits.length;
       var old = page.querySelector('.search-page-more');
       if (old) old.remove();
+      page.setAttribute('data-query', q);
       status.textContent = shown ? shown + ' hasil untuk \u201c' + q.trim() + '\u201d' + (hits.length === limit ? ' (sebagian)' : '')
         : 'Tidak ada hasil untuk \u201c' + q.trim() + '\u201d.';
       if (hits.length === limit) {
