@@ -207,3 +207,105 @@ fn browser_and_terminal_give_the_same_top_results() {
     }
     let _ = tab.close(false);
 }
+
+/// Queries for the timing figures: words, forms, acronyms, sentences, typos.
+const TIMING_QUERIES: &[&str] = &[
+    "melayani",
+    "pelayanan publik",
+    "KKN",
+    "kinerja pegawai",
+    "agen perubahan",
+    "reformasi birokrasi",
+    "kepemimpinannya",
+    "pegawai-pegawai",
+    "bagaimana cara menjadi agen perubahan?",
+    "sistem merit",
+    "pengawasan",
+    "digitalisasi layanan",
+    "akuntabilitas kinerja",
+    "integritas",
+    "pelatihan",
+    "kompetnsi",
+    "penyederhanaan birokrasi",
+    "tata kelola",
+    "evaluasi program",
+    "budaya kerja",
+];
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Figures for the report, on any built site: `PEDOMAN_MEASURE_SITE=public
+/// cargo test --release --test search_browser measure -- --ignored --nocapture`.
+/// With `PEDOMAN_MEASURE_PAGEFIND=1` it also measures a Pagefind index found
+/// in `public/pagefind/` (built by `npx pagefind --site public`).
+#[test]
+#[ignore = "measurement, not a check: set PEDOMAN_MEASURE_SITE"]
+fn measure() {
+    let Some(dir) = std::env::var_os("PEDOMAN_MEASURE_SITE").map(PathBuf::from) else { return };
+    let server = common::static_server(&dir, "");
+    let browser = common::launch_browser();
+    let tab = browser.new_tab().unwrap();
+    let gz_of = |paths: &[String]| -> usize {
+        paths
+            .iter()
+            .filter_map(|p| std::fs::read(dir.join(p.trim_start_matches('/'))).ok())
+            .map(|b| common::gzipped_len(&b))
+            .sum()
+    };
+    tab.navigate_to(&format!("{}/", server.base_url)).unwrap().wait_until_navigated().unwrap();
+    wait_for(&tab, "document.readyState === 'complete'");
+    server.requests.lock().unwrap().clear();
+    type_query(&tab, "melayani");
+    let paths = server.requests.lock().unwrap().clone();
+    println!(
+        "pedoman: typing 'melayani' (150 ms a key) downloaded {} bytes gzipped in {} requests",
+        gz_of(&paths),
+        paths.len()
+    );
+    let mut cold = Vec::new();
+    let mut warm = Vec::new();
+    for q in TIMING_QUERIES {
+        let js = format!(
+            "(async () => {{ const t = performance.now(); await window.pedomanSearch.engine.search({}, {{limit: 10}}); return performance.now() - t; }})()",
+            serde_json::to_string(q).unwrap()
+        );
+        cold.push(eval(&tab, &js).as_f64().unwrap());
+        warm.push(eval(&tab, &js).as_f64().unwrap());
+    }
+    println!(
+        "pedoman: median query time {:.1} ms first time, {:.1} ms repeated ({} queries, top 10 with snippets)",
+        median(cold),
+        median(warm),
+        TIMING_QUERIES.len()
+    );
+
+    if std::env::var_os("PEDOMAN_MEASURE_PAGEFIND").is_none() {
+        return;
+    }
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("{}/", server.base_url)).unwrap().wait_until_navigated().unwrap();
+    wait_for(&tab, "document.readyState === 'complete'");
+    server.requests.lock().unwrap().clear();
+    let first = "(async () => { window.pf = await import('/pagefind/pagefind.js'); await window.pf.init(); const r = await window.pf.search('melayani'); await Promise.all(r.results.slice(0, 5).map(x => x.data())); return r.results.length; })()";
+    let n = eval(&tab, first);
+    let paths = server.requests.lock().unwrap().clone();
+    println!(
+        "pagefind: first search 'melayani' ({n} results, 5 loaded) downloaded {} bytes gzipped in {} requests",
+        gz_of(&paths),
+        paths.len()
+    );
+    let mut cold = Vec::new();
+    let mut warm = Vec::new();
+    for q in TIMING_QUERIES {
+        let js = format!(
+            "(async () => {{ const t = performance.now(); const r = await window.pf.search({}); await Promise.all(r.results.slice(0, 10).map(x => x.data())); return performance.now() - t; }})()",
+            serde_json::to_string(q).unwrap()
+        );
+        cold.push(eval(&tab, &js).as_f64().unwrap());
+        warm.push(eval(&tab, &js).as_f64().unwrap());
+    }
+    println!("pagefind: median query time {:.1} ms first time, {:.1} ms repeated", median(cold), median(warm));
+}
