@@ -64,16 +64,31 @@ fn titles(tab: &Tab) -> Vec<String> {
     serde_json::from_str(v.as_str().unwrap()).unwrap()
 }
 
-/// Types `q` into the header box at a reader's pace (a key every 150 ms, so
-/// every beginning of the word is searched) and waits for its results.
+/// Types `q` into the header box at a reader's pace (a key every 200 ms, slower
+/// than the box waits, so every beginning of the word is searched) and waits
+/// for its results.
 fn type_query(tab: &Tab, q: &str) {
+    type_query_at(tab, q, 200);
+}
+
+/// Searches the box has run since the page loaded.
+fn box_searches(tab: &Tab) -> u64 {
+    eval(tab, "window.pedomanSearch ? window.pedomanSearch.searches : 0").as_u64().unwrap_or(0)
+}
+
+/// Returns the real time per key (the browser's own handling adds to the pause).
+fn type_query_at(tab: &Tab, q: &str, ms_per_key: u64) -> Duration {
     tab.wait_for_element("#search-q").unwrap().click().unwrap();
+    let start = Instant::now();
     for c in q.chars() {
-        tab.type_str(&c.to_string()).unwrap();
-        std::thread::sleep(Duration::from_millis(150));
+        // One protocol call per key (type_str makes three round trips).
+        tab.send_character(&c.to_string()).unwrap();
+        std::thread::sleep(Duration::from_millis(ms_per_key));
     }
+    let pace = start.elapsed() / q.chars().count() as u32;
     let sel = format!("document.querySelector('#search-results[data-query=\"{q}\"]') && !document.querySelector('#search-results').hidden");
     wait_for(tab, &sel);
+    pace
 }
 
 /// Bytes a first search downloads (gzipped as a server would send them), from
@@ -255,15 +270,37 @@ fn measure() {
             .map(|b| common::gzipped_len(&b))
             .sum()
     };
-    tab.navigate_to(&format!("{}/", server.base_url)).unwrap().wait_until_navigated().unwrap();
-    wait_for(&tab, "document.readyState === 'complete'");
+    for ms in [80, 200, 300] {
+        let tab = browser.new_tab().unwrap();
+        tab.navigate_to(&format!("{}/", server.base_url)).unwrap().wait_until_navigated().unwrap();
+        wait_for(&tab, "document.readyState === 'complete'");
+        server.requests.lock().unwrap().clear();
+        let pace = type_query_at(&tab, "melayani", ms);
+        let paths = server.requests.lock().unwrap().clone();
+        println!(
+            "pedoman: typing 'melayani' ({} ms a key, {} searches run) downloaded {} bytes gzipped in {} requests",
+            pace.as_millis(),
+            box_searches(&tab),
+            gz_of(&paths),
+            paths.len()
+        );
+        if std::env::var_os("PEDOMAN_MEASURE_VERBOSE").is_some() {
+            for p in &paths {
+                println!("  {p} {}", gz_of(std::slice::from_ref(p)));
+            }
+        }
+        let _ = tab.close(false);
+    }
     server.requests.lock().unwrap().clear();
-    type_query(&tab, "melayani");
-    let paths = server.requests.lock().unwrap().clone();
+    tab.navigate_to(&format!("{}/cari/?q=melayani", server.base_url)).unwrap().wait_until_navigated().unwrap();
+    wait_for(&tab, "document.querySelector('[data-search-page][data-query]')");
+    let paths: Vec<String> = server.requests.lock().unwrap().clone();
+    let search_paths: Vec<String> =
+        paths.into_iter().filter(|p| p.contains("/search") && !p.ends_with("search-loader.js")).collect();
     println!(
-        "pedoman: typing 'melayani' (150 ms a key) downloaded {} bytes gzipped in {} requests",
-        gz_of(&paths),
-        paths.len()
+        "pedoman: one search for 'melayani' on /cari/ downloaded {} bytes gzipped in {} requests (page itself excluded)",
+        gz_of(&search_paths),
+        search_paths.len()
     );
     let mut cold = Vec::new();
     let mut warm = Vec::new();

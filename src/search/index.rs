@@ -5,7 +5,7 @@ use super::synonyms::{self, Groups, Matcher};
 use super::tokenize::tokenize;
 use super::{IndexFile, PageText};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Chunks stop growing past these sizes (bytes before compression): small enough
 /// that a first query on a large site fetches little, large enough to keep the
@@ -16,24 +16,33 @@ const VOCAB_CHUNK: usize = 4 * 1024;
 /// Section number in `pages.bin` for pages outside any section (the home page).
 pub const NO_SECTION: u8 = 255;
 
+/// One page's terms (hash maps while counting: the merge sorts them).
 struct Analysis {
-    tf: BTreeMap<String, [u32; FIELDS]>,
+    tf: HashMap<String, [u32; FIELDS]>,
     body_len: u32,
-    vocab: BTreeSet<(String, String)>,
+    /// Surface form → stem.
+    vocab: HashMap<String, String>,
 }
 
 fn analyze(page: &PageText, matcher: &Matcher) -> Analysis {
-    let mut a = Analysis { tf: BTreeMap::new(), body_len: 0, vocab: BTreeSet::new() };
+    let mut a = Analysis { tf: HashMap::new(), body_len: 0, vocab: HashMap::new() };
     let add = |field: usize, text: &str, a: &mut Analysis| {
         let tokens: Vec<_> = tokenize(text).into_iter().filter(|t| !t.stop).collect();
         let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
         for (group, _, _) in matcher.find(&stems) {
             a.tf.entry(synonyms::group_term(group)).or_default()[field] += 1;
         }
-        for t in &tokens {
-            a.tf.entry(t.stem.clone()).or_default()[field] += 1;
-            if !a.vocab.contains(&(t.surface.clone(), t.stem.clone())) {
-                a.vocab.insert((t.surface.clone(), t.stem.clone()));
+        for t in tokens.iter() {
+            match a.tf.get_mut(t.stem.as_str()) {
+                Some(tf) => tf[field] += 1,
+                None => {
+                    let mut tf = [0; FIELDS];
+                    tf[field] = 1;
+                    a.tf.insert(t.stem.clone(), tf);
+                }
+            }
+            if !a.vocab.contains_key(t.surface.as_str()) {
+                a.vocab.insert(t.surface.clone(), t.stem.clone());
             }
         }
         if field == BODY {
@@ -84,8 +93,7 @@ pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>]) -> Vec<IndexFile>
     let mut pages: Vec<&PageText> = pages.iter().collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     pages.dedup_by(|a, b| a.url == b.url);
-    let owned: Vec<PageText> = pages.iter().map(|p| (*p).clone()).collect();
-    let groups: Groups = synonyms::build_groups(&owned, synonyms_cfg);
+    let groups: Groups = synonyms::build_groups(pages.iter().copied(), synonyms_cfg);
     let matcher = Matcher::new(&groups);
 
     let analyses: Vec<Analysis> = pages.par_iter().map(|p| analyze(p, &matcher)).collect();
@@ -93,12 +101,20 @@ pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>]) -> Vec<IndexFile>
 
     let mut postings: BTreeMap<String, Postings> = BTreeMap::new();
     let mut vocab: BTreeMap<String, String> = BTreeMap::new();
+    // Pages in id order, so every postings list comes out sorted by page.
     for (id, a) in analyses.iter().enumerate() {
         for (term, tf) in &a.tf {
-            postings.entry(term.clone()).or_default().pages.push((id as u32, *tf));
+            match postings.get_mut(term.as_str()) {
+                Some(p) => p.pages.push((id as u32, *tf)),
+                None => {
+                    postings.insert(term.clone(), Postings { idf_milli: 0, pages: vec![(id as u32, *tf)] });
+                }
+            }
         }
         for (surface, stem) in &a.vocab {
-            vocab.entry(surface.clone()).or_insert_with(|| stem.clone());
+            if !vocab.contains_key(surface.as_str()) {
+                vocab.insert(surface.clone(), stem.clone());
+            }
         }
     }
     for p in postings.values_mut() {

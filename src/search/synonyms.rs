@@ -18,7 +18,7 @@ pub fn member_stems(phrase: &str) -> Vec<String> {
     tokenize(phrase).into_iter().filter(|t| !t.stop).map(|t| t.stem).collect()
 }
 
-pub fn build_groups(pages: &[PageText], extra: &[Vec<String>]) -> Groups {
+pub fn build_groups<'a>(pages: impl IntoIterator<Item = &'a PageText>, extra: &[Vec<String>]) -> Groups {
     let mut lists: Vec<Vec<Vec<String>>> = Vec::new();
     for page in pages {
         for g in &page.glossary {

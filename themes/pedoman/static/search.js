@@ -830,6 +830,7 @@
     if (chars(q.trim()).length < 2) { box.textContent = ''; close(); return; }
     var t0 = performance.now();
     var hits;
+    api.searches = (api.searches || 0) + 1;
     try {
       hits = await engine.search(q, { limit: WINDOW, prefix: true });
     } catch (e) {
@@ -855,7 +856,7 @@
   }
   function schedule() {
     clearTimeout(timer);
-    timer = setTimeout(runBox, 100);
+    timer = setTimeout(runBox, 150);
   }
   input.addEventListener('input', schedule);
   input.addEventListener('focus', function () { if (input.value.trim() && box.childNodes.length) open(); });
