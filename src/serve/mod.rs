@@ -5,7 +5,8 @@
 //! - `WORKERS` request workers answering from the preview folder ([`http`]);
 //! - one small writer thread per live-reload client ([`reload`]), so event streams never occupy
 //!   a worker and page requests are not starved by open tabs;
-//! - the rebuild thread ([`rebuild`]), which owns the `Builder` and the file watcher ([`watch`]).
+//! - the watcher thread ([`watch`]), which turns notify events into batches once files are quiet;
+//! - the rebuild thread ([`rebuild`]), which owns the `Builder` and the watcher.
 //!
 //! The preview is built into its own temp folder ([`preview_dir`]), never `ROOT/public/`.
 

@@ -1,62 +1,61 @@
-//! Watching the site's inputs: notify events, debounced, filtered to what a build reads, handed
-//! on as one batch of changed paths.
+//! Watching the site's inputs: notify events, filtered to what a build reads, gathered until the
+//! files have been quiet for a moment, and handed on as one batch of changed paths.
+//!
+//! The quiet window is ours rather than notify-debouncer-full's: that crate delays each event by
+//! its timeout, so writes spread over more than one of its ticks still arrive as several
+//! batches. Waiting for quiet folds an editor's write-temp-then-rename save, or a burst of
+//! writes such as `git checkout`, into one rebuild.
 
 use anyhow::Context;
-use notify_debouncer_full::notify::event::{AccessKind, EventKind, MetadataKind, ModifyKind};
-use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache};
+use notify::event::{EventKind, MetadataKind, ModifyKind};
+use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// Folders under the root that a build reads. Any of them may be missing, or appear later.
 pub(crate) const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
 pub(crate) const CONFIG_FILE: &str = "config.yaml";
 
-/// Quiet time before a path's events are handed on: long enough to fold an editor's
-/// write-temp-then-rename save into one change, short enough to stay well under 100 ms.
-const DEBOUNCE: Duration = Duration::from_millis(50);
-/// How often the debouncer looks for quiet paths; bounds the extra wait past `DEBOUNCE`.
-const TICK: Duration = Duration::from_millis(5);
+/// How long the inputs must stay quiet before a build starts: far longer than the gap between
+/// the steps of one save (microseconds), short enough to stay well under 100 ms edit-to-reload.
+const QUIET: Duration = Duration::from_millis(50);
+/// Files that never stop changing (a log written into content/) still get a build this often.
+const MAX_WAIT: Duration = Duration::from_millis(500);
 
 /// Input paths that changed, as absolute paths under the root.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Batch {
     pub(crate) paths: Vec<PathBuf>,
     /// The platform lost events (queue overflow): the caller must treat everything as changed.
     pub(crate) rescan: bool,
-    /// When the earliest of these events happened, to measure edit-to-reload time.
+    /// When the first of these changes was seen, to measure edit-to-reload time.
     pub(crate) since: Instant,
 }
 
 pub(crate) struct Watcher {
     root: PathBuf,
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    notify: RecommendedWatcher,
     watched: HashSet<PathBuf>,
 }
 
 impl Watcher {
-    /// Starts watching `root` (canonical); `on_batch` runs on the debouncer's thread.
-    pub(crate) fn start(root: &Path, mut on_batch: impl FnMut(Batch) + Send + 'static) -> anyhow::Result<Watcher> {
-        let filter_root = root.to_path_buf();
-        let handler = move |result: DebounceEventResult| match result {
-            Ok(events) => {
-                if let Some(batch) = batch_of(&filter_root, &events) {
-                    on_batch(batch);
-                }
-            }
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("warning: watching files: {e}");
-                }
-            }
-        };
-        let debouncer = new_debouncer(DEBOUNCE, Some(TICK), handler).context("could not start the file watcher")?;
-        let mut watcher = Watcher { root: root.to_path_buf(), debouncer, watched: HashSet::new() };
+    /// Starts watching `root` (canonical). `on_batch` runs on the watcher's own thread, which
+    /// ends when the `Watcher` is dropped.
+    pub(crate) fn start(root: &Path, on_batch: impl FnMut(Batch) + Send + 'static) -> anyhow::Result<Watcher> {
+        let (tx, rx) = mpsc::channel();
+        let notify = notify::recommended_watcher(tx).context("could not start the file watcher")?;
+        let collector_root = root.to_path_buf();
+        std::thread::Builder::new()
+            .name("pedoman-watch".into())
+            .spawn(move || collect(collector_root, rx, on_batch))
+            .context("could not start the file watcher")?;
+        let mut watcher = Watcher { root: root.to_path_buf(), notify, watched: HashSet::new() };
         // The root itself, not recursively: sees config.yaml and input folders that appear later,
         // without descending into public/, .git/ or target/.
         watcher
-            .debouncer
+            .notify
             .watch(root, RecursiveMode::NonRecursive)
             .with_context(|| format!("could not watch {}", root.display()))?;
         watcher.refresh(&[]);
@@ -64,7 +63,7 @@ impl Watcher {
     }
 
     /// Watches input folders that appeared since, and again those that were replaced (deleted
-    /// and recreated, as `git checkout` does), which drops their old watch. `changed`: the
+    /// and recreated, as `git checkout` may do), which loses their old watch. `changed`: the
     /// latest batch. Costs a few `stat` calls.
     pub(crate) fn refresh(&mut self, changed: &[PathBuf]) {
         for name in WATCHED_DIRS {
@@ -72,7 +71,7 @@ impl Watcher {
             let replaced = changed.contains(&dir);
             if !dir.is_dir() {
                 if self.watched.remove(&dir) {
-                    let _ = self.debouncer.unwatch(&dir);
+                    let _ = self.notify.unwatch(&dir);
                 }
                 continue;
             }
@@ -80,9 +79,9 @@ impl Watcher {
                 continue;
             }
             if replaced {
-                let _ = self.debouncer.unwatch(&dir);
+                let _ = self.notify.unwatch(&dir);
             }
-            match self.debouncer.watch(&dir, RecursiveMode::Recursive) {
+            match self.notify.watch(&dir, RecursiveMode::Recursive) {
                 Ok(()) => {
                     self.watched.insert(dir);
                 }
@@ -92,41 +91,77 @@ impl Watcher {
     }
 }
 
-/// The changed inputs among `events`, if any.
-fn batch_of(root: &Path, events: &[DebouncedEvent]) -> Option<Batch> {
-    let mut paths = Vec::new();
-    let mut rescan = false;
-    let mut since: Option<Instant> = None;
-    for event in events {
-        if event.need_rescan() {
-            rescan = true;
-        } else if !matters(&event.kind) {
-            continue;
-        }
-        let mut counted = event.need_rescan();
-        for path in &event.paths {
-            if is_input(root, path) && !is_editor_temp(path) {
-                if !paths.contains(path) {
-                    paths.push(path.clone());
+/// The watcher thread: gathers events into batches and hands each on once the inputs are quiet.
+fn collect(root: PathBuf, rx: Receiver<notify::Result<Event>>, mut on_batch: impl FnMut(Batch)) {
+    let mut gathering = Gathering::new(root);
+    loop {
+        let received = match gathering.deadline() {
+            Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => rx.recv_timeout(left),
+                _ => Err(RecvTimeoutError::Timeout),
+            },
+            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match received {
+            Ok(Ok(event)) => gathering.add(&event, Instant::now()),
+            Ok(Err(e)) => eprintln!("warning: watching files: {e}"),
+            Err(RecvTimeoutError::Timeout) => {
+                if let Some(batch) = gathering.take() {
+                    on_batch(batch);
                 }
-                counted = true;
             }
-        }
-        if counted {
-            since = Some(since.map_or(event.time, |s| s.min(event.time)));
+            Err(RecvTimeoutError::Disconnected) => return,
         }
     }
-    since.map(|since| Batch { paths, rescan, since })
 }
 
-/// Reading a file is not changing it: builds open every input, and must not trigger a build.
+/// The changes seen since the last batch.
+struct Gathering {
+    root: PathBuf,
+    paths: Vec<PathBuf>,
+    rescan: bool,
+    /// First and latest relevant event.
+    span: Option<(Instant, Instant)>,
+}
+
+impl Gathering {
+    fn new(root: PathBuf) -> Gathering {
+        Gathering { root, paths: Vec::new(), rescan: false, span: None }
+    }
+
+    fn add(&mut self, event: &Event, at: Instant) {
+        let mut relevant = event.need_rescan();
+        self.rescan |= relevant;
+        if matters(&event.kind) {
+            for path in &event.paths {
+                if is_input(&self.root, path) && !is_editor_temp(path) {
+                    if !self.paths.contains(path) {
+                        self.paths.push(path.clone());
+                    }
+                    relevant = true;
+                }
+            }
+        }
+        if relevant {
+            self.span = Some(self.span.map_or((at, at), |(first, _)| (first, at)));
+        }
+    }
+
+    /// When the batch is due: after `QUIET` without news, or `MAX_WAIT` after it began.
+    fn deadline(&self) -> Option<Instant> {
+        self.span.map(|(first, last)| (last + QUIET).min(first + MAX_WAIT))
+    }
+
+    fn take(&mut self) -> Option<Batch> {
+        let (since, _) = self.span.take()?;
+        Some(Batch { paths: std::mem::take(&mut self.paths), rescan: std::mem::take(&mut self.rescan), since })
+    }
+}
+
+/// Reading a file is not changing it: every build opens its inputs, and must not cause another.
 fn matters(kind: &EventKind) -> bool {
-    !matches!(
-        kind,
-        EventKind::Access(AccessKind::Open(_) | AccessKind::Read | AccessKind::Close(_) | AccessKind::Any)
-            | EventKind::Access(AccessKind::Other)
-            | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
-    )
+    // A finished write (`Access(Close(Write))`) always follows a `Modify` that already counted.
+    !matches!(kind, EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)))
 }
 
 /// `config.yaml`, or anything under one of the watched folders.
@@ -147,10 +182,11 @@ fn is_editor_temp(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
+    // Vim's swap files: `.name.swp`, then `.swo`, `.swn`… down to `.swa`; `.swx` when probing.
     let vim_swap = name.starts_with('.')
         && name.rsplit_once('.').is_some_and(|(_, ext)| {
             let ext = ext.as_bytes();
-            ext.len() == 3 && ext.starts_with(b"sw") && (b'a'..=b'p').contains(&ext[2]) || ext == b"swx"
+            ext == b"swx" || (ext.len() == 3 && ext.starts_with(b"sw") && (b'a'..=b'p').contains(&ext[2]))
         });
     vim_swap
         || name.ends_with(".swp")
@@ -166,7 +202,11 @@ fn is_editor_temp(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify_debouncer_full::notify::event::{CreateKind, DataChange, Event, RenameMode};
+    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, RemoveKind, RenameMode};
+
+    fn event(kind: EventKind, paths: &[&str]) -> Event {
+        paths.iter().fold(Event::new(kind), |e, p| e.add_path(PathBuf::from(p)))
+    }
 
     #[test]
     fn editor_temp_files_are_ignored() {
@@ -194,36 +234,54 @@ mod tests {
     }
 
     #[test]
-    fn a_save_as_rename_is_one_batch_and_reads_are_none() {
-        let root = Path::new("/site");
+    fn a_save_as_rename_is_one_batch_of_the_real_file() {
         let t0 = Instant::now();
-        let ev = |kind, paths: &[&str], at: u64| DebouncedEvent {
-            event: paths.iter().fold(Event::new(kind), |e, p| e.add_path(PathBuf::from(p))),
-            time: t0 + Duration::from_millis(at),
-        };
-        let save = [
-            ev(EventKind::Create(CreateKind::File), &["/site/content/4913"], 0),
-            ev(EventKind::Create(CreateKind::File), &["/site/content/.a.md.swp"], 1),
-            ev(EventKind::Modify(ModifyKind::Data(DataChange::Any)), &["/site/content/a.md.tmp~"], 2),
-            ev(
+        let ms = |n| t0 + Duration::from_millis(n);
+        let mut g = Gathering::new(PathBuf::from("/site"));
+        // Vim: probe file, swap file, backup by rename, write the new file, drop the backup.
+        g.add(&event(EventKind::Create(CreateKind::File), &["/site/content/4913"]), ms(0));
+        g.add(&event(EventKind::Remove(RemoveKind::File), &["/site/content/4913"]), ms(0));
+        assert_eq!(g.deadline(), None, "temp files alone start nothing");
+        g.add(
+            &event(
                 EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
-                &["/site/content/a.md.tmp~", "/site/content/a.md"],
-                3,
+                &["/site/content/a.md", "/site/content/a.md~"],
             ),
-        ];
-        let batch = batch_of(root, &save).unwrap();
-        assert_eq!(batch.paths, vec![PathBuf::from("/site/content/a.md")]);
-        assert!(!batch.rescan);
-        assert_eq!(batch.since, t0 + Duration::from_millis(3));
+            ms(1),
+        );
+        g.add(&event(EventKind::Create(CreateKind::File), &["/site/content/a.md"]), ms(2));
+        g.add(&event(EventKind::Modify(ModifyKind::Data(DataChange::Any)), &["/site/content/a.md"]), ms(2));
+        g.add(&event(EventKind::Access(AccessKind::Close(AccessMode::Write)), &["/site/content/a.md"]), ms(3));
+        g.add(&event(EventKind::Remove(RemoveKind::File), &["/site/content/a.md~"]), ms(3));
+        assert_eq!(g.deadline(), Some(ms(2) + QUIET));
+        let batch = g.take().unwrap();
+        assert_eq!(batch, Batch { paths: vec![PathBuf::from("/site/content/a.md")], rescan: false, since: ms(1) });
+        assert!(g.take().is_none());
+    }
 
-        let reads = [
-            ev(
-                EventKind::Access(AccessKind::Open(notify_debouncer_full::notify::event::AccessMode::Any)),
-                &["/site/content/a.md"],
-                0,
-            ),
-            ev(EventKind::Create(CreateKind::File), &["/site/public/index.html"], 0),
-        ];
-        assert!(batch_of(root, &reads).is_none());
+    #[test]
+    fn reads_and_output_writes_start_nothing() {
+        let t0 = Instant::now();
+        let mut g = Gathering::new(PathBuf::from("/site"));
+        g.add(&event(EventKind::Access(AccessKind::Open(AccessMode::Any)), &["/site/content/a.md"]), t0);
+        g.add(&event(EventKind::Access(AccessKind::Close(AccessMode::Read)), &["/site/content/a.md"]), t0);
+        g.add(&event(EventKind::Create(CreateKind::File), &["/site/public/index.html"]), t0);
+        assert!(g.take().is_none());
+    }
+
+    #[test]
+    fn a_steady_burst_waits_for_quiet_but_not_forever() {
+        let t0 = Instant::now();
+        let ms = |n| t0 + Duration::from_millis(n);
+        let mut g = Gathering::new(PathBuf::from("/site"));
+        for i in 0..5 {
+            g.add(&event(EventKind::Modify(ModifyKind::Any), &[&format!("/site/content/{i}.md")]), ms(i * 30));
+        }
+        assert_eq!(g.deadline(), Some(ms(120) + QUIET), "writes 30 ms apart are one burst");
+        for i in 5..40 {
+            g.add(&event(EventKind::Modify(ModifyKind::Any), &["/site/content/log.md"]), ms(i * 30));
+        }
+        assert_eq!(g.deadline(), Some(ms(0) + MAX_WAIT));
+        assert_eq!(g.take().unwrap().paths.len(), 6);
     }
 }
