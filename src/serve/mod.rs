@@ -1,10 +1,9 @@
 //! `pedoman serve`: local preview with rebuild on save and live reload.
 //!
 //! Threads, and what each holds:
-//! - tiny_http's accept thread and its per-connection readers;
-//! - `WORKERS` request workers answering from the preview folder ([`http`]);
-//! - one small writer thread per live-reload client ([`reload`]), so event streams never occupy
-//!   a worker and page requests are not starved by open tabs;
+//! - the accept thread, and one small thread per connection ([`http`]) answering from the
+//!   preview folder ([`routes`]); a live-reload event stream ([`reload`]) keeps its connection's
+//!   thread, so open tabs never hold up page requests;
 //! - the watcher thread ([`watch`]), which turns notify events into batches once files are quiet;
 //! - the rebuild thread ([`rebuild`]), which owns the `Builder` and the watcher.
 //!
@@ -15,6 +14,7 @@ mod interrupt;
 mod preview_dir;
 mod rebuild;
 mod reload;
+mod routes;
 mod watch;
 
 use crate::{BuildOptions, OutputMode};
@@ -24,7 +24,6 @@ use rebuild::{Msg, Rebuilder};
 use reload::Hub;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -39,9 +38,6 @@ pub struct ServeOptions {
     pub drafts: bool,
     pub open: bool,
 }
-
-/// Request workers. Requests are short (one file read); event streams have threads of their own.
-const WORKERS: usize = 16;
 
 /// Runs the preview until Ctrl+C.
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
@@ -63,26 +59,23 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
 
 /// A running preview server. Dropping it stops the server and removes the preview folder.
 pub struct ServerHandle {
-    addr: SocketAddr,
-    server: Arc<tiny_http::Server>,
     hub: Arc<Hub>,
-    stopping: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
     rebuild_tx: Sender<Msg>,
     rebuild: Option<JoinHandle<()>>,
-    // Last, so the folder is removed after every thread that reads or writes it has ended.
+    // Fields drop in this order: the server (closing every connection), then the folder.
+    server: http::Server,
     preview: PreviewDir,
 }
 
 impl ServerHandle {
     /// The address the server listens on (with the real port when started on port 0).
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// `http://127.0.0.1:1111`
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.addr())
     }
 
     /// The folder the preview is built into and served from.
@@ -93,19 +86,12 @@ impl ServerHandle {
 
 impl Drop for ServerHandle {
     fn drop(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
         let _ = self.rebuild_tx.send(Msg::Stop);
         if let Some(rebuild) = self.rebuild.take() {
             let _ = rebuild.join();
         }
+        // Ends the event streams; the server's own drop then closes every other connection.
         self.hub.close();
-        // Each `unblock` wakes one worker waiting in `recv`.
-        for _ in &self.workers {
-            self.server.unblock();
-        }
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
     }
 }
 
@@ -121,22 +107,20 @@ pub fn start(opts: ServeOptions) -> anyhow::Result<ServerHandle> {
         );
     }
     let preview = PreviewDir::create().context("cannot create the preview folder in the temp folder")?;
-    let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
-        let in_use = e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::AddrInUse);
-        if in_use {
-            anyhow::anyhow!(
-                "port {} on {} is already in use (another `pedoman serve`?): pass --port with another number",
-                opts.port,
-                opts.bind
-            )
-        } else {
-            anyhow::anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port)
-        }
-    })?;
-    let addr = server.server_addr().to_ip().context("the server is not listening on an IP address")?;
-    let server = Arc::new(server);
     let hub = Arc::new(Hub::new());
-    let stopping = Arc::new(AtomicBool::new(false));
+    let server = http::Server::start(SocketAddr::new(opts.bind, opts.port), preview.path().to_path_buf(), hub.clone())
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                anyhow::anyhow!(
+                    "port {} on {} is already in use (another `pedoman serve`?): pass --port with another number",
+                    opts.port,
+                    opts.bind
+                )
+            } else {
+                anyhow::anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port)
+            }
+        })?;
+    let addr = server.addr();
 
     let build_opts = BuildOptions {
         root: root.clone(),
@@ -168,19 +152,7 @@ pub fn start(opts: ServeOptions) -> anyhow::Result<ServerHandle> {
         rebuilder.run(rebuild_rx, watcher);
     })?;
 
-    let mut workers = Vec::with_capacity(WORKERS);
-    for i in 0..WORKERS {
-        let (server, hub, stopping) = (server.clone(), hub.clone(), stopping.clone());
-        let dir = preview.path().to_path_buf();
-        workers.push(std::thread::Builder::new().name(format!("pedoman-http-{i}")).spawn(move || loop {
-            match server.recv() {
-                Ok(request) => http::respond(request, &dir, &hub),
-                Err(_) if stopping.load(Ordering::SeqCst) => break,
-                Err(e) => eprintln!("warning: HTTP server: {e}"),
-            }
-        })?);
-    }
-    let handle = ServerHandle { addr, server, hub, stopping, workers, rebuild_tx, rebuild: Some(rebuild), preview };
+    let handle = ServerHandle { hub, rebuild_tx, rebuild: Some(rebuild), server, preview };
     match ready_rx.recv() {
         Ok(Ok(())) => Ok(handle),
         Ok(Err(e)) => Err(e),

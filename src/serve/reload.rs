@@ -1,12 +1,13 @@
 //! Live reload: a Server-Sent Events hub that tells every open page what a rebuild did, and the
 //! client script and overlay styles it serves from memory.
 //!
-//! Each SSE client gets its own small thread and a bounded queue, so one stalled browser tab can
-//! neither block a broadcast nor hold up page requests (which are answered by other threads).
+//! Each stream is written by its connection's own thread from a bounded queue, so one stalled
+//! browser tab can neither block a broadcast nor hold up page requests.
 
 use crate::diagnostics::Diagnostics;
 use serde_json::json;
 use std::io::Write;
+use std::net::TcpStream;
 use std::sync::mpsc::{sync_channel, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -67,15 +68,14 @@ impl Hub {
         Hub { run: format!("{:x}-{nanos:x}", std::process::id()), state: Mutex::new(State::default()) }
     }
 
-    /// Takes over the connection of a request to `/__pedoman/events`.
-    pub(crate) fn subscribe(&self, request: tiny_http::Request) {
-        let mut writer = request.into_writer();
-        // Written by hand: tiny_http's own responses buffer a streamed body in large chunks,
-        // which would hold events back. No length, so the body ends when the connection closes.
+    /// Serves one event stream on `stream` until the client goes or the hub closes. Runs on the
+    /// connection's own thread.
+    pub(crate) fn stream(&self, mut stream: TcpStream) {
+        // No length: the body ends when the connection closes.
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
                     Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n\
                     retry: 1000\n\n";
-        if writer.write_all(head.as_bytes()).and_then(|()| writer.flush()).is_err() {
+        if stream.write_all(head.as_bytes()).is_err() {
             return;
         }
         let (tx, rx) = sync_channel::<Arc<str>>(QUEUE);
@@ -92,19 +92,16 @@ impl Hub {
             }
             state.clients.push(tx);
         }
-        let spawned =
-            std::thread::Builder::new().name("pedoman-sse".into()).stack_size(64 * 1024).spawn(move || loop {
-                let frame = match rx.recv_timeout(HEARTBEAT) {
-                    Ok(frame) => frame,
-                    Err(RecvTimeoutError::Timeout) => Arc::from(": ping\n\n"),
-                    Err(RecvTimeoutError::Disconnected) => break,
-                };
-                if writer.write_all(frame.as_bytes()).and_then(|()| writer.flush()).is_err() {
-                    break;
-                }
-            });
-        if let Err(e) = spawned {
-            eprintln!("warning: could not start a live-reload connection: {e}");
+        loop {
+            let frame = match rx.recv_timeout(HEARTBEAT) {
+                Ok(frame) => frame,
+                Err(RecvTimeoutError::Timeout) => Arc::from(": ping\n\n"),
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            // The socket's write timeout bounds a stalled client; the hub has already moved on.
+            if stream.write_all(frame.as_bytes()).is_err() {
+                return;
+            }
         }
     }
 

@@ -1,13 +1,12 @@
-//! HTTP: routing, path safety and content types.
+//! What each request path answers: routing, path safety and content types.
 //!
 //! The preview server answers from one folder (the preview build) plus a few files of its own
 //! under `/__pedoman/`. Anything that could reach outside that folder is refused before the file
 //! system is asked, and what the file system answers is checked again after symlinks resolve.
 
-use super::reload::{Hub, OVERLAY_CSS, RELOAD_JS, SCRIPT_TAG};
-use std::io::Cursor;
+use super::http::Reply;
+use super::reload::{OVERLAY_CSS, RELOAD_JS, SCRIPT_TAG};
 use std::path::{Component, Path, PathBuf};
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 /// Where a request path leads inside the output folder.
 #[derive(Debug, PartialEq, Eq)]
@@ -168,45 +167,42 @@ const FALLBACK_404: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta chars
 <title>Not found</title></head><body><h1>Not found</h1>\
 <p>No page at this address (yet). <a href=\"/\">Home</a></p></body></html>\n";
 
-/// Answers one request. Never panics on what a client sends; errors writing the answer only
-/// mean the client went away.
-pub(crate) fn respond(request: Request, root: &Path, hub: &Hub) {
-    let method = request.method().clone();
-    if !matches!(method, Method::Get | Method::Head) {
-        let _ = request.respond(text(405, "Method not allowed\n").with_header(header("Allow", "GET, HEAD")));
-        return;
+/// What the connection should do with a request.
+#[derive(Debug)]
+pub(crate) enum Answer {
+    Reply(Reply),
+    /// Hand the connection to the live-reload hub as an event stream.
+    Events,
+}
+
+/// Answers one request for `target` under `root` (canonical). GET and HEAD only.
+pub(crate) fn answer(method: &str, target: &str, root: &Path) -> Answer {
+    if method != "GET" && method != "HEAD" {
+        let mut reply = text(405, "Method not allowed\n");
+        reply.headers.push(("Allow", "GET, HEAD".into()));
+        return Answer::Reply(reply);
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("");
+    let path = target.split(['?', '#']).next().unwrap_or("");
     if let Some(own) = path.strip_prefix("/__pedoman/") {
-        match own {
-            "events" if method == Method::Get => hub.subscribe(request),
-            "reload.js" => {
-                let _ = request.respond(bytes(200, RELOAD_JS.as_bytes().to_vec(), "text/javascript; charset=utf-8"));
-            }
-            "overlay.css" => {
-                let _ = request.respond(bytes(200, OVERLAY_CSS.as_bytes().to_vec(), "text/css; charset=utf-8"));
-            }
-            _ => {
-                let _ = request.respond(text(404, "Not found\n"));
-            }
-        }
-        return;
+        return match own {
+            "events" if method == "GET" => Answer::Events,
+            "reload.js" => Answer::Reply(bytes(200, RELOAD_JS.as_bytes().to_vec(), "text/javascript; charset=utf-8")),
+            "overlay.css" => Answer::Reply(bytes(200, OVERLAY_CSS.as_bytes().to_vec(), "text/css; charset=utf-8")),
+            _ => Answer::Reply(text(404, "Not found\n")),
+        };
     }
-    let response = match resolve(root, &url) {
-        Resolved::File(file) => match serve_file(&file, 200) {
-            Some(response) => response,
-            None => not_found(root),
-        },
-        Resolved::Redirect(location) => text(302, "Moved\n").with_header(header("Location", &location)),
+    Answer::Reply(match resolve(root, target) {
+        Resolved::File(file) => serve_file(&file, 200).unwrap_or_else(|| not_found(root)),
+        Resolved::Redirect(location) => {
+            let mut reply = text(302, "Moved\n");
+            reply.headers.push(("Location", location));
+            reply
+        }
         Resolved::NotFound => not_found(root),
         Resolved::Forbidden => text(403, "Forbidden\n"),
         Resolved::BadRequest => text(400, "Bad request\n"),
-    };
-    let _ = request.respond(response);
+    })
 }
-
-type Reply = Response<Cursor<Vec<u8>>>;
 
 fn serve_file(file: &Path, status: u16) -> Option<Reply> {
     // Files are read whole: preview sites are small, and an HTML page must be read anyway to
@@ -222,21 +218,21 @@ fn not_found(root: &Path) -> Reply {
         .unwrap_or_else(|| bytes(404, inject_reload(FALLBACK_404.as_bytes().to_vec()), "text/html; charset=utf-8"))
 }
 
-fn bytes(status: u16, data: Vec<u8>, kind: &str) -> Reply {
-    Response::from_data(data)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", kind))
-        // Every answer may change on the next save: make the browser ask again each time.
-        .with_header(header("Cache-Control", "no-cache"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
+fn bytes(status: u16, body: Vec<u8>, kind: &str) -> Reply {
+    Reply {
+        status,
+        headers: vec![
+            ("Content-Type", kind.to_string()),
+            // Every answer may change on the next save: make the browser ask again each time.
+            ("Cache-Control", "no-cache".into()),
+            ("X-Content-Type-Options", "nosniff".into()),
+        ],
+        body,
+    }
 }
 
-fn text(status: u16, body: &str) -> Reply {
+pub(crate) fn text(status: u16, body: &str) -> Reply {
     bytes(status, body.as_bytes().to_vec(), "text/plain; charset=utf-8")
-}
-
-pub(crate) fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values here are ASCII")
 }
 
 #[cfg(test)]
