@@ -299,7 +299,7 @@ fn check_urls(site: &Site, config: &Config) -> Vec<Diagnostic> {
         claim(format!("{}index.html", s.path.trim_start_matches('/')), &s.source, 1, "URL");
     }
     for p in &site.pages {
-        let line = if p.meta.slug.is_some() { 2 } else { 1 };
+        let line = if p.meta.slug.is_some() { p.slug_line } else { 1 };
         claim(format!("{}index.html", p.path.trim_start_matches('/')), &p.source, line, "URL");
     }
     for t in &config.taxonomies {
@@ -309,7 +309,7 @@ fn check_urls(site: &Site, config: &Config) -> Vec<Diagnostic> {
     for p in &site.pages {
         for alias in &p.meta.aliases {
             if let Some(out) = content::alias_output(alias) {
-                claim(out, &p.source, 1, "alias");
+                claim(out, &p.source, p.aliases_line, "alias");
             }
         }
     }
