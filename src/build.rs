@@ -93,6 +93,18 @@ impl Builder {
 
     fn run(&mut self, changed: Option<&[PathBuf]>) -> Result<BuildReport, Vec<Diagnostic>> {
         let root = self.opts.root.clone();
+        // The output folder is replaced wholesale: it must not be the site or hold it.
+        if let (Ok(out), Ok(site)) = (self.opts.output.canonicalize(), root.canonicalize()) {
+            if site.starts_with(&out) {
+                return Err(vec![Diagnostic::new(
+                    &self.opts.output,
+                    0,
+                    0,
+                    "the output folder contains the site itself",
+                )
+                .with_hint("choose an output folder outside the site's sources, such as the default ROOT/public")]);
+            }
+        }
         let mut config = Config::load(&root).map_err(|d| vec![d])?;
         if let Some(url) = &self.opts.base_url {
             config.base_url = url.trim_end_matches('/').to_string();
