@@ -113,6 +113,18 @@ impl Builder {
             clock = Instant::now();
         };
         let root = self.opts.root.clone();
+        // The output folder is replaced wholesale: it must not be the site or hold it.
+        if let (Ok(out), Ok(site)) = (self.opts.output.canonicalize(), root.canonicalize()) {
+            if site.starts_with(&out) {
+                return Err(vec![Diagnostic::new(
+                    &self.opts.output,
+                    0,
+                    0,
+                    "the output folder contains the site itself",
+                )
+                .with_hint("choose an output folder outside the site's sources, such as the default ROOT/public")]);
+            }
+        }
         let mut config = Config::load(&root).map_err(|d| vec![d])?;
         if let Some(url) = &self.opts.base_url {
             config.base_url = url.trim_end_matches('/').to_string();
@@ -360,7 +372,7 @@ fn check_urls(site: &Site, config: &Config) -> Vec<Diagnostic> {
         claim(format!("{}index.html", s.path.trim_start_matches('/')), &s.source, 1, "URL");
     }
     for p in &site.pages {
-        let line = if p.meta.slug.is_some() { 2 } else { 1 };
+        let line = if p.meta.slug.is_some() { p.slug_line } else { 1 };
         claim(format!("{}index.html", p.path.trim_start_matches('/')), &p.source, line, "URL");
     }
     for t in &config.taxonomies {
@@ -370,7 +382,7 @@ fn check_urls(site: &Site, config: &Config) -> Vec<Diagnostic> {
     for p in &site.pages {
         for alias in &p.meta.aliases {
             if let Some(out) = content::alias_output(alias) {
-                claim(out, &p.source, 1, "alias");
+                claim(out, &p.source, p.aliases_line, "alias");
             }
         }
     }

@@ -59,7 +59,7 @@ impl Renderer {
         let mut renderer = Renderer { tera, shown };
         let sources: Vec<(&str, &str)> = theme.templates.iter().map(|(n, t)| (n.as_str(), t.source.as_str())).collect();
         if let Err(e) = renderer.tera.add_raw_templates(sources) {
-            return Err(vec![renderer.diagnostic("", &e)]);
+            return Err(renderer.compile_diagnostics(&e));
         }
         Ok(renderer)
     }
@@ -90,8 +90,43 @@ impl Renderer {
                     format!("while rendering `{rendering}`")
                 })
             }
+            tera::ErrorKind::MissingParent { current, .. } => {
+                Diagnostic::new(shown(current), 1, 1, format!("template error: {}", err.kind()))
+            }
+            tera::ErrorKind::CircularExtend { tpl, .. } | tera::ErrorKind::CircularInclude { tpl, .. } => {
+                Diagnostic::new(shown(tpl), 1, 1, format!("template error: {}", err.kind()))
+            }
             other => Diagnostic::new(shown(rendering), 0, 0, format!("template error: {other}")),
         }
+    }
+
+    /// Errors from checking the templates together (unknown blocks, filters, functions) come as
+    /// one message of `error: …` / `--> name:line:col` reports: one diagnostic per report.
+    fn compile_diagnostics(&self, err: &tera::Error) -> Vec<Diagnostic> {
+        let tera::ErrorKind::Msg(text) = err.kind() else {
+            return vec![self.diagnostic("", err)];
+        };
+        let mut diags = Vec::new();
+        let mut message: Option<&str> = None;
+        for line in text.lines() {
+            if let Some(m) = line.strip_prefix("error: ") {
+                message = Some(m);
+            } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
+                let mut parts = loc.rsplitn(3, ':');
+                let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+                let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+                let name = parts.next().unwrap_or(loc);
+                let shown = self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+                diags.push(
+                    Diagnostic::new(shown, line, col, format!("template error: {m}")).with_hint("fix the template"),
+                );
+                message = None;
+            }
+        }
+        if diags.is_empty() {
+            diags.push(self.diagnostic("", err));
+        }
+        diags
     }
 }
 

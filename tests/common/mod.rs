@@ -35,9 +35,8 @@ pub fn repo_root() -> PathBuf {
 
 /// Chromium from Debian (`apt-get install chromium`), or `$PEDOMAN_CHROMIUM`.
 pub fn chromium_path() -> PathBuf {
-    let path = std::env::var_os("PEDOMAN_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let path =
+        std::env::var_os("PEDOMAN_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     assert!(
         path.exists(),
         "headless Chromium not found at {}: install it (apt-get install chromium) or set PEDOMAN_CHROMIUM",
