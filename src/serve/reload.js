@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   if (window.__pedomanReload) return;
-  window.__pedomanReload = true;
+  // State visible to tests (and curious editors in the console).
+  var state = (window.__pedomanReload = { connected: false });
 
   var OVERLAY_ID = "pedoman-overlay";
   var STYLE_ID = "pedoman-overlay-css";
@@ -84,8 +85,12 @@
   }
 
   var source = new EventSource("/__pedoman/events");
+  source.addEventListener("error", function () {
+    state.connected = false; // EventSource retries by itself
+  });
   source.addEventListener("hello", function (event) {
     var d = data(event);
+    state.connected = true;
     // A different generation after a reconnect: a rebuild (or a restart) happened meanwhile.
     if (generation !== null && d.generation !== generation) location.reload();
     generation = d.generation;
