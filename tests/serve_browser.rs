@@ -102,6 +102,7 @@ fn an_open_page_follows_saves_and_shows_errors_in_an_overlay() {
     let overlay = overlay.as_str().unwrap();
     assert!(overlay.contains("content/panduan/halaman.md:3:"), "overlay lacks path:line: {overlay}");
     assert!(overlay.contains("hint:"), "overlay lacks the hint: {overlay}");
+    assert!(overlay.contains("Pedoman gagal membangun ulang situs: 1 masalah"), "in the site's language: {overlay}");
     // Styled from /__pedoman/overlay.css, which the page's CSP allows (inline styles it would not).
     wait_for(
         &tab,

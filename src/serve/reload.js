@@ -8,6 +8,18 @@
   var state = (window.__pedomanReload = { connected: false });
 
   var OVERLAY_ID = "pedoman-overlay";
+  // The overlay speaks the site's language where it can; diagnostics themselves are English.
+  var TEXT = /^id\b/i.test(document.documentElement.lang || "")
+    ? {
+        title: function (n) { return "Pedoman gagal membangun ulang situs: " + n + " masalah"; },
+        note: "Halaman ini adalah versi terakhir yang berhasil dibangun. Perbaiki berkasnya lalu simpan: pesan ini hilang dengan sendirinya.",
+        hide: "Tutup",
+      }
+    : {
+        title: function (n) { return "Pedoman could not rebuild the site: " + n + (n === 1 ? " problem" : " problems"); },
+        note: "This page is the last version that built. Fix the file and save: this message goes away by itself.",
+        hide: "Hide",
+      };
   var STYLE_ID = "pedoman-overlay-css";
   var generation = null;
 
@@ -36,11 +48,9 @@
     box.setAttribute("aria-labelledby", OVERLAY_ID + "-title");
     var title = document.createElement("h2");
     title.id = OVERLAY_ID + "-title";
-    title.textContent = diagnostics.length === 1
-      ? "Pedoman could not rebuild the site: 1 problem"
-      : "Pedoman could not rebuild the site: " + diagnostics.length + " problems";
+    title.textContent = TEXT.title(diagnostics.length);
     var note = document.createElement("p");
-    note.textContent = "This page is the last version that built. Fix the file and save: this message goes away by itself.";
+    note.textContent = TEXT.note;
     var list = document.createElement("ol");
     diagnostics.forEach(function (d) {
       var item = document.createElement("li");
@@ -51,7 +61,7 @@
     });
     var close = document.createElement("button");
     close.type = "button";
-    close.textContent = "Hide";
+    close.textContent = TEXT.hide;
     close.addEventListener("click", hideErrors);
     box.appendChild(title);
     box.appendChild(note);
