@@ -37,9 +37,14 @@ mod imp {
     }
 }
 
-/// Blocks until the user asks the server to stop.
-pub(crate) fn wait() {
+/// From now on, Ctrl+C asks for a clean stop (see [`wait`]) instead of ending the process.
+pub(crate) fn install() {
     imp::install();
+}
+
+/// Blocks until the user asks the server to stop. Returns at once if they already did (during
+/// the first build, say).
+pub(crate) fn wait() {
     while !imp::requested() {
         // Polling keeps the handler trivial; a tenth of a second is not noticeable at exit.
         std::thread::sleep(std::time::Duration::from_millis(100));

@@ -42,6 +42,8 @@ pub struct ServeOptions {
 /// Runs the preview until Ctrl+C.
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     let open = opts.open;
+    // Before the first build, so a Ctrl+C during it still removes the preview folder.
+    interrupt::install();
     let server = start(opts)?;
     let url = server.url();
     if !server.addr().ip().is_loopback() {

@@ -38,7 +38,7 @@ impl Rebuilder {
     /// The build before serving starts. A failure is reported like any other: the server still
     /// starts, and the overlay tells the editor what to fix.
     pub(crate) fn first_build(&mut self) {
-        match self.build() {
+        match self.build(&[]) {
             Ok(report) => println!(
                 "Built {} pages, {} sections in {} ms",
                 report.pages,
@@ -89,7 +89,7 @@ impl Rebuilder {
         let wait_ms = since.elapsed().as_millis() as u64;
         let what = self.describe(&changed);
         let was_failing = self.failing;
-        match self.build() {
+        match self.build(&changed) {
             Ok(report) => {
                 let timing = Timing { wait_ms, build_ms: report.elapsed.as_millis() as u64 };
                 let event = event_for(&report, &changed, was_failing, timing);
@@ -120,12 +120,12 @@ impl Rebuilder {
         }
     }
 
-    /// Runs the Builder. Diagnostics come back with paths relative to the root, as the editor
+    /// Runs the Builder on `changed` (all of `pending`), or on everything when that is due.
+    /// Diagnostics come back with paths relative to the root, as the editor
     /// sees them. A panic inside the Builder becomes a diagnostic too: a bug must not end the
     /// preview.
-    fn build(&mut self) -> Result<BuildReport, Diagnostics> {
-        let changed: Vec<PathBuf> = self.pending.iter().cloned().collect();
-        let changed = if self.everything { None } else { Some(changed.as_slice()) };
+    fn build(&mut self, changed: &[PathBuf]) -> Result<BuildReport, Diagnostics> {
+        let changed = if self.everything { None } else { Some(changed) };
         let builder = &mut self.builder;
         let result = catch_unwind(AssertUnwindSafe(|| builder.build(changed))).unwrap_or_else(|panic| {
             let message = panic
