@@ -422,6 +422,25 @@ fn read_reply(reader: &mut BufReader<TcpStream>) -> (u16, String) {
 }
 
 #[test]
+fn drafts_are_previewed_only_when_asked_and_never_published() {
+    let dir = tempfile::tempdir().unwrap();
+    site(dir.path());
+    write_files(dir.path(), &[("content/panduan/draf.md", "---\ntitle: \"Draf\"\ndraft: true\n---\n\nMARKA-DRAF.\n")]);
+    let plain = serve(dir.path());
+    assert_eq!(http_get(plain.addr(), "/panduan/draf/").status, 404);
+    let with_drafts = start(ServeOptions {
+        root: dir.path().to_path_buf(),
+        port: 0,
+        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        drafts: true,
+        open: false,
+    })
+    .unwrap();
+    assert_page(&with_drafts, "/panduan/draf/", 200, "MARKA-DRAF");
+    assert!(!dir.path().join("public").exists(), "a preview with drafts wrote into public/");
+}
+
+#[test]
 fn a_busy_port_is_reported_plainly() {
     let dir = tempfile::tempdir().unwrap();
     site(dir.path());
