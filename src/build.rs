@@ -191,6 +191,8 @@ impl Builder {
 
         let mut loaded = Vec::new();
         let mut parsed: HashMap<String, &Rendered> = HashMap::new();
+        // Files that failed to load: links to them are not reported again as broken.
+        let mut unreadable: HashSet<&str> = HashSet::new();
         for rel in &md_files {
             let cached = &self.files[rel];
             match &cached.loaded {
@@ -198,7 +200,10 @@ impl Builder {
                     loaded.push(l.clone());
                     parsed.insert(rel.clone(), &cached.rendered);
                 }
-                Err(d) => diags.extend(d.iter().cloned()),
+                Err(d) => {
+                    diags.extend(d.iter().cloned());
+                    unreadable.insert(rel.as_str());
+                }
             }
         }
         lap("load+parse");
@@ -207,7 +212,9 @@ impl Builder {
 
         // What changed since the last in-place build decides how much to re-render.
         let base = config.base_path();
-        let (mut files, asset_urls) = static_files(&theme, &base).map_err(|d| vec![d])?;
+        // The preview sends no-cache, and an unhashed URL keeps a CSS edit from rewriting every page.
+        let hashed = self.opts.mode == OutputMode::AtomicSwap;
+        let (mut files, asset_urls) = static_files(&theme, &base, hashed).map_err(|d| vec![d])?;
         let signature = shared_signature(&site, &theme, &asset_urls, &config);
         let only: Option<HashSet<usize>> = (self.opts.mode == OutputMode::InPlace
             && self.shared_signature == Some(signature))
@@ -215,7 +222,7 @@ impl Builder {
 
         // Resolve internal links now that every URL and heading id is known; every page's links
         // are checked, but only pages being rendered get their HTML rewritten.
-        let targets = link_targets(&site, &parsed);
+        let targets = link_targets(&site, &parsed, &unreadable);
         let resolve =
             |rel: &str, source: &Path, body_line: usize, r: &Rendered, full: bool, d: &mut Vec<Diagnostic>| {
                 let urls = link_urls(&r.links, rel, source, body_line, &targets, &r.heading_ids, &base, d);
@@ -330,7 +337,7 @@ fn shared_signature(site: &Site, theme: &Theme, assets: &BTreeMap<String, String
 }
 
 /// Theme and site static files, plus cache-busted URLs for templates' `asset()`.
-fn static_files(theme: &Theme, base: &str) -> Result<(Files, BTreeMap<String, String>), Diagnostic> {
+fn static_files(theme: &Theme, base: &str, hashed: bool) -> Result<(Files, BTreeMap<String, String>), Diagnostic> {
     let mut files = Files::new();
     let mut urls = BTreeMap::new();
     for (rel, src) in &theme.statics {
@@ -343,7 +350,8 @@ fn static_files(theme: &Theme, base: &str) -> Result<(Files, BTreeMap<String, St
                 (Data::Bytes(bytes), hash)
             }
         };
-        urls.insert(rel.clone(), format!("{}?h={hash}", render::site_url(base, rel)));
+        let url = render::site_url(base, rel);
+        urls.insert(rel.clone(), if hashed { format!("{url}?h={hash}") } else { url });
         files.insert(rel.clone(), data);
     }
     Ok((files, urls))
@@ -389,18 +397,20 @@ fn check_urls(site: &Site, config: &Config) -> Vec<Diagnostic> {
     diags
 }
 
-/// What a link may point at: content path → (URL path, heading ids).
+/// What a link may point at: content path → (URL path, heading ids). A file that failed to load
+/// is a target with no known URL, so links to it are not reported again as broken.
 fn link_targets<'a>(
     site: &'a Site,
     parsed: &'a HashMap<String, &Rendered>,
-) -> HashMap<&'a str, (&'a str, &'a [String])> {
+    unreadable: &HashSet<&'a str>,
+) -> HashMap<&'a str, Option<(&'a str, &'a [String])>> {
     let ids = |rel: &str| parsed.get(rel).map(|r| r.heading_ids.as_slice()).unwrap_or(&[]);
-    let mut map = HashMap::new();
+    let mut map: HashMap<&str, Option<(&str, &[String])>> = unreadable.iter().map(|rel| (*rel, None)).collect();
     for p in &site.pages {
-        map.insert(p.rel.as_str(), (p.path.as_str(), ids(&p.rel)));
+        map.insert(p.rel.as_str(), Some((p.path.as_str(), ids(&p.rel))));
     }
     for s in &site.sections {
-        map.insert(s.rel.as_str(), (s.path.as_str(), ids(&s.rel)));
+        map.insert(s.rel.as_str(), Some((s.path.as_str(), ids(&s.rel))));
     }
     map
 }
@@ -438,7 +448,7 @@ fn link_urls(
     rel: &str,
     source: &Path,
     body_line: usize,
-    targets: &HashMap<&str, (&str, &[String])>,
+    targets: &HashMap<&str, Option<(&str, &[String])>>,
     own_ids: &[String],
     base: &str,
     diags: &mut Vec<Diagnostic>,
@@ -452,7 +462,8 @@ fn link_urls(
                 ("", own_ids)
             } else {
                 match normalize_link(rel, &link.path).and_then(|t| targets.get(t.as_str()).map(|v| (t, v))) {
-                    Some((_, (path, ids))) => (*path, *ids),
+                    Some((_, Some((path, ids)))) => (*path, *ids),
+                    Some((_, None)) => return "#".to_string(),
                     None => {
                         let looked = normalize_link(rel, &link.path)
                             .map(|t| format!("content/{t}"))

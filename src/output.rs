@@ -100,7 +100,10 @@ pub fn write_in_place(
         }
         let fp = fingerprint(data)?;
         if previous.get(rel) != Some(&fp) || !output.join(rel).exists() {
-            write_one(output, rel, data)?;
+            // Readers (the preview server) may be reading this file: never show it half written.
+            let tmp = format!("{rel}.pedoman-tmp");
+            write_one(output, &tmp, data)?;
+            std::fs::rename(output.join(&tmp), output.join(rel))?;
             written.push(PathBuf::from(rel));
         }
         next.insert(rel.clone(), fp);

@@ -453,3 +453,19 @@ fn output_folder_holding_the_site_is_refused() {
     run.assert_failed();
     assert!(tree(site.tmp()) == before, "the site changed after --output .");
 }
+
+#[test]
+fn a_broken_page_is_reported_once_not_again_by_every_link_to_it() {
+    let run = failing(&[
+        ("content/rusak.md", "---\ntitle: \"Rusak\"\nweight: sepuluh\n---\n\nIsi.\n"),
+        (
+            "content/penaut.md",
+            "---\ntitle: \"Penaut\"\n---\n\nLihat [halaman rusak](rusak.md) dan [yang hilang](hilang.md).\n",
+        ),
+    ]);
+    run.diag("content/rusak.md", 3, "");
+    let diags = run.diagnostics();
+    // The link to the broken page is a consequence; the link to a missing file is a real error.
+    assert_eq!(diags.iter().filter(|d| d.path == "content/penaut.md").count(), 1, "{}", run.stderr);
+    run.diag("content/penaut.md", 5, "hilang.md");
+}
