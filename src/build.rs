@@ -47,6 +47,8 @@ pub struct BuildReport {
     pub written: Vec<PathBuf>,
     /// Output files removed by this build.
     pub removed: Vec<PathBuf>,
+    /// Time spent in each stage, in pipeline order.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// One Markdown file as last read: its stamp, and what loading and parsing made of it.
@@ -63,11 +65,23 @@ pub struct Builder {
     /// Config and UI strings the cached files were parsed with; a change invalidates them.
     parsed_with: Option<(String, Vec<String>)>,
     written: Written,
+    /// Files re-read since the last successful build: their pages must be re-rendered.
+    pending: HashSet<String>,
+    /// Signature of everything pages share (titles, URLs, order, templates) at the last
+    /// successful in-place build; while it holds, unchanged pages need no re-rendering.
+    shared_signature: Option<u64>,
 }
 
 impl Builder {
     pub fn new(opts: BuildOptions) -> Self {
-        Builder { opts, files: HashMap::new(), parsed_with: None, written: Written::new() }
+        Builder {
+            opts,
+            files: HashMap::new(),
+            parsed_with: None,
+            written: Written::new(),
+            pending: HashSet::new(),
+            shared_signature: None,
+        }
     }
 
     pub fn options(&self) -> &BuildOptions {
@@ -92,7 +106,25 @@ impl Builder {
     }
 
     fn run(&mut self, changed: Option<&[PathBuf]>) -> Result<BuildReport, Vec<Diagnostic>> {
+        let mut stages = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            stages.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
         let root = self.opts.root.clone();
+        // The output folder is replaced wholesale: it must not be the site or hold it.
+        if let (Ok(out), Ok(site)) = (self.opts.output.canonicalize(), root.canonicalize()) {
+            if site.starts_with(&out) {
+                return Err(vec![Diagnostic::new(
+                    &self.opts.output,
+                    0,
+                    0,
+                    "the output folder contains the site itself",
+                )
+                .with_hint("choose an output folder outside the site's sources, such as the default ROOT/public")]);
+            }
+        }
         let mut config = Config::load(&root).map_err(|d| vec![d])?;
         if let Some(url) = &self.opts.base_url {
             config.base_url = url.trim_end_matches('/').to_string();
@@ -139,13 +171,15 @@ impl Builder {
                 }
             })
             .collect();
+        self.pending.extend(stale.iter().map(|(rel, _)| rel.clone()));
         let fresh: Vec<(String, Cached)> = stale
             .into_par_iter()
             .map(|(rel, stamp)| {
-                let loaded = content::load_file(&root, &rel, &config);
-                let rendered = match &loaded {
-                    Ok(Loaded::Page(p)) => markdown::render(&p.body, &labels, &anchor_label),
-                    Ok(Loaded::Section(s)) => markdown::render(&s.body, &labels, &anchor_label),
+                let mut loaded = content::load_file(&root, &rel, &config);
+                // Once parsed, the Markdown source is not needed again: keep the cache lean.
+                let rendered = match &mut loaded {
+                    Ok(Loaded::Page(p)) => markdown::render(&std::mem::take(&mut p.body), &labels, &anchor_label),
+                    Ok(Loaded::Section(s)) => markdown::render(&std::mem::take(&mut s.body), &labels, &anchor_label),
                     Err(_) => Rendered::default(),
                 };
                 (rel, Cached { stamp, loaded, rendered })
@@ -157,6 +191,8 @@ impl Builder {
 
         let mut loaded = Vec::new();
         let mut parsed: HashMap<String, &Rendered> = HashMap::new();
+        // Files that failed to load: links to them are not reported again as broken.
+        let mut unreadable: HashSet<&str> = HashSet::new();
         for rel in &md_files {
             let cached = &self.files[rel];
             match &cached.loaded {
@@ -164,36 +200,54 @@ impl Builder {
                     loaded.push(l.clone());
                     parsed.insert(rel.clone(), &cached.rendered);
                 }
-                Err(d) => diags.extend(d.iter().cloned()),
+                Err(d) => {
+                    diags.extend(d.iter().cloned());
+                    unreadable.insert(rel.as_str());
+                }
             }
         }
+        lap("load+parse");
         let site = content::assemble(&root, &config, loaded, assets, self.opts.drafts);
         diags.extend(check_urls(&site, &config));
 
-        // Resolve internal links now that every URL and heading id is known.
+        // What changed since the last in-place build decides how much to re-render.
         let base = config.base_path();
-        let targets = link_targets(&site, &parsed);
-        let resolve = |rel: &str, source: &Path, body_line: usize, r: &Rendered, d: &mut Vec<Diagnostic>| Body {
-            html: resolve_links(&r.html, &r.links, rel, source, body_line, &targets, &r.heading_ids, &base, d),
-            toc: r.toc.clone(),
-            word_count: r.word_count,
-        };
+        // The preview sends no-cache, and an unhashed URL keeps a CSS edit from rewriting every page.
+        let hashed = self.opts.mode == OutputMode::AtomicSwap;
+        let (mut files, asset_urls) = static_files(&theme, &base, hashed).map_err(|d| vec![d])?;
+        let signature = shared_signature(&site, &theme, &asset_urls, &config);
+        let only: Option<HashSet<usize>> = (self.opts.mode == OutputMode::InPlace
+            && self.shared_signature == Some(signature))
+        .then(|| (0..site.pages.len()).filter(|&i| self.pending.contains(&site.pages[i].rel)).collect());
+
+        // Resolve internal links now that every URL and heading id is known; every page's links
+        // are checked, but only pages being rendered get their HTML rewritten.
+        let targets = link_targets(&site, &parsed, &unreadable);
+        let resolve =
+            |rel: &str, source: &Path, body_line: usize, r: &Rendered, full: bool, d: &mut Vec<Diagnostic>| {
+                let urls = link_urls(&r.links, rel, source, body_line, &targets, &r.heading_ids, &base, d);
+                if !full {
+                    return Body { html: String::new(), toc: Vec::new(), word_count: r.word_count };
+                }
+                Body { html: rewrite_links(&r.html, &urls), toc: r.toc.clone(), word_count: r.word_count }
+            };
         let mut page_bodies = Vec::with_capacity(site.pages.len());
-        for p in &site.pages {
-            page_bodies.push(resolve(&p.rel, &p.source, p.body_line, parsed[&p.rel], &mut diags));
+        for (i, p) in site.pages.iter().enumerate() {
+            let full = only.as_ref().is_none_or(|set| set.contains(&i));
+            page_bodies.push(resolve(&p.rel, &p.source, p.body_line, parsed[&p.rel], full, &mut diags));
         }
         let empty = Rendered::default();
         let mut section_bodies = Vec::with_capacity(site.sections.len());
         for s in &site.sections {
             let r = parsed.get(&s.rel).copied().unwrap_or(&empty);
-            section_bodies.push(resolve(&s.rel, &s.source, s.body_line, r, &mut diags));
+            section_bodies.push(resolve(&s.rel, &s.source, s.body_line, r, true, &mut diags));
         }
         if !diags.is_empty() {
             return Err(diags);
         }
+        lap("links");
 
         // Render.
-        let (mut files, asset_urls) = static_files(&theme, &base).map_err(|d| vec![d])?;
         let renderer = Renderer::new(&theme, &base, asset_urls)?;
         let input = render::Input {
             config: &config,
@@ -205,8 +259,8 @@ impl Builder {
         for a in &site.assets {
             files.insert(a.dest.clone(), Data::Copy(a.src.clone()));
         }
-        for (rel, bytes) in render::render_site(&input, &renderer)? {
-            files.insert(rel, Data::Bytes(bytes));
+        for (rel, bytes) in render::render_site(&input, &renderer, only.as_ref())? {
+            files.insert(rel, bytes.map_or(Data::Keep, Data::Bytes));
         }
         files.insert("sitemap.xml".into(), Data::Bytes(feeds::sitemap(&config, &site).into_bytes()));
         files.insert("robots.txt".into(), Data::Bytes(feeds::robots(&config).into_bytes()));
@@ -221,11 +275,15 @@ impl Builder {
             }
         }
 
+        lap("render");
+
         // Index.
         let texts = page_texts(&site, &parsed);
         for (rel, bytes) in search::build_index(&texts, &config.search.synonyms) {
             files.insert(format!("search/{rel}"), Data::Bytes(bytes));
         }
+
+        lap("index");
 
         // Write.
         if let Some(bad) = files.keys().find(|rel| !output::safe_relative(rel)) {
@@ -246,18 +304,40 @@ impl Builder {
             }
             OutputMode::InPlace => output::write_in_place(out, &files, &mut self.written).map_err(io_err)?,
         };
+        lap("write");
+        self.pending.clear();
+        self.shared_signature = (self.opts.mode == OutputMode::InPlace).then_some(signature);
         Ok(BuildReport {
             pages: site.pages.len(),
             sections: site.sections.len(),
             elapsed: Duration::ZERO,
             written,
             removed,
+            stages,
         })
     }
 }
 
+/// Hash of what every page's HTML may show beyond its own body: the navigation (titles, URLs,
+/// order), neighbours, site config, templates and asset URLs.
+fn shared_signature(site: &Site, theme: &Theme, assets: &BTreeMap<String, String>, config: &Config) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in &site.pages {
+        (&p.rel, &p.title, &p.path, p.section, &p.meta.template, &p.meta.tags).hash(&mut h);
+    }
+    for s in &site.sections {
+        (&s.rel, &s.title, &s.path, &s.pages, &s.subsections, &s.meta.description).hash(&mut h);
+    }
+    for (name, t) in &theme.templates {
+        (name, &t.source).hash(&mut h);
+    }
+    (assets, &theme.strings, serde_yaml::to_string(config).unwrap_or_default()).hash(&mut h);
+    h.finish()
+}
+
 /// Theme and site static files, plus cache-busted URLs for templates' `asset()`.
-fn static_files(theme: &Theme, base: &str) -> Result<(Files, BTreeMap<String, String>), Diagnostic> {
+fn static_files(theme: &Theme, base: &str, hashed: bool) -> Result<(Files, BTreeMap<String, String>), Diagnostic> {
     let mut files = Files::new();
     let mut urls = BTreeMap::new();
     for (rel, src) in &theme.statics {
@@ -270,7 +350,8 @@ fn static_files(theme: &Theme, base: &str) -> Result<(Files, BTreeMap<String, St
                 (Data::Bytes(bytes), hash)
             }
         };
-        urls.insert(rel.clone(), format!("{}?h={hash}", render::site_url(base, rel)));
+        let url = render::site_url(base, rel);
+        urls.insert(rel.clone(), if hashed { format!("{url}?h={hash}") } else { url });
         files.insert(rel.clone(), data);
     }
     Ok((files, urls))
@@ -299,7 +380,7 @@ fn check_urls(site: &Site, config: &Config) -> Vec<Diagnostic> {
         claim(format!("{}index.html", s.path.trim_start_matches('/')), &s.source, 1, "URL");
     }
     for p in &site.pages {
-        let line = if p.meta.slug.is_some() { 2 } else { 1 };
+        let line = if p.meta.slug.is_some() { p.slug_line } else { 1 };
         claim(format!("{}index.html", p.path.trim_start_matches('/')), &p.source, line, "URL");
     }
     for t in &config.taxonomies {
@@ -309,25 +390,27 @@ fn check_urls(site: &Site, config: &Config) -> Vec<Diagnostic> {
     for p in &site.pages {
         for alias in &p.meta.aliases {
             if let Some(out) = content::alias_output(alias) {
-                claim(out, &p.source, 1, "alias");
+                claim(out, &p.source, p.aliases_line, "alias");
             }
         }
     }
     diags
 }
 
-/// What a link may point at: content path → (URL path, heading ids).
+/// What a link may point at: content path → (URL path, heading ids). A file that failed to load
+/// is a target with no known URL, so links to it are not reported again as broken.
 fn link_targets<'a>(
     site: &'a Site,
     parsed: &'a HashMap<String, &Rendered>,
-) -> HashMap<&'a str, (&'a str, &'a [String])> {
+    unreadable: &HashSet<&'a str>,
+) -> HashMap<&'a str, Option<(&'a str, &'a [String])>> {
     let ids = |rel: &str| parsed.get(rel).map(|r| r.heading_ids.as_slice()).unwrap_or(&[]);
-    let mut map = HashMap::new();
+    let mut map: HashMap<&str, Option<(&str, &[String])>> = unreadable.iter().map(|rel| (*rel, None)).collect();
     for p in &site.pages {
-        map.insert(p.rel.as_str(), (p.path.as_str(), ids(&p.rel)));
+        map.insert(p.rel.as_str(), Some((p.path.as_str(), ids(&p.rel))));
     }
     for s in &site.sections {
-        map.insert(s.rel.as_str(), (s.path.as_str(), ids(&s.rel)));
+        map.insert(s.rel.as_str(), Some((s.path.as_str(), ids(&s.rel))));
     }
     map
 }
@@ -358,19 +441,19 @@ fn normalize_link(from: &str, link: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Checks each link of a file and returns its final URL (`#` for a broken one, reported in `diags`).
 #[allow(clippy::too_many_arguments)]
-fn resolve_links(
-    html: &str,
+fn link_urls(
     links: &[InternalLink],
     rel: &str,
     source: &Path,
     body_line: usize,
-    targets: &HashMap<&str, (&str, &[String])>,
+    targets: &HashMap<&str, Option<(&str, &[String])>>,
     own_ids: &[String],
     base: &str,
     diags: &mut Vec<Diagnostic>,
-) -> String {
-    let urls: Vec<String> = links
+) -> Vec<String> {
+    links
         .iter()
         .map(|link| {
             let line = body_line + link.line - 1;
@@ -379,9 +462,12 @@ fn resolve_links(
                 ("", own_ids)
             } else {
                 match normalize_link(rel, &link.path).and_then(|t| targets.get(t.as_str()).map(|v| (t, v))) {
-                    Some((_, (path, ids))) => (*path, *ids),
+                    Some((_, Some((path, ids)))) => (*path, *ids),
+                    Some((_, None)) => return "#".to_string(),
                     None => {
-                        let looked = normalize_link(rel, &link.path).map(|t| format!("content/{t}")).unwrap_or_else(|| "outside content/".into());
+                        let looked = normalize_link(rel, &link.path)
+                            .map(|t| format!("content/{t}"))
+                            .unwrap_or_else(|| "outside content/".into());
                         diags.push(error(
                             format!("broken link `{}`: no such page (looked for {looked})", link.path),
                             "links are relative to this file (`../bagian/halaman.md`) or start at the content root (`@/bagian/halaman.md`); drafts are not linkable".into(),
@@ -393,8 +479,13 @@ fn resolve_links(
             let url = if path.is_empty() { String::new() } else { render::site_url(base, path) };
             match &link.fragment {
                 Some(f) if !ids.iter().any(|id| id == f) => {
-                    let target = if link.path.is_empty() { "this page".to_string() } else { format!("`{}`", link.path) };
-                    let known = if ids.is_empty() { "it has no headings".to_string() } else { format!("its headings: {}", ids.join(", ")) };
+                    let target =
+                        if link.path.is_empty() { "this page".to_string() } else { format!("`{}`", link.path) };
+                    let known = if ids.is_empty() {
+                        "it has no headings".to_string()
+                    } else {
+                        format!("its headings: {}", ids.join(", "))
+                    };
                     diags.push(error(format!("broken link: {target} has no heading `#{f}`"), known));
                     url
                 }
@@ -402,7 +493,11 @@ fn resolve_links(
                 None => url,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Puts the final URLs in place of the placeholders markdown left in `href`s.
+fn rewrite_links(html: &str, urls: &[String]) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find(LINK_PREFIX) {

@@ -22,6 +22,9 @@ pub struct Page {
     pub body_line: usize,
     /// File line of `template:` (for "unknown template" errors).
     pub template_line: usize,
+    /// File lines of `slug:` and `aliases:` (for "URL already used" errors).
+    pub slug_line: usize,
+    pub aliases_line: usize,
     /// Site-relative URL path, `/nilai/akuntabel/`.
     pub path: String,
     /// Index of the section holding the page.
@@ -186,6 +189,8 @@ pub fn load_file(root: &Path, rel: &str, config: &Config) -> Result<Loaded, Vec<
         body: split.body.to_string(),
         body_line: split.body_line,
         template_line: key_line("template"),
+        slug_line: key_line("slug"),
+        aliases_line: key_line("aliases"),
         path: format!("{dir_url}{stem}/"),
         section: 0,
         bundle_dir,

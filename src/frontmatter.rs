@@ -80,7 +80,9 @@ pub fn yaml_diagnostic(path: &Path, line_offset: usize, err: &serde_yaml::Error)
 
 /// From serde's "unknown field `titel`, expected one of `title`, …", suggest the closest key.
 fn unknown_key_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+    // Nested keys come prefixed with their place: "feed: unknown field `limt`, …".
+    let marker = "unknown field `";
+    let rest = &message[message.find(marker)? + marker.len()..];
     let (unknown, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let best = candidates.iter().min_by_key(|c| edit_distance(unknown, c))?;
@@ -207,5 +209,7 @@ mod tests {
     fn suggests_nearest_key() {
         let hint = unknown_key_hint("unknown field `titel`, expected one of `title`, `description`, `date`");
         assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
+        let hint = unknown_key_hint("feed: unknown field `limt`, expected `enabled` or `limit`");
+        assert_eq!(hint.as_deref(), Some("did you mean `limit`?"));
     }
 }

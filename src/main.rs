@@ -32,6 +32,9 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Create a new site that builds at once with the default theme.
     Init {
@@ -103,7 +106,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { root, output, base_url, drafts } => {
+        Command::Build { root, output, base_url, drafts, timings } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             let opts = BuildOptions { root, output, base_url, drafts, mode: OutputMode::AtomicSwap };
             match Builder::new(opts).build(None) {
@@ -114,6 +117,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         report.sections,
                         report.elapsed.as_millis()
                     );
+                    if timings {
+                        for (stage, took) in &report.stages {
+                            println!("  {stage:<12} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                        }
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(diags) => {

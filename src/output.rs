@@ -13,6 +13,8 @@ pub enum Data {
     /// Copied from disk (content assets, static files).
     Copy(PathBuf),
     Static(&'static [u8]),
+    /// Unchanged since the last in-place build: leave the file as it is.
+    Keep,
 }
 
 /// Every file of the site, by path relative to the output folder.
@@ -33,6 +35,7 @@ fn write_one(dir: &Path, rel: &str, data: &Data) -> io::Result<()> {
         Data::Bytes(b) => std::fs::write(&path, b),
         Data::Static(b) => std::fs::write(&path, b),
         Data::Copy(src) => std::fs::copy(src, &path).map(|_| ()),
+        Data::Keep => Err(io::Error::other("internal: a kept file has no bytes to write")),
     }
     .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
 }
@@ -75,6 +78,7 @@ fn fingerprint(data: &Data) -> io::Result<u64> {
         Data::Bytes(b) => b.hash(&mut h),
         Data::Static(b) => b.hash(&mut h),
         Data::Copy(src) => std::fs::read(src)?.hash(&mut h),
+        Data::Keep => return Err(io::Error::other("internal: a kept file was never written")),
     }
     Ok(h.finish())
 }
@@ -90,9 +94,16 @@ pub fn write_in_place(
     let mut written = Vec::new();
     let mut next = Written::new();
     for (rel, data) in files {
+        if let (Data::Keep, Some(fp)) = (data, previous.get(rel)) {
+            next.insert(rel.clone(), *fp);
+            continue;
+        }
         let fp = fingerprint(data)?;
         if previous.get(rel) != Some(&fp) || !output.join(rel).exists() {
-            write_one(output, rel, data)?;
+            // Readers (the preview server) may be reading this file: never show it half written.
+            let tmp = format!("{rel}.pedoman-tmp");
+            write_one(output, &tmp, data)?;
+            std::fs::rename(output.join(&tmp), output.join(rel))?;
             written.push(PathBuf::from(rel));
         }
         next.insert(rel.clone(), fp);

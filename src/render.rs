@@ -17,6 +17,9 @@ use tera::{Context, Kwargs, State, Tera, TeraResult};
 /// Sites with more pages than this get a navigation tree expanded only along the current path,
 /// so every page does not carry thousands of links.
 const FULL_NAV_LIMIT: usize = 300;
+/// Sections with more pages than this list only `NAV_WINDOW` of them around the current page.
+const NAV_SECTION_LIMIT: usize = 40;
+const NAV_WINDOW: usize = 20;
 
 /// A page's or section's Markdown, rendered and with its links resolved.
 #[derive(Debug, Clone, Default)]
@@ -56,7 +59,7 @@ impl Renderer {
         let mut renderer = Renderer { tera, shown };
         let sources: Vec<(&str, &str)> = theme.templates.iter().map(|(n, t)| (n.as_str(), t.source.as_str())).collect();
         if let Err(e) = renderer.tera.add_raw_templates(sources) {
-            return Err(vec![renderer.diagnostic("", &e)]);
+            return Err(renderer.compile_diagnostics(&e));
         }
         Ok(renderer)
     }
@@ -87,8 +90,43 @@ impl Renderer {
                     format!("while rendering `{rendering}`")
                 })
             }
+            tera::ErrorKind::MissingParent { current, .. } => {
+                Diagnostic::new(shown(current), 1, 1, format!("template error: {}", err.kind()))
+            }
+            tera::ErrorKind::CircularExtend { tpl, .. } | tera::ErrorKind::CircularInclude { tpl, .. } => {
+                Diagnostic::new(shown(tpl), 1, 1, format!("template error: {}", err.kind()))
+            }
             other => Diagnostic::new(shown(rendering), 0, 0, format!("template error: {other}")),
         }
+    }
+
+    /// Errors from checking the templates together (unknown blocks, filters, functions) come as
+    /// one message of `error: …` / `--> name:line:col` reports: one diagnostic per report.
+    fn compile_diagnostics(&self, err: &tera::Error) -> Vec<Diagnostic> {
+        let tera::ErrorKind::Msg(text) = err.kind() else {
+            return vec![self.diagnostic("", err)];
+        };
+        let mut diags = Vec::new();
+        let mut message: Option<&str> = None;
+        for line in text.lines() {
+            if let Some(m) = line.strip_prefix("error: ") {
+                message = Some(m);
+            } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
+                let mut parts = loc.rsplitn(3, ':');
+                let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+                let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+                let name = parts.next().unwrap_or(loc);
+                let shown = self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+                diags.push(
+                    Diagnostic::new(shown, line, col, format!("template error: {m}")).with_hint("fix the template"),
+                );
+                message = None;
+            }
+        }
+        if diags.is_empty() {
+            diags.push(self.diagnostic("", err));
+        }
+        diags
     }
 }
 
@@ -134,7 +172,7 @@ struct SectionSummary<'a> {
 
 #[derive(Serialize)]
 struct NavItem<'a> {
-    /// `section` (opens a list), `end` (closes it), or `page`.
+    /// `section` (opens a list), `end` (closes it), `page`, or `more` (link to a long section's full list).
     kind: &'static str,
     title: &'a str,
     url: String,
@@ -213,13 +251,32 @@ impl Input<'_> {
         items: &mut Vec<NavItem<'b>>,
     ) {
         let sec = &self.site.sections[s];
-        for &p in &sec.pages {
+        // A long section shows a window around the current page and a link to the rest, so a
+        // page's size does not grow with its section's.
+        let (from, to) = if sec.pages.len() <= NAV_SECTION_LIMIT {
+            (0, sec.pages.len())
+        } else {
+            let at = sec.pages.iter().position(|&p| self.site.pages[p].path == current).unwrap_or(0);
+            let from = at.saturating_sub(NAV_WINDOW / 2).min(sec.pages.len() - NAV_WINDOW);
+            (from, from + NAV_WINDOW)
+        };
+        for &p in &sec.pages[from..to] {
             let page = &self.site.pages[p];
             items.push(NavItem {
                 kind: "page",
                 title: &page.title,
                 url: self.url(&page.path),
                 current: page.path == current,
+                expanded: false,
+                has_children: false,
+            });
+        }
+        if to - from < sec.pages.len() {
+            items.push(NavItem {
+                kind: "more",
+                title: &sec.title,
+                url: self.url(&sec.path),
+                current: false,
                 expanded: false,
                 has_children: false,
             });
@@ -279,22 +336,43 @@ impl Input<'_> {
     }
 }
 
-/// What render produced: files relative to the output folder.
-pub type Outputs = Vec<(String, Vec<u8>)>;
+/// What render produced: files relative to the output folder; `None` for a page left as it was.
+pub type Outputs = Vec<(String, Option<Vec<u8>>)>;
 
 /// Renders every page, section, taxonomy page, the search page and the 404 page.
-pub fn render_site(input: &Input, renderer: &Renderer) -> Result<Outputs, Vec<Diagnostic>> {
+///
+/// With `changed`, the caller vouches that nothing shared by all pages changed (titles, URLs,
+/// order, templates): only those pages, their sections and their taxonomy terms are rendered;
+/// every other output comes back as `None`, meaning "unchanged".
+pub fn render_site(
+    input: &Input,
+    renderer: &Renderer,
+    changed: Option<&HashSet<usize>>,
+) -> Result<Outputs, Vec<Diagnostic>> {
     let site = input.site;
-    let pages = site.pages.par_iter().enumerate().map(|(i, p)| render_page(input, renderer, i, p));
-    let sections = site.sections.par_iter().enumerate().map(|(i, s)| render_section(input, renderer, i, s));
-    let mut results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages.chain(sections).collect();
-    results.extend(render_taxonomies(input, renderer));
+    let touched_sections: Option<HashSet<usize>> =
+        changed.map(|set| set.iter().flat_map(|&p| input.ancestors(Some(site.pages[p].section))).collect());
+    let pages = site.pages.par_iter().enumerate().map(|(i, p)| match changed {
+        Some(set) if !set.contains(&i) => Ok((page_file(p), None)),
+        _ => render_page(input, renderer, i, p).map(|(f, b)| (f, Some(b))),
+    });
+    let sections = site.sections.par_iter().enumerate().map(|(i, s)| match &touched_sections {
+        Some(set) if !set.contains(&i) => Ok((format!("{}index.html", s.path.trim_start_matches('/')), None)),
+        _ => render_section(input, renderer, i, s).map(|(f, b)| (f, Some(b))),
+    });
+    let mut results: Vec<Result<(String, Option<Vec<u8>>), Diagnostic>> = pages.chain(sections).collect();
+    results.extend(render_taxonomies(input, renderer, changed));
     for (name, path, kind) in [("404.html", "/404.html", "404"), ("search.html", "/cari/", "search")] {
         if renderer.has(name) {
-            let mut ctx = input.base_context(kind, path, &HashSet::new());
-            ctx.insert("page", &serde_json::json!({ "title": input.theme.string(if kind == "404" { "not_found_title" } else { "search_title" }), "url": input.url(path) }));
             let file = if kind == "404" { "404.html".to_string() } else { "cari/index.html".to_string() };
-            results.push(renderer.render(name, &ctx).map(|html| (file, html.into_bytes())));
+            if changed.is_some() {
+                results.push(Ok((file, None)));
+                continue;
+            }
+            let mut ctx = input.base_context(kind, path, &HashSet::new());
+            let title = input.theme.string(if kind == "404" { "not_found_title" } else { "search_title" });
+            ctx.insert("page", &serde_json::json!({ "title": title, "url": input.url(path) }));
+            results.push(renderer.render(name, &ctx).map(|html| (file, Some(html.into_bytes()))));
         }
     }
     let mut outputs = Vec::new();
@@ -372,7 +450,11 @@ fn render_page(input: &Input, renderer: &Renderer, i: usize, page: &Page) -> Res
         },
     );
     let html = renderer.render(&name, &ctx)?;
-    Ok((format!("{}index.html", page.path.trim_start_matches('/')), html.into_bytes()))
+    Ok((page_file(page), html.into_bytes()))
+}
+
+fn page_file(page: &Page) -> String {
+    format!("{}index.html", page.path.trim_start_matches('/'))
 }
 
 #[derive(Serialize)]
@@ -454,7 +536,11 @@ pub fn taxonomy_terms(site: &Site, taxonomy: &str) -> BTreeMap<String, (String, 
     terms
 }
 
-fn render_taxonomies(input: &Input, renderer: &Renderer) -> Vec<Result<(String, Vec<u8>), Diagnostic>> {
+fn render_taxonomies(
+    input: &Input,
+    renderer: &Renderer,
+    changed: Option<&HashSet<usize>>,
+) -> Vec<Result<(String, Option<Vec<u8>>), Diagnostic>> {
     let mut out = Vec::new();
     for taxonomy in &input.config.taxonomies {
         let terms = taxonomy_terms(input.site, taxonomy);
@@ -462,19 +548,29 @@ fn render_taxonomies(input: &Input, renderer: &Renderer) -> Vec<Result<(String, 
         let title =
             input.theme.strings.get(&format!("taxonomy_{taxonomy}")).cloned().unwrap_or_else(|| taxonomy.clone());
         let list_path = format!("/{slug}/");
-        let mut ctx = input.base_context("taxonomy", &list_path, &HashSet::new());
-        let term_list: Vec<serde_json::Value> = terms
-            .iter()
-            .map(|(s, (name, pages))| serde_json::json!({ "name": name, "url": input.url(&format!("/{slug}/{s}/")), "count": pages.len() }))
-            .collect();
-        ctx.insert(
-            "taxonomy",
-            &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path), "terms": term_list }),
-        );
-        out.push(renderer.render("taxonomy_list.html", &ctx).map(|h| (format!("{slug}/index.html"), h.into_bytes())));
+        if changed.is_some() {
+            // Term names and counts are part of what the caller vouched unchanged.
+            out.push(Ok((format!("{slug}/index.html"), None)));
+        } else {
+            let mut ctx = input.base_context("taxonomy", &list_path, &HashSet::new());
+            let term_list: Vec<serde_json::Value> = terms
+                .iter()
+                .map(|(s, (name, pages))| serde_json::json!({ "name": name, "url": input.url(&format!("/{slug}/{s}/")), "count": pages.len() }))
+                .collect();
+            ctx.insert(
+                "taxonomy",
+                &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path), "terms": term_list }),
+            );
+            let rendered = renderer.render("taxonomy_list.html", &ctx);
+            out.push(rendered.map(|h| (format!("{slug}/index.html"), Some(h.into_bytes()))));
+        }
         let rendered: Vec<_> = terms
             .par_iter()
             .map(|(s, (name, pages))| {
+                let file = format!("{slug}/{s}/index.html");
+                if changed.is_some_and(|set| !pages.iter().any(|p| set.contains(p))) {
+                    return Ok((file, None));
+                }
                 let path = format!("/{slug}/{s}/");
                 let mut ctx = input.base_context("term", &path, &HashSet::new());
                 ctx.insert("taxonomy", &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path) }));
@@ -482,7 +578,7 @@ fn render_taxonomies(input: &Input, renderer: &Renderer) -> Vec<Result<(String, 
                     "term",
                     &serde_json::json!({ "name": name, "url": input.url(&path), "pages": pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>() }),
                 );
-                renderer.render("taxonomy_term.html", &ctx).map(|h| (format!("{slug}/{s}/index.html"), h.into_bytes()))
+                renderer.render("taxonomy_term.html", &ctx).map(|h| (file, Some(h.into_bytes())))
             })
             .collect();
         out.extend(rendered);

@@ -1,18 +1,184 @@
 //! `pedoman serve`: local preview with rebuild on save and live reload.
+//!
+//! Threads, and what each holds:
+//! - the accept thread, and one small thread per connection ([`http`]) answering from the
+//!   preview folder ([`routes`]); a live-reload event stream ([`reload`]) keeps its connection's
+//!   thread, so open tabs never hold up page requests;
+//! - the watcher thread ([`watch`]), which turns notify events into batches once files are quiet;
+//! - the rebuild thread ([`rebuild`]), which owns the `Builder` and the watcher.
+//!
+//! The preview is built into its own temp folder ([`preview_dir`]), never `ROOT/public/`.
 
-use std::net::IpAddr;
-use std::path::PathBuf;
+mod http;
+mod interrupt;
+mod preview_dir;
+mod rebuild;
+mod reload;
+mod routes;
+mod watch;
+
+use crate::{BuildOptions, OutputMode};
+use anyhow::{bail, Context};
+use preview_dir::PreviewDir;
+use rebuild::{Msg, Rebuilder};
+use reload::Hub;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use watch::Watcher;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub root: PathBuf,
+    /// 0 picks a free port (tests); [`ServerHandle::addr`] tells which.
     pub port: u16,
     pub bind: IpAddr,
     pub drafts: bool,
     pub open: bool,
 }
 
+/// Runs the preview until Ctrl+C.
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
-    let _ = opts;
-    anyhow::bail!("serve not implemented yet")
+    let open = opts.open;
+    // Before the first build, so a Ctrl+C during it still removes the preview folder.
+    interrupt::install();
+    let server = start(opts)?;
+    let url = server.url();
+    if !server.addr().ip().is_loopback() {
+        println!("Note: listening on {}, so other machines on the network can see this preview.", server.addr().ip());
+    }
+    println!("Serving at {url} (Ctrl+C to stop)");
+    if open {
+        open_browser(&url);
+    }
+    interrupt::wait();
+    println!("Stopping…");
+    drop(server);
+    Ok(())
+}
+
+/// A running preview server. Dropping it stops the server and removes the preview folder.
+pub struct ServerHandle {
+    hub: Arc<Hub>,
+    rebuild_tx: Sender<Msg>,
+    rebuild: Option<JoinHandle<()>>,
+    // Fields drop in this order: the server (closing every connection), then the folder.
+    server: http::Server,
+    preview: PreviewDir,
+}
+
+impl ServerHandle {
+    /// The address the server listens on (with the real port when started on port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    /// `http://127.0.0.1:1111`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    /// The folder the preview is built into and served from.
+    pub fn output_dir(&self) -> &Path {
+        self.preview.path()
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        let _ = self.rebuild_tx.send(Msg::Stop);
+        if let Some(rebuild) = self.rebuild.take() {
+            let _ = rebuild.join();
+        }
+        // Ends the event streams; the server's own drop then closes every other connection.
+        self.hub.close();
+    }
+}
+
+/// Builds the site once, then serves it and rebuilds on every change until the handle drops.
+/// Returns once the first build is done (whether or not it succeeded) and requests are answered.
+pub fn start(opts: ServeOptions) -> anyhow::Result<ServerHandle> {
+    let root =
+        opts.root.canonicalize().with_context(|| format!("cannot open the site folder {}", opts.root.display()))?;
+    if !root.join(watch::CONFIG_FILE).is_file() {
+        bail!(
+            "{} has no config.yaml, so it is not a Pedoman site: pass --root DIR, or make a site with `pedoman init DIR`",
+            root.display()
+        );
+    }
+    let preview = PreviewDir::create().context("cannot create the preview folder in the temp folder")?;
+    let hub = Arc::new(Hub::new());
+    let server = http::Server::start(SocketAddr::new(opts.bind, opts.port), preview.path().to_path_buf(), hub.clone())
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                anyhow::anyhow!(
+                    "port {} on {} is already in use (another `pedoman serve`?): pass --port with another number",
+                    opts.port,
+                    opts.bind
+                )
+            } else {
+                anyhow::anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port)
+            }
+        })?;
+    let addr = server.addr();
+
+    let build_opts = BuildOptions {
+        root: root.clone(),
+        output: preview.path().to_path_buf(),
+        // Permalinks and feeds point at the preview, not the published site.
+        base_url: Some(format!("http://{addr}")),
+        drafts: opts.drafts,
+        mode: OutputMode::InPlace,
+    };
+    let (rebuild_tx, rebuild_rx) = mpsc::channel();
+    let (ready_tx, ready_rx) = mpsc::channel::<anyhow::Result<()>>();
+    let watch_tx = rebuild_tx.clone();
+    let rebuild_hub = hub.clone();
+    // The Builder is made and used on this one thread, so it need not be `Send`.
+    let rebuild = std::thread::Builder::new().name("pedoman-rebuild".into()).spawn(move || {
+        // Watch before the first build, so a save made while it runs is not missed.
+        let watcher = match Watcher::start(&root, move |batch| {
+            let _ = watch_tx.send(Msg::Changed(batch));
+        }) {
+            Ok(watcher) => watcher,
+            Err(e) => {
+                let _ = ready_tx.send(Err(e));
+                return;
+            }
+        };
+        let mut rebuilder = Rebuilder::new(build_opts, rebuild_hub);
+        rebuilder.first_build();
+        let _ = ready_tx.send(Ok(()));
+        rebuilder.run(rebuild_rx, watcher);
+    })?;
+
+    let handle = ServerHandle { hub, rebuild_tx, rebuild: Some(rebuild), server, preview };
+    match ready_rx.recv() {
+        Ok(Ok(())) => Ok(handle),
+        Ok(Err(e)) => Err(e),
+        Err(_) => bail!("the rebuild thread stopped during the first build"),
+    }
+}
+
+/// Opens `url` in the desktop's browser, if the desktop has a way to.
+fn open_browser(url: &str) {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command.arg(url).stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null());
+    match command.spawn() {
+        // Reaped on a thread of its own: the opener may outlive a slow browser start.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => eprintln!("Could not open a browser ({e}): open {url} yourself."),
+    }
 }

@@ -141,3 +141,127 @@ pub fn gzipped_len(bytes: &[u8]) -> usize {
     enc.write_all(bytes).unwrap();
     enc.finish().unwrap().len()
 }
+
+// ---- `pedoman serve` helpers (tests/serve*.rs) ----
+
+/// One HTTP answer read off a raw socket.
+#[derive(Debug)]
+pub struct HttpReply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpReply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// `GET target` sent byte for byte as given (no client-side normalisation of `..` or `%2e`), so
+/// traversal attempts reach the server exactly as an attacker would send them.
+pub fn http_get(addr: std::net::SocketAddr, target: &str) -> HttpReply {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the preview server");
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    write!(stream, "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read the answer");
+    parse_http_reply(&raw).unwrap_or_else(|| panic!("malformed answer to {target}: {}", String::from_utf8_lossy(&raw)))
+}
+
+/// Splits a raw HTTP/1.1 answer into status, headers and body (`Content-Length` bodies only).
+pub fn parse_http_reply(raw: &[u8]) -> Option<HttpReply> {
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&raw[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
+    Some(HttpReply { status, headers, body: raw[end + 4..].to_vec() })
+}
+
+/// A live-reload client on `/__pedoman/events`, reading Server-Sent Events off a raw socket.
+pub struct EventStream {
+    reader: std::io::BufReader<std::net::TcpStream>,
+    /// Bytes of a line cut short by a read timeout, kept for the next read.
+    partial: Vec<u8>,
+    /// Every event seen so far, for failure messages.
+    pub seen: Vec<(String, String)>,
+}
+
+impl EventStream {
+    /// Connects and checks that the answer is an event stream.
+    pub fn connect(addr: std::net::SocketAddr) -> EventStream {
+        use std::io::{BufRead, Write};
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect to the preview server");
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        write!(stream, "GET /__pedoman/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        let mut reader = std::io::BufReader::new(stream);
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("read the event stream's headers");
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            head.push_str(&line);
+        }
+        assert!(head.starts_with("HTTP/1.1 200"), "event stream refused: {head}");
+        assert!(head.to_ascii_lowercase().contains("content-type: text/event-stream"), "not an event stream: {head}");
+        EventStream { reader, partial: Vec::new(), seen: Vec::new() }
+    }
+
+    /// The next event as (name, data), or `None` if none arrives within `timeout`.
+    pub fn next_event(&mut self, timeout: std::time::Duration) -> Option<(String, String)> {
+        use std::io::BufRead;
+        let deadline = std::time::Instant::now() + timeout;
+        let (mut name, mut data) = (String::new(), String::new());
+        loop {
+            let left = deadline.checked_duration_since(std::time::Instant::now()).filter(|d| !d.is_zero())?;
+            self.reader.get_ref().set_read_timeout(Some(left)).unwrap();
+            match self.reader.read_until(b'\n', &mut self.partial) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                    return None
+                }
+                Err(e) => panic!("event stream broke: {e}"),
+            }
+            let line = String::from_utf8(std::mem::take(&mut self.partial)).expect("UTF-8 event stream");
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if !name.is_empty() || !data.is_empty() {
+                    let event = (if name.is_empty() { "message".to_string() } else { name }, data);
+                    self.seen.push(event.clone());
+                    return Some(event);
+                }
+            } else if let Some(v) = line.strip_prefix("event:") {
+                name = v.trim().to_string();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                if !data.is_empty() {
+                    data.push('\n');
+                }
+                data.push_str(v.trim_start());
+            }
+            // `retry:` and `: comments` are skipped.
+        }
+    }
+
+    /// Waits for the event called `name`, skipping others; panics with what came instead.
+    pub fn expect(&mut self, name: &str, timeout: std::time::Duration) -> String {
+        let deadline = std::time::Instant::now() + timeout;
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.next_event(left) {
+                Some((n, data)) if n == name => return data,
+                Some(_) => continue,
+                None => break,
+            }
+        }
+        panic!("no `{name}` event within {timeout:?}; saw {:?}", self.seen);
+    }
+}
