@@ -38,12 +38,14 @@ negeri pedoman pegawai peduli pelangi peluang pemerintah pemilu pengaruh percaya
 periksa perangkat perlu persen persepsi personel persentase perspektif pertama pesan pesawat pribadi relawan \
 sejahtera sejarah sekolah sekretariat selamat selesai seleksi semangat sembilan semua sederhana segera sepakat \
 sendiri setuju teman terampil terapi terima tetapi wartawan ketua keluar kelola keliling peran materi \
-memori harmoni tirani pensiun penjara performance";
+memori harmoni tirani pensiun penjara performance beri beranda sedia setia kenal keliru kelamin kerabat kecuali pelopor \
+pemangku beritahu peramban periode sesuai teladan terap terbit terang terminal sementara semester sengaja senior \
+senioritas seremoni seremonial serius selisih sekaligus kerja kembali";
 
 /// Roots beginning with m that take meN-/peN- (`memakan`, `pemanfaatan`): without
 /// this list `mem-`+vowel restores p (`memakai` → `pakai`).
-pub const M_ROOTS: &str = "maaf mahal main maju makan maki makmur maklum makna maksud malu mampu manfaat mantap \
-marah masak masuk masyarakat mati merdeka minat minta minum milik mimpi miskin mohon muat mudah mula mulai \
+pub const M_ROOTS: &str = "maaf madai mahal main maju makan maki makmur maklum makna maksud malu mampu manfaat mantap \
+marah masak masuk masyarakat mati menang merdeka minat minta minum milik mimpi miskin mohon muat mudah mula mulai \
 muncul mundur mungkin muda murah musnah";
 
 /// Roots beginning with n that take meN-/peN- (`menilai`); otherwise `men-`+vowel restores t.
@@ -58,12 +60,12 @@ pub const K_ROOTS: &str = "kabar kaji kait kalah kampanye karang kategori kawal 
 kuat kukuh kumpul kunci kunjung kupas kuras kurang kurung kutip korban";
 
 /// Roots beginning with a vowel after `meng-`/`peng-`+e (`mengerti`), where k would be the default.
-pub const E_ROOTS: &str = "eja ejek erti";
+pub const E_ROOTS: &str = "edit eja ejek erti";
 
 /// Roots beginning with r after `ber-`/`ter-`/`per-`+vowel (`berupa` → `rupa`);
 /// otherwise the whole `ber` goes (`berasal` → `asal`).
-pub const R_ROOTS: &str = "ragam rajin rancang rangka rangkai rantai rasa rawat rencana risiko ringan rugi \
-rumah rumus runding rupa ruang";
+pub const R_ROOTS: &str = "ragam rajin rancang rangka rangkai rantai rasa rawat rekat rencana risiko ringan rugi \
+rumah rumus runding rundung rupa ruang";
 
 /// Roots ending in a that take -i (`menghargai` → `harga`). Otherwise a final -ai
 /// stays (`pakai`, `nilai`, `sampai`).
@@ -77,9 +79,10 @@ pub const SI_ROOTS: &str = "atas awas balas batas habis kemas landas lapis tangi
 /// Roots ending in k that take -an after a vowel (`gerakan` → `gerak`); otherwise
 /// `-kan` goes (`gunakan` → `guna`).
 pub const K_FINAL: &str = "balik bentuk cetak cocok didik duduk gerak ketuk masak masuk naik pilih tarik \
-tembak teriak tumpuk tusuk";
+tembak teriak tumpuk tusuk untuk";
 
-/// Roots of one syllable that may stand after a prefix (`dicek`, `mengecek`).
+/// Roots of one syllable that may stand after di-, meN- or peN- (`dicek`,
+/// `mengecek`); never after ke-, se-, ber-, ter-, per- (`kelas`, `ketik` are roots).
 pub const MONO: &str = "bom cat cek klik las pel pos rem tes tik";
 
 /// Roots whose ending looks like a particle or possessive (`masalah`, `perilaku`):

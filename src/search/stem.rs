@@ -115,7 +115,7 @@ pub fn stem_word(word: &str) -> String {
         if let Some(root) = strip_prefixes(&cand, suffix) {
             // A bare word in -i is an imperative of a two-syllable root (`pahami`);
             // longer ones are loans (`ekonomi`, `kategori`).
-            if suffix == Suffix::I && root == cand && syllables(&root) != 2 {
+            if suffix == Suffix::I && root == cand && syllables(&root) != 2 && !lists::keep().contains(root.as_str()) {
                 continue;
             }
             let ok = match need {
@@ -172,7 +172,13 @@ fn ends_with_cluster(w: &str) -> bool {
 /// Suffix readings of `w`, most likely first; the last is always "no suffix".
 fn suffix_candidates(w: &str) -> Vec<(String, Suffix, Need)> {
     let mut out = Vec::new();
-    let first = prefix_options(w, None).map(|(k, _, _)| k);
+    // A word ending in a root that merely looks suffixed keeps it (`tersendiri`).
+    if lists::keep().iter().any(|k| k.chars().count() >= 5 && w.ends_with(k)) {
+        out.push((w.to_string(), Suffix::None, Need::Any));
+        return out;
+    }
+    // The first prefix, when what follows it could open a root (`kerjakan` has none).
+    let first = prefix_options(w, None).filter(|(_, _, c)| c.iter().any(|c| valid_onset(c))).map(|(k, _, _)| k);
     if let Some(rest) = w.strip_suffix("kan") {
         if syllables(rest) >= 2 {
             let before = rest.chars().last().unwrap_or('a');
@@ -218,7 +224,7 @@ fn confix_ok(kind: Kind, suffix: Suffix) -> bool {
             | (Kind::Di, Suffix::An)
             | (Kind::Ke, Suffix::I | Suffix::Kan)
             | (Kind::Me, Suffix::An)
-            | (Kind::Se, Suffix::I | Suffix::Kan)
+            | (Kind::Se, Suffix::I | Suffix::Kan | Suffix::An)
             | (Kind::Ter, Suffix::An)
             | (Kind::Pe, Suffix::I | Suffix::Kan)
     )
@@ -237,7 +243,8 @@ fn strip_prefixes(word: &str, suffix: Suffix) -> Option<String> {
         if step == 0 && suffix != Suffix::None && !confix_ok(kind, suffix) {
             return None;
         }
-        match cands.into_iter().find(|c| plausible(c)) {
+        let mono_ok = matches!(kind, Kind::Di | Kind::Me | Kind::Pe);
+        match cands.into_iter().find(|c| plausible(c) && (mono_ok || !lists::mono().contains(c.as_str()))) {
             Some(c) => {
                 cur = c;
                 prev = Some(kind);
@@ -374,7 +381,7 @@ fn prefix_options(w: &str, prev: Option<Kind>) -> Option<(Kind, bool, Vec<String
             return Some((Ber, false, vec![rest.to_string()]));
         }
     }
-    if w.starts_with("pe") && after(prev, &[Di, Me, Ke, Se, Ter, Ber]) {
+    if w.starts_with("pe") && after(prev, &[Di, Me, Pe, Ke, Se, Ter, Ber]) {
         if let Some(rest) = w.strip_prefix("pel").filter(|r| r.starts_with("ajar")) {
             return Some((Per, true, vec![rest.to_string()]));
         }

@@ -7,16 +7,16 @@
 
   // BEGIN LISTS (generated from src/search/lists.rs; do not edit by hand)
   var STOPWORDS = "ada adalah adanya agak agar akan akankah akhirnya aku akulah amat amatlah anda andalah antar antara antaranya apa apaan apabila apakah apalagi apatah atau ataukah ataupun bagai bagaikan bagaimana bagaimanakah bagaimanapun bagi bahkan bahwa bahwasanya banyak beberapa begini begitu begitupun belum belumlah berapa berbagai bersama betapa biasanya bila bilamana bisa boleh bukan bukankah bukanlah dahulu dalam dan dapat dari daripada dekat demi demikian dengan di dia dialah diri dirinya dong dulu enggak entah guna hal hampir hanya hanyalah harus haruslah hingga ia ialah ini inilah itu itulah jadi jangan janganlah jika jikalau juga justru kah kalau kalaupun kalian kami kamilah kamu kamulah kan kapan karena karenanya kata ke kecuali kemudian kenapa kepada kepadanya ketika kini kita kitalah lagi lah lain lainnya lalu lebih maka makin malah mampu mana manakala manalagi masih masing masing-masing mau maupun melainkan melalui memang mengapa menjadi menurut mereka merekalah meski meskipun misalnya mungkin nah namun nanti nya oleh olehnya pada padahal padanya para pasti per pernah pula pun punya saat saja sama sambil sampai sana sangat saya sayalah se sebab sebagai sebagaimana sebaliknya sebelum sebelumnya sebenarnya seberapa sebetulnya sebuah secara sedang sedangkan sedikit segala segera sehingga sejak sekali sekalipun sekarang selagi selain selaku selalu selama seluruh semua semuanya sendiri seolah seorang sepanjang seperti sepertinya serta sesuatu sesudah setelah setiap siapa siapakah sini situ suatu sudah sudahlah supaya tadi tak tanpa tapi telah tentang tentu tentunya terhadap terlalu tersebut tetapi tiap tidak tidaklah toh ujar untuk walau walaupun ya yaitu yakni yang";
-  var KEEP = "adalah akibat anggota bahasa bahwa bangsa belanja bentuk berani berat beras berita bersih bisa bupati delapan demikian digital digitalisasi diagram dialog dimensi dinamika dinamis dinas diploma diplomasi direktorat direktur disabilitas disiplin diskusi diskriminasi disrupsi distribusi divisi halaman istilah karyawan keluarga kelompok kemudian kepala kereta menteri mandiri masalah masyarakat negeri pedoman pegawai peduli pelangi peluang pemerintah pemilu pengaruh percaya perempuan perintah perilaku periksa perangkat perlu persen persepsi personel persentase perspektif pertama pesan pesawat pribadi relawan sejahtera sejarah sekolah sekretariat selamat selesai seleksi semangat sembilan semua sederhana segera sepakat sendiri setuju teman terampil terapi terima tetapi wartawan ketua keluar kelola keliling peran materi memori harmoni tirani pensiun penjara performance";
-  var M_ROOTS = "maaf mahal main maju makan maki makmur maklum makna maksud malu mampu manfaat mantap marah masak masuk masyarakat mati merdeka minat minta minum milik mimpi miskin mohon muat mudah mula mulai muncul mundur mungkin muda murah musnah";
+  var KEEP = "adalah akibat anggota bahasa bahwa bangsa belanja bentuk berani berat beras berita bersih bisa bupati delapan demikian digital digitalisasi diagram dialog dimensi dinamika dinamis dinas diploma diplomasi direktorat direktur disabilitas disiplin diskusi diskriminasi disrupsi distribusi divisi halaman istilah karyawan keluarga kelompok kemudian kepala kereta menteri mandiri masalah masyarakat negeri pedoman pegawai peduli pelangi peluang pemerintah pemilu pengaruh percaya perempuan perintah perilaku periksa perangkat perlu persen persepsi personel persentase perspektif pertama pesan pesawat pribadi relawan sejahtera sejarah sekolah sekretariat selamat selesai seleksi semangat sembilan semua sederhana segera sepakat sendiri setuju teman terampil terapi terima tetapi wartawan ketua keluar kelola keliling peran materi memori harmoni tirani pensiun penjara performance beri beranda sedia setia kenal keliru kelamin kerabat kecuali pelopor pemangku beritahu peramban periode sesuai teladan terap terbit terang terminal sementara semester sengaja senior senioritas seremoni seremonial serius selisih sekaligus kerja kembali";
+  var M_ROOTS = "maaf madai mahal main maju makan maki makmur maklum makna maksud malu mampu manfaat mantap marah masak masuk masyarakat mati menang merdeka minat minta minum milik mimpi miskin mohon muat mudah mula mulai muncul mundur mungkin muda murah musnah";
   var N_ROOTS = "naik nama nanti nasihat negara nikah nikmat nilai nobat nomor nonaktif normal netral";
   var NY_ROOTS = "nyala nyaman nyanyi nyata nyawa";
   var K_ROOTS = "kabar kaji kait kalah kampanye karang kategori kawal kikis kira kirim kisah kuasa kuat kukuh kumpul kunci kunjung kupas kuras kurang kurung kutip korban";
-  var E_ROOTS = "eja ejek erti";
-  var R_ROOTS = "ragam rajin rancang rangka rangkai rantai rasa rawat rencana risiko ringan rugi rumah rumus runding rupa ruang";
+  var E_ROOTS = "edit eja ejek erti";
+  var R_ROOTS = "ragam rajin rancang rangka rangkai rantai rasa rawat rekat rencana risiko ringan rugi rumah rumus runding rundung rupa ruang";
   var AI_ROOTS = "biaya cinta dana harga kena kepala ketua kuasa makna minta nama percaya punya rasa serta suka tanda tanya warna";
   var SI_ROOTS = "atas awas balas batas habis kemas landas lapis tangis tugas waris";
-  var K_FINAL = "balik bentuk cetak cocok didik duduk gerak ketuk masak masuk naik pilih tarik tembak teriak tumpuk tusuk";
+  var K_FINAL = "balik bentuk cetak cocok didik duduk gerak ketuk masak masuk naik pilih tarik tembak teriak tumpuk tusuk untuk";
   var MONO = "bom cat cek klik las pel pos rem tes tik";
   var CLITIC_ROOTS = "allah aku bilah baku belah berkah buku celah galah istilah jamu jumlah kalah kamu kilah laku langkah lelah masalah naskah nikah olah perilaku pilah punya ramu rumpun saku salah sedekah sekolah semu suku tamu tanya telah temu himpun ampun";
   var SPECIAL = "mengetahui:tahu pengetahuan:tahu ketahui:tahu";
@@ -90,7 +90,7 @@
       var cand = cands[i][0], suffix = cands[i][1], need = cands[i][2];
       var root = stripPrefixes(cand, suffix);
       if (root === null) continue;
-      if (suffix === S_I && root === cand && syllables(root) !== 2) continue;
+      if (suffix === S_I && root === cand && syllables(root) !== 2 && !keep.has(root)) continue;
       var ok = need === N_ANY ? plausible(root) : need === N_AI ? aiRoots.has(root) : siRoots.has(root);
       if (ok) return root;
     }
@@ -126,10 +126,14 @@
     }
     return w;
   }
+  var longKeep = Array.from(keep).filter(function (k) { return chars(k).length >= 5; });
   function suffixCandidates(w) {
     var out = [];
+    // A word ending in a root that merely looks suffixed keeps it (`tersendiri`).
+    if (longKeep.some(function (k) { return w.endsWith(k); })) return [[w, S_NONE, N_ANY]];
+    // The first prefix, when what follows it could open a root (`kerjakan` has none).
     var po = prefixOptions(w, null);
-    var first = po ? po[0] : null;
+    var first = po && po[2].some(validOnset) ? po[0] : null;
     var rest, before;
     if (w.endsWith('kan')) {
       rest = w.slice(0, -3);
@@ -164,7 +168,7 @@
   function confixOk(kind, suffix) {
     return !((kind === K_BER && suffix === S_I) || (kind === K_DI && suffix === S_AN) ||
       (kind === K_KE && (suffix === S_I || suffix === S_KAN)) || (kind === K_ME && suffix === S_AN) ||
-      (kind === K_SE && (suffix === S_I || suffix === S_KAN)) || (kind === K_TER && suffix === S_AN) ||
+      (kind === K_SE && (suffix === S_I || suffix === S_KAN || suffix === S_AN)) || (kind === K_TER && suffix === S_AN) ||
       (kind === K_PE && (suffix === S_I || suffix === S_KAN)));
   }
   function stripPrefixes(word, suffix) {
@@ -175,7 +179,8 @@
       if (!po) break;
       var kind = po[0], strong = po[1], cands = po[2];
       if (step === 0 && suffix !== S_NONE && !confixOk(kind, suffix)) return null;
-      var pick = cands.find(plausible);
+      var monoOk = kind === K_DI || kind === K_ME || kind === K_PE;
+      var pick = cands.find(function (c) { return plausible(c) && (monoOk || !mono.has(c)); });
       if (pick !== undefined) {
         cur = pick;
         prev = kind;
@@ -245,7 +250,7 @@
       c = chars(rest);
       if (c.length > 0 && !isVowel(c[0]) && c.slice(1).join('').startsWith('er')) return [K_BER, false, [rest]];
     }
-    if (w.startsWith('pe') && after([K_DI, K_ME, K_KE, K_SE, K_TER, K_BER])) {
+    if (w.startsWith('pe') && after([K_DI, K_ME, K_PE, K_KE, K_SE, K_TER, K_BER])) {
       if (w.startsWith('pel') && w.slice(3).startsWith('ajar')) return [K_PER, true, [w.slice(3)]];
       if (w.startsWith('per')) return [K_PER, true, rOptions(w.slice(3))];
     }
