@@ -284,6 +284,17 @@ fn measure() {
             gz_of(&paths),
             paths.len()
         );
+        if let Some(shot) = std::env::var_os("PEDOMAN_MEASURE_SCREENSHOT") {
+            let png = tab
+                .capture_screenshot(
+                    headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
+                    None,
+                    None,
+                    true,
+                )
+                .unwrap();
+            std::fs::write(shot, png).unwrap();
+        }
         if std::env::var_os("PEDOMAN_MEASURE_VERBOSE").is_some() {
             for p in &paths {
                 println!("  {p} {}", gz_of(std::slice::from_ref(p)));

@@ -792,7 +792,6 @@
     a.appendChild(t);
     // The home page's title starts every breadcrumb: leave it out.
     var crumbs = hit.breadcrumb.slice(1);
-    if (hit.heading) crumbs.push(hit.title);
     if (crumbs.length) a.appendChild(el('span', 'search-hit-crumbs', crumbs.join(' \u203a ')));
     if (hit.heading) a.appendChild(el('span', 'search-hit-heading', '\u00a7 ' + hit.heading));
     var s = el('span', 'search-hit-snippet');
