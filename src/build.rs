@@ -70,6 +70,7 @@ pub struct Builder {
     /// Signature of everything pages share (titles, URLs, order, templates) at the last
     /// successful in-place build; while it holds, unchanged pages need no re-rendering.
     shared_signature: Option<u64>,
+    search_cache: search::IndexCache,
 }
 
 impl Builder {
@@ -81,6 +82,7 @@ impl Builder {
             written: Written::new(),
             pending: HashSet::new(),
             shared_signature: None,
+            search_cache: search::IndexCache::default(),
         }
     }
 
@@ -279,7 +281,7 @@ impl Builder {
 
         // Index.
         let texts = page_texts(&site, &parsed);
-        for (rel, bytes) in search::build_index(&texts, &config.search.synonyms) {
+        for (rel, bytes) in search::build_index_cached(&texts, &config.search.synonyms, &mut self.search_cache) {
             files.insert(format!("search/{rel}"), Data::Bytes(bytes));
         }
 

@@ -5,7 +5,8 @@ use super::synonyms::{self, Groups, Matcher};
 use super::tokenize::tokenize;
 use super::{IndexFile, PageText};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Chunks stop growing past these sizes (bytes before compression): small enough
 /// that a first query on a large site fetches little, large enough to keep the
@@ -17,6 +18,7 @@ const VOCAB_CHUNK: usize = 4 * 1024;
 pub const NO_SECTION: u8 = 255;
 
 /// One page's terms (hash maps while counting: the merge sorts them).
+#[derive(Default)]
 struct Analysis {
     tf: HashMap<String, [u32; FIELDS]>,
     body_len: u32,
@@ -89,44 +91,72 @@ fn idf_milli(n: usize, df: usize) -> u32 {
     ((1.0 + (n - df + 0.5) / (df + 0.5)).ln() * 1000.0).round() as u32
 }
 
-pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>]) -> Vec<IndexFile> {
+/// Each page's analysis and snippet record from an earlier build, keyed by a hash of the
+/// page's text and the synonym groups, so unchanged pages are not analysed again.
+#[derive(Default)]
+pub struct IndexCache {
+    pages: HashMap<u64, Arc<(Analysis, Vec<u8>)>>,
+}
+
+fn page_key(page: &PageText, groups: &Groups) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (page, groups).hash(&mut h);
+    h.finish()
+}
+
+pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>], cache: &mut IndexCache) -> Vec<IndexFile> {
     let mut pages: Vec<&PageText> = pages.iter().collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     pages.dedup_by(|a, b| a.url == b.url);
     let groups: Groups = synonyms::build_groups(pages.iter().copied(), synonyms_cfg);
     let matcher = Matcher::new(&groups);
 
-    let analyses: Vec<Analysis> = pages.par_iter().map(|p| analyze(p, &matcher)).collect();
+    let analysed: Vec<(u64, Arc<(Analysis, Vec<u8>)>)> = pages
+        .par_iter()
+        .map(|p| {
+            let key = page_key(p, &groups);
+            let done = cache.pages.get(&key).cloned().unwrap_or_else(|| {
+                let record = serde_json::to_vec(&fragment(p)).expect("fragment serializes");
+                Arc::new((analyze(p, &matcher), record))
+            });
+            (key, done)
+        })
+        .collect();
+    cache.pages = analysed.iter().cloned().collect();
+    let analyses: Vec<&Analysis> = analysed.iter().map(|(_, a)| &a.0).collect();
     let n = pages.len();
 
-    let mut postings: BTreeMap<String, Postings> = BTreeMap::new();
-    let mut vocab: BTreeMap<String, String> = BTreeMap::new();
+    // Count with hash maps on borrowed keys (millions of entries on a large site), then sort once.
+    let mut counting: HashMap<&str, Postings> = HashMap::new();
+    let mut vocab_counting: HashMap<&str, &str> = HashMap::new();
     // Pages in id order, so every postings list comes out sorted by page.
     for (id, a) in analyses.iter().enumerate() {
         for (term, tf) in &a.tf {
-            match postings.get_mut(term.as_str()) {
-                Some(p) => p.pages.push((id as u32, *tf)),
-                None => {
-                    postings.insert(term.clone(), Postings { idf_milli: 0, pages: vec![(id as u32, *tf)] });
-                }
-            }
+            counting
+                .entry(term.as_str())
+                .or_insert_with(|| Postings { idf_milli: 0, pages: Vec::new() })
+                .pages
+                .push((id as u32, *tf));
         }
         for (surface, stem) in &a.vocab {
-            if !vocab.contains_key(surface.as_str()) {
-                vocab.insert(surface.clone(), stem.clone());
-            }
+            vocab_counting.entry(surface.as_str()).or_insert(stem.as_str());
         }
     }
-    for p in postings.values_mut() {
+    let mut postings: Vec<(&str, Postings)> = counting.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (_, p) in postings.iter_mut() {
         p.idf_milli = idf_milli(n, p.pages.len());
     }
+    let mut vocab: Vec<(&str, &str)> = vocab_counting.into_iter().collect();
+    vocab.sort_unstable();
 
     let mut files: Vec<IndexFile> = Vec::new();
     let mut post_firsts = Vec::new();
     let mut buf = Vec::new();
     for (term, p) in &postings {
         if buf.is_empty() {
-            post_firsts.push(term.clone());
+            post_firsts.push(term.to_string());
         }
         format::encode_entry(&mut buf, term, p);
         if buf.len() >= POST_CHUNK {
@@ -141,7 +171,7 @@ pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>]) -> Vec<IndexFile>
     let mut text = String::new();
     for (surface, stem) in &vocab {
         if text.is_empty() {
-            vocab_firsts.push(surface.clone());
+            vocab_firsts.push(surface.to_string());
         }
         text.push_str(surface);
         if stem != surface {
@@ -178,12 +208,7 @@ pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>]) -> Vec<IndexFile>
     }
     files.push(("pages.bin".to_string(), table));
 
-    let frags: Vec<IndexFile> = pages
-        .par_iter()
-        .enumerate()
-        .map(|(id, p)| (format!("f/{id}.json"), serde_json::to_vec(&fragment(p)).expect("fragment serializes")))
-        .collect();
-    files.extend(frags);
+    files.extend(analysed.iter().enumerate().map(|(id, (_, a))| (format!("f/{id}.json"), a.1.clone())));
 
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut h = format::FNV_START;

@@ -31,7 +31,7 @@ pub enum SearchError {
 }
 
 /// A glossary entry from a page's front matter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct GlossaryTerm {
     pub term: String,
     pub expansion: String,
@@ -40,7 +40,7 @@ pub struct GlossaryTerm {
 
 /// The plain text under one heading of a page (the first one, with `heading: None`,
 /// is the text before the first heading).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct TextSection {
     pub heading: Option<String>,
     /// The heading's id, as rendered in the HTML (`bebas-dari-kkn`).
@@ -51,7 +51,7 @@ pub struct TextSection {
 }
 
 /// Everything the search needs about one rendered page.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PageText {
     /// Site-relative URL of the page, e.g. `/berakhlak/akuntabel/` (no base path, no host).
     pub url: String,
@@ -69,11 +69,19 @@ pub struct PageText {
 /// A file of the index, path relative to the `search/` output folder.
 pub type IndexFile = (String, Vec<u8>);
 
+pub use index::IndexCache;
+
 /// Builds the index files for `pages`. `synonyms` are extra groups from `config.yaml`
 /// (`search.synonyms`); glossary entries on the pages add their own groups.
 pub fn build_index(pages: &[PageText], synonyms: &[Vec<String>]) -> Vec<IndexFile> {
+    build_index_cached(pages, synonyms, &mut IndexCache::default())
+}
+
+/// `build_index` reusing the analysis of pages whose text has not changed since the
+/// build that filled `cache` (what `serve` does on every save).
+pub fn build_index_cached(pages: &[PageText], synonyms: &[Vec<String>], cache: &mut IndexCache) -> Vec<IndexFile> {
     let start = std::time::Instant::now();
-    let files = index::build(pages, synonyms);
+    let files = index::build(pages, synonyms, cache);
     // For benchmarks: the index's share of a build.
     if std::env::var_os("PEDOMAN_SEARCH_TIMING").is_some() {
         let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
