@@ -40,6 +40,21 @@ fn write_one(dir: &Path, rel: &str, data: &Data) -> io::Result<()> {
     .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
 }
 
+/// Writes one file beside its final place, then renames it over: a reader (the preview server
+/// answering during a rebuild) sees the old bytes or the new, never a file cut short.
+fn replace_one(dir: &Path, rel: &str, data: &Data) -> io::Result<()> {
+    let path = dir.join(rel);
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp_rel = Path::new(rel).with_file_name(format!(".{name}.pedoman-new"));
+    let tmp_rel = tmp_rel.to_string_lossy();
+    write_one(dir, &tmp_rel, data)?;
+    let tmp = dir.join(&*tmp_rel);
+    std::fs::rename(&tmp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+    })
+}
+
 /// Writes `files` into a sibling temp folder, then swaps it in place of `output`.
 pub fn write_atomic(output: &Path, files: &Files) -> io::Result<()> {
     use rayon::prelude::*;
@@ -83,7 +98,8 @@ fn fingerprint(data: &Data) -> io::Result<u64> {
     Ok(h.finish())
 }
 
-/// Updates `output` in place: writes new or changed files, removes files no longer produced.
+/// Updates `output` in place: writes new or changed files (each replaced whole, see
+/// [`replace_one`]), removes files no longer produced.
 /// Returns (written, removed) relative paths.
 pub fn write_in_place(
     output: &Path,
@@ -100,10 +116,7 @@ pub fn write_in_place(
         }
         let fp = fingerprint(data)?;
         if previous.get(rel) != Some(&fp) || !output.join(rel).exists() {
-            // Readers (the preview server) may be reading this file: never show it half written.
-            let tmp = format!("{rel}.pedoman-tmp");
-            write_one(output, &tmp, data)?;
-            std::fs::rename(output.join(&tmp), output.join(rel))?;
+            replace_one(output, rel, data)?;
             written.push(PathBuf::from(rel));
         }
         next.insert(rel.clone(), fp);
@@ -143,5 +156,24 @@ mod tests {
         assert!(!safe_relative("/etc/passwd"));
         assert!(!safe_relative("a/../../x"));
         assert!(!safe_relative("a\\..\\x"));
+    }
+
+    #[test]
+    fn in_place_updates_replace_files_whole_and_leave_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut written = Written::new();
+        let mut files = Files::new();
+        files.insert("a/index.html".into(), Data::Bytes(b"old".to_vec()));
+        files.insert("b.txt".into(), Data::Static(b"b"));
+        write_in_place(dir.path(), &files, &mut written).unwrap();
+        // A reader holding the old file keeps the old bytes: the new file is a new inode.
+        let held = std::fs::File::open(dir.path().join("a/index.html")).unwrap();
+        files.insert("a/index.html".into(), Data::Bytes(b"new text".to_vec()));
+        let (changed, removed) = write_in_place(dir.path(), &files, &mut written).unwrap();
+        assert_eq!((changed, removed), (vec![PathBuf::from("a/index.html")], vec![]));
+        assert_eq!(std::io::read_to_string(held).unwrap(), "old");
+        assert_eq!(std::fs::read_to_string(dir.path().join("a/index.html")).unwrap(), "new text");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("a")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["index.html"]);
     }
 }

@@ -360,7 +360,7 @@ pub fn render_site(
         Some(set) if !set.contains(&i) => Ok((format!("{}index.html", s.path.trim_start_matches('/')), None)),
         _ => render_section(input, renderer, i, s).map(|(f, b)| (f, Some(b))),
     });
-    let mut results: Vec<Result<(String, Option<Vec<u8>>), Diagnostic>> = pages.chain(sections).collect();
+    let mut results: Vec<Rendered> = pages.chain(sections).collect();
     results.extend(render_taxonomies(input, renderer, changed));
     for (name, path, kind) in [("404.html", "/404.html", "404"), ("search.html", "/cari/", "search")] {
         if renderer.has(name) {
@@ -536,11 +536,11 @@ pub fn taxonomy_terms(site: &Site, taxonomy: &str) -> BTreeMap<String, (String, 
     terms
 }
 
-fn render_taxonomies(
-    input: &Input,
-    renderer: &Renderer,
-    changed: Option<&HashSet<usize>>,
-) -> Vec<Result<(String, Option<Vec<u8>>), Diagnostic>> {
+/// One output file: its path under the output folder, and its bytes (`None`: not re-rendered,
+/// the file already there stays).
+type Rendered = Result<(String, Option<Vec<u8>>), Diagnostic>;
+
+fn render_taxonomies(input: &Input, renderer: &Renderer, changed: Option<&HashSet<usize>>) -> Vec<Rendered> {
     let mut out = Vec::new();
     for taxonomy in &input.config.taxonomies {
         let terms = taxonomy_terms(input.site, taxonomy);

@@ -95,8 +95,11 @@ fn idf_milli(n: usize, df: usize) -> u32 {
 /// page's text and the synonym groups, so unchanged pages are not analysed again.
 #[derive(Default)]
 pub struct IndexCache {
-    pages: HashMap<u64, Arc<(Analysis, Vec<u8>)>>,
+    pages: HashMap<u64, Analysed>,
 }
+
+/// A page's analysis and its snippet record (JSON), shared between builds.
+type Analysed = Arc<(Analysis, Vec<u8>)>;
 
 fn page_key(page: &PageText, groups: &Groups) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -112,7 +115,7 @@ pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>], cache: &mut Index
     let groups: Groups = synonyms::build_groups(pages.iter().copied(), synonyms_cfg);
     let matcher = Matcher::new(&groups);
 
-    let analysed: Vec<(u64, Arc<(Analysis, Vec<u8>)>)> = pages
+    let analysed: Vec<(u64, Analysed)> = pages
         .par_iter()
         .map(|p| {
             let key = page_key(p, &groups);

@@ -1,16 +1,17 @@
 //! Live reload: a Server-Sent Events hub that tells every open page what a rebuild did, and the
 //! client script and overlay styles it serves from memory.
 //!
-//! Each stream is written by its connection's own thread from a bounded queue, so one stalled
-//! browser tab can neither block a broadcast nor hold up page requests.
+//! The hub knows nothing of sockets: each open page holds a [`Subscription`], a bounded queue of
+//! frames that the HTTP server turns into a streaming body. A broadcast only queues, so one
+//! stalled browser tab can neither block it nor hold up page requests.
 
 use crate::diagnostics::Diagnostics;
 use serde_json::json;
-use std::io::Write;
-use std::net::TcpStream;
-use std::sync::mpsc::{sync_channel, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::mpsc::{channel, error::TrySendError, Receiver, Sender};
+use tokio::time::{interval_at, Instant, Interval};
 
 /// The client: connects to `/__pedoman/events`, reloads, swaps stylesheets, shows the overlay.
 pub(crate) const RELOAD_JS: &str = include_str!("reload.js");
@@ -47,7 +48,7 @@ pub(crate) enum Event {
 
 #[derive(Default)]
 struct State {
-    clients: Vec<SyncSender<Arc<str>>>,
+    clients: Vec<Sender<Arc<str>>>,
     /// Bumped by every build that changed the output. A reconnecting page that saw another
     /// generation missed a rebuild while it was disconnected, and reloads.
     generation: u64,
@@ -68,41 +69,23 @@ impl Hub {
         Hub { run: format!("{:x}-{nanos:x}", std::process::id()), state: Mutex::new(State::default()) }
     }
 
-    /// Serves one event stream on `stream` until the client goes or the hub closes. Runs on the
-    /// connection's own thread.
-    pub(crate) fn stream(&self, mut stream: TcpStream) {
-        // No length: the body ends when the connection closes.
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
-                    Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n\
-                    retry: 1000\n\n";
-        if stream.write_all(head.as_bytes()).is_err() {
-            return;
+    /// Opens an event stream for one page, or `None` once the hub is closed. The stream starts
+    /// with the reconnect delay, a `hello`, and the standing `build-error` if the last build failed.
+    pub(crate) fn subscribe(&self) -> Option<Subscription> {
+        let (tx, rx) = channel::<Arc<str>>(QUEUE);
+        let mut state = self.state.lock().unwrap();
+        if state.closed {
+            return None;
         }
-        let (tx, rx) = sync_channel::<Arc<str>>(QUEUE);
-        {
-            let mut state = self.state.lock().unwrap();
-            if state.closed {
-                return;
-            }
-            // Queued under the lock so no broadcast can slip in between.
-            let hello = frame("hello", &json!({ "generation": self.generation(state.generation) }));
-            let _ = tx.try_send(hello);
-            if let Some(failure) = &state.failure {
-                let _ = tx.try_send(failure.clone());
-            }
-            state.clients.push(tx);
+        // Queued under the lock so no broadcast can slip in between.
+        let _ = tx.try_send(Arc::from("retry: 1000\n\n"));
+        let hello = frame("hello", &json!({ "generation": self.generation(state.generation) }));
+        let _ = tx.try_send(hello);
+        if let Some(failure) = &state.failure {
+            let _ = tx.try_send(failure.clone());
         }
-        loop {
-            let frame = match rx.recv_timeout(HEARTBEAT) {
-                Ok(frame) => frame,
-                Err(RecvTimeoutError::Timeout) => Arc::from(": ping\n\n"),
-                Err(RecvTimeoutError::Disconnected) => return,
-            };
-            // The socket's write timeout bounds a stalled client; the hub has already moved on.
-            if stream.write_all(frame.as_bytes()).is_err() {
-                return;
-            }
-        }
+        state.clients.push(tx);
+        Some(Subscription { frames: rx, heartbeat: None })
     }
 
     /// Sends `event` to every open page and remembers what a page connecting later must know.
@@ -147,11 +130,11 @@ impl Hub {
         state.clients.retain(|tx| match tx.try_send(frame.clone()) {
             Ok(()) => true,
             // A full queue means the tab stopped reading; dropping it lets EventSource reconnect.
-            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => false,
+            Err(TrySendError::Full(_)) | Err(TrySendError::Closed(_)) => false,
         });
     }
 
-    /// Ends every event stream (their threads close the connections) and refuses new ones.
+    /// Ends every event stream (once each has sent what is queued) and refuses new ones.
     pub(crate) fn close(&self) {
         let mut state = self.state.lock().unwrap();
         state.closed = true;
@@ -160,6 +143,30 @@ impl Hub {
 
     fn generation(&self, n: u64) -> String {
         format!("{}-{n}", self.run)
+    }
+}
+
+/// One page's event stream: the frames the hub queued for it, and a comment line whenever it has
+/// been quiet for [`HEARTBEAT`].
+pub(crate) struct Subscription {
+    frames: Receiver<Arc<str>>,
+    /// Made on the first poll, inside the server's runtime (a timer needs one).
+    heartbeat: Option<Interval>,
+}
+
+impl Subscription {
+    /// The next frame to send, or `None` when the stream is over: the hub closed, or dropped this
+    /// page for falling [`QUEUE`] frames behind (its browser then reconnects).
+    pub(crate) fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Arc<str>>> {
+        let heartbeat = self.heartbeat.get_or_insert_with(|| interval_at(Instant::now() + HEARTBEAT, HEARTBEAT));
+        match self.frames.poll_recv(cx) {
+            Poll::Ready(Some(frame)) => {
+                heartbeat.reset();
+                Poll::Ready(Some(frame))
+            }
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => heartbeat.poll_tick(cx).map(|_| Some(Arc::from(": ping\n\n"))),
+        }
     }
 }
 
@@ -190,5 +197,42 @@ mod tests {
         hub.publish(&Event::Reload(Timing::default()));
         assert!(hub.state.lock().unwrap().failure.is_none());
         assert_eq!(hub.state.lock().unwrap().generation, 1);
+    }
+
+    fn next(sub: &mut Subscription) -> Option<String> {
+        sub.frames.try_recv().ok().map(|f| f.to_string())
+    }
+
+    #[test]
+    fn subscribers_get_hello_the_standing_error_and_an_end_on_close() {
+        let hub = Hub::new();
+        hub.publish(&Event::Failed(Diagnostics(vec![])));
+        let mut sub = hub.subscribe().unwrap();
+        assert_eq!(next(&mut sub).as_deref(), Some("retry: 1000\n\n"));
+        assert!(next(&mut sub).unwrap().starts_with("event: hello\n"));
+        assert!(next(&mut sub).unwrap().starts_with("event: build-error\n"));
+        assert_eq!(next(&mut sub), None);
+        hub.publish(&Event::Recovered);
+        assert!(next(&mut sub).unwrap().starts_with("event: clear\n"));
+        hub.close();
+        assert!(matches!(sub.frames.try_recv(), Err(tokio::sync::mpsc::error::TryRecvError::Disconnected)));
+        assert!(hub.subscribe().is_none(), "no new streams after close");
+    }
+
+    #[test]
+    fn a_page_that_stops_reading_is_dropped() {
+        let hub = Hub::new();
+        let mut slow = hub.subscribe().unwrap();
+        for _ in 0..QUEUE {
+            hub.publish(&Event::Recovered);
+        }
+        assert_eq!(hub.state.lock().unwrap().clients.len(), 0);
+        // What was queued is still delivered, then the stream ends.
+        let mut delivered = 0;
+        while next(&mut slow).is_some() {
+            delivered += 1;
+        }
+        assert_eq!(delivered, QUEUE);
+        assert!(matches!(slow.frames.try_recv(), Err(tokio::sync::mpsc::error::TryRecvError::Disconnected)));
     }
 }

@@ -4,7 +4,6 @@
 //! under `/__pedoman/`. Anything that could reach outside that folder is refused before the file
 //! system is asked, and what the file system answers is checked again after symlinks resolve.
 
-use super::http::Reply;
 use super::reload::{OVERLAY_CSS, RELOAD_JS, SCRIPT_TAG};
 use std::path::{Component, Path, PathBuf};
 
@@ -167,11 +166,19 @@ const FALLBACK_404: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta chars
 <title>Not found</title></head><body><h1>Not found</h1>\
 <p>No page at this address (yet). <a href=\"/\">Home</a></p></body></html>\n";
 
+/// One whole answer. The server adds `Content-Length` and the connection headers.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
 /// What the connection should do with a request.
 #[derive(Debug)]
 pub(crate) enum Answer {
     Reply(Reply),
-    /// Hand the connection to the live-reload hub as an event stream.
+    /// Answer with the live-reload hub's event stream.
     Events,
 }
 
