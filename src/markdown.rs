@@ -53,7 +53,8 @@ type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>
 /// Placeholder scheme for internal links until every page's URL is known.
 pub const LINK_PREFIX: &str = "pedoman-link:";
 
-fn options() -> Options {
+/// The Markdown extensions Pedoman enables (shared with tests that read content the same way).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -86,13 +86,7 @@ fn pages(docs: &[Doc]) -> impl Iterator<Item = &Doc> {
 }
 
 fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
+    pedoman::markdown::options()
 }
 
 /// Body text outside code: text events not inside code blocks, without inline code, HTML,

@@ -35,14 +35,7 @@ fn site(root: &Path) {
 }
 
 fn serve(root: &Path) -> ServerHandle {
-    start(ServeOptions {
-        root: root.to_path_buf(),
-        port: 0,
-        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        drafts: false,
-        open: false,
-    })
-    .expect("start the preview server")
+    common::start_preview(root)
 }
 
 /// A site in a temp folder, served, with one live-reload client that has said hello.

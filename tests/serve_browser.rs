@@ -6,8 +6,7 @@ mod common;
 
 use common::{launch_browser, repo_root, write_files};
 use headless_chrome::Tab;
-use pedoman::serve::{start, ServeOptions, ServerHandle};
-use std::net::{IpAddr, Ipv4Addr};
+use pedoman::serve::ServerHandle;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -41,14 +40,7 @@ fn site(root: &Path) {
 }
 
 fn serve(root: &Path) -> ServerHandle {
-    start(ServeOptions {
-        root: root.to_path_buf(),
-        port: 0,
-        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        drafts: false,
-        open: false,
-    })
-    .expect("start the preview server")
+    common::start_preview(root)
 }
 
 /// Evaluates `js` until it returns something truthy; evaluation errors (a reload under way)

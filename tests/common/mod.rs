@@ -265,3 +265,15 @@ impl EventStream {
         panic!("no `{name}` event within {timeout:?}; saw {:?}", self.seen);
     }
 }
+
+/// Starts `pedoman serve` on the site at `root`, on a free loopback port.
+pub fn start_preview(root: &Path) -> pedoman::serve::ServerHandle {
+    pedoman::serve::start(pedoman::serve::ServeOptions {
+        root: root.to_path_buf(),
+        port: 0,
+        bind: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        drafts: false,
+        open: false,
+    })
+    .expect("start the preview server")
+}
