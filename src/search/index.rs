@@ -5,7 +5,7 @@ use super::synonyms::{self, Groups, Matcher};
 use super::tokenize::tokenize;
 use super::{IndexFile, PageText};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Chunks stop growing past these sizes (bytes before compression): small enough
@@ -96,6 +96,72 @@ fn idf_milli(n: usize, df: usize) -> u32 {
 #[derive(Default)]
 pub struct IndexCache {
     pages: HashMap<u64, Analysed>,
+    merged: Option<Merged>,
+}
+
+/// The merged postings and vocabulary of the last build, with the page (key and analysis) at
+/// each id, so a build with the same number of pages patches only the pages that changed.
+struct Merged {
+    keys: Vec<u64>,
+    analyses: Vec<Analysed>,
+    postings: BTreeMap<String, Postings>,
+    /// Surface form → (stem, how many pages use it).
+    vocab: BTreeMap<String, (String, u32)>,
+}
+
+impl Merged {
+    /// Counts everything from scratch (hash maps on borrowed keys: millions of entries on a large
+    /// site), then sorts once.
+    fn count(keys: Vec<u64>, analyses: Vec<Analysed>) -> Merged {
+        let mut counting: HashMap<&str, Vec<(u32, [u32; FIELDS])>> = HashMap::new();
+        let mut vocab_counting: HashMap<&str, (&str, u32)> = HashMap::new();
+        // Pages in id order, so every postings list comes out sorted by page.
+        for (id, a) in analyses.iter().enumerate() {
+            for (term, tf) in &a.0.tf {
+                counting.entry(term.as_str()).or_default().push((id as u32, *tf));
+            }
+            for (surface, stem) in &a.0.vocab {
+                vocab_counting.entry(surface.as_str()).or_insert((stem.as_str(), 0)).1 += 1;
+            }
+        }
+        let postings =
+            counting.into_iter().map(|(t, pages)| (t.to_string(), Postings { idf_milli: 0, pages })).collect();
+        let vocab = vocab_counting.into_iter().map(|(s, (stem, n))| (s.to_string(), (stem.to_string(), n))).collect();
+        Merged { keys, analyses, postings, vocab }
+    }
+
+    /// Replaces page `id`'s contribution with `new`.
+    fn patch(&mut self, id: usize, key: u64, new: Analysed) {
+        let old = std::mem::replace(&mut self.analyses[id], new.clone());
+        self.keys[id] = key;
+        let id = id as u32;
+        for term in old.0.tf.keys() {
+            if let Some(p) = self.postings.get_mut(term) {
+                if let Ok(i) = p.pages.binary_search_by_key(&id, |e| e.0) {
+                    p.pages.remove(i);
+                }
+                if p.pages.is_empty() {
+                    self.postings.remove(term);
+                }
+            }
+        }
+        for surface in old.0.vocab.keys() {
+            if let Some(v) = self.vocab.get_mut(surface) {
+                v.1 -= 1;
+                if v.1 == 0 {
+                    self.vocab.remove(surface);
+                }
+            }
+        }
+        for (term, tf) in &new.0.tf {
+            let p = self.postings.entry(term.clone()).or_insert_with(|| Postings { idf_milli: 0, pages: Vec::new() });
+            let i = p.pages.partition_point(|e| e.0 < id);
+            p.pages.insert(i, (id, *tf));
+        }
+        for (surface, stem) in &new.0.vocab {
+            self.vocab.entry(surface.clone()).or_insert_with(|| (stem.clone(), 0)).1 += 1;
+        }
+    }
 }
 
 /// A page's analysis and its snippet record (JSON), shared between builds.
@@ -127,37 +193,39 @@ pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>], cache: &mut Index
         })
         .collect();
     cache.pages = analysed.iter().cloned().collect();
-    let analyses: Vec<&Analysis> = analysed.iter().map(|(_, a)| &a.0).collect();
     let n = pages.len();
-
-    // Count with hash maps on borrowed keys (millions of entries on a large site), then sort once.
-    let mut counting: HashMap<&str, Postings> = HashMap::new();
-    let mut vocab_counting: HashMap<&str, &str> = HashMap::new();
-    // Pages in id order, so every postings list comes out sorted by page.
-    for (id, a) in analyses.iter().enumerate() {
-        for (term, tf) in &a.tf {
-            counting
-                .entry(term.as_str())
-                .or_insert_with(|| Postings { idf_milli: 0, pages: Vec::new() })
-                .pages
-                .push((id as u32, *tf));
+    let keys: Vec<u64> = analysed.iter().map(|(k, _)| *k).collect();
+    let changed: Vec<usize> = match &cache.merged {
+        Some(m) if m.keys.len() == n => (0..n).filter(|&i| m.keys[i] != keys[i]).collect(),
+        _ => (0..n).collect(),
+    };
+    // Patching is worth it while few pages changed; otherwise count afresh.
+    let mut merged = match cache.merged.take() {
+        Some(mut m) if m.keys.len() == n && changed.len() * 10 <= n => {
+            for &id in &changed {
+                m.patch(id, keys[id], analysed[id].1.clone());
+            }
+            m
         }
-        for (surface, stem) in &a.vocab {
-            vocab_counting.entry(surface.as_str()).or_insert(stem.as_str());
-        }
-    }
-    let mut postings: Vec<(&str, Postings)> = counting.into_iter().collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    for (_, p) in postings.iter_mut() {
+        _ => Merged::count(keys, analysed.iter().map(|(_, a)| a.clone()).collect()),
+    };
+    for p in merged.postings.values_mut() {
         p.idf_milli = idf_milli(n, p.pages.len());
     }
-    let mut vocab: Vec<(&str, &str)> = vocab_counting.into_iter().collect();
-    vocab.sort_unstable();
+    let files = encode(&pages, &merged, n, groups);
+    cache.merged = Some(merged);
+    files
+}
+
+/// Writes the index files from the merged postings (idf set), vocabulary and page records.
+fn encode(pages: &[&PageText], merged: &Merged, n: usize, groups: Groups) -> Vec<IndexFile> {
+    let analyses: Vec<&Analysis> = merged.analyses.iter().map(|a| &a.0).collect();
+    let vocab: Vec<(&str, &str)> = merged.vocab.iter().map(|(s, (stem, _))| (s.as_str(), stem.as_str())).collect();
 
     let mut files: Vec<IndexFile> = Vec::new();
     let mut post_firsts = Vec::new();
     let mut buf = Vec::new();
-    for (term, p) in &postings {
+    for (term, p) in &merged.postings {
         if buf.is_empty() {
             post_firsts.push(term.to_string());
         }
@@ -211,7 +279,7 @@ pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>], cache: &mut Index
     }
     files.push(("pages.bin".to_string(), table));
 
-    files.extend(analysed.iter().enumerate().map(|(id, (_, a))| (format!("f/{id}.json"), a.1.clone())));
+    files.extend(merged.analyses.iter().enumerate().map(|(id, a)| (format!("f/{id}.json"), a.1.clone())));
 
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut h = format::FNV_START;
@@ -233,4 +301,36 @@ pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>], cache: &mut Index
     files.push(("meta.json".to_string(), serde_json::to_vec(&meta).expect("meta serializes")));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
+}
+
+#[cfg(test)]
+mod patch_tests {
+    use super::*;
+    use crate::search::TextSection;
+
+    fn page(i: usize, body: &str) -> PageText {
+        PageText {
+            url: format!("/bagian/halaman-{i:02}/"),
+            title: format!("Halaman {i}"),
+            section: "bagian".into(),
+            sections: vec![TextSection { text: body.into(), ..Default::default() }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn patching_changed_pages_gives_the_same_index_as_a_fresh_build() {
+        let mut pages: Vec<PageText> =
+            (0..12).map(|i| page(i, &format!("pegawai melayani warga dengan ramah nomor{i}"))).collect();
+        let mut cache = IndexCache::default();
+        build(&pages, &[], &mut cache);
+        // One page loses words only it had (`nomor3`, `ramah` stays elsewhere) and gains new ones.
+        pages[3] = page(3, "kepemimpinan kolaboratif tanpa birokrasi berbelit");
+        let patched = build(&pages, &[], &mut cache);
+        let fresh = build(&pages, &[], &mut IndexCache::default());
+        assert!(patched == fresh, "a patched index must equal a fresh one, byte for byte");
+        // And again, changing it back.
+        pages[3] = page(3, "pegawai melayani warga dengan ramah nomor3");
+        assert!(build(&pages, &[], &mut cache) == build(&pages, &[], &mut IndexCache::default()));
+    }
 }
