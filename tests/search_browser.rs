@@ -3,7 +3,7 @@
 
 mod common;
 
-use headless_chrome::{Browser, Tab};
+use headless_chrome::Tab;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -12,9 +12,9 @@ struct Site {
     _dir: tempfile::TempDir,
     out: PathBuf,
     server: common::StaticServer,
-    browser: Browser,
 }
 
+/// The bundled site, built once and served over loopback for every test in this file.
 fn site() -> &'static Mutex<Site> {
     static SITE: OnceLock<Mutex<Site>> = OnceLock::new();
     SITE.get_or_init(|| {
@@ -32,7 +32,7 @@ fn site() -> &'static Mutex<Site> {
         ]);
         assert!(built.status.success(), "build failed: {}", String::from_utf8_lossy(&built.stderr));
         let server = common::static_server(&out, "/panduan");
-        Mutex::new(Site { _dir: dir, out, server, browser: common::launch_browser() })
+        Mutex::new(Site { _dir: dir, out, server })
     })
 }
 
@@ -110,7 +110,10 @@ fn first_query_bytes(site: &Site, tab: &Tab, q: &str) -> (usize, Vec<String>) {
 #[test]
 fn typing_melayani_finds_berorientasi_pelayanan_and_enter_opens_it() {
     let site = site().lock().unwrap_or_else(|e| e.into_inner());
-    let tab = site.browser.new_tab().unwrap();
+    // A browser per test: one kept in a static would never be dropped, and Chromium would
+    // outlive the test run.
+    let browser = common::launch_browser();
+    let tab = browser.new_tab().unwrap();
     site.server.requests.lock().unwrap().clear();
     tab.navigate_to(&format!("{}/", site.server.base_url)).unwrap().wait_until_navigated().unwrap();
     wait_for(&tab, "document.readyState === 'complete'");
@@ -145,7 +148,10 @@ fn typing_melayani_finds_berorientasi_pelayanan_and_enter_opens_it() {
 #[test]
 fn slash_focuses_the_box_arrows_move_and_escape_closes() {
     let site = site().lock().unwrap_or_else(|e| e.into_inner());
-    let tab = site.browser.new_tab().unwrap();
+    // A browser per test: one kept in a static would never be dropped, and Chromium would
+    // outlive the test run.
+    let browser = common::launch_browser();
+    let tab = browser.new_tab().unwrap();
     tab.navigate_to(&format!("{}/berakhlak/", site.server.base_url)).unwrap().wait_until_navigated().unwrap();
     wait_for(&tab, "document.readyState === 'complete'");
     tab.press_key("/").unwrap();
@@ -165,7 +171,10 @@ fn slash_focuses_the_box_arrows_move_and_escape_closes() {
 #[test]
 fn markup_in_the_query_never_executes() {
     let site = site().lock().unwrap_or_else(|e| e.into_inner());
-    let tab = site.browser.new_tab().unwrap();
+    // A browser per test: one kept in a static would never be dropped, and Chromium would
+    // outlive the test run.
+    let browser = common::launch_browser();
+    let tab = browser.new_tab().unwrap();
     let dialog = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let seen = dialog.clone();
     tab.add_event_listener(Arc::new(move |e: &headless_chrome::protocol::cdp::types::Event| {
@@ -192,7 +201,10 @@ fn markup_in_the_query_never_executes() {
 #[test]
 fn search_page_filters_by_section_and_the_back_button_restores() {
     let site = site().lock().unwrap_or_else(|e| e.into_inner());
-    let tab = site.browser.new_tab().unwrap();
+    // A browser per test: one kept in a static would never be dropped, and Chromium would
+    // outlive the test run.
+    let browser = common::launch_browser();
+    let tab = browser.new_tab().unwrap();
     tab.navigate_to(&format!("{}/cari/?q=kinerja", site.server.base_url)).unwrap().wait_until_navigated().unwrap();
     wait_for(&tab, "document.querySelector('[data-search-page][data-query=\"kinerja\"]')");
     let all = eval(&tab, "document.querySelectorAll('.search-page-results li').length").as_u64().unwrap();
@@ -207,7 +219,10 @@ fn search_page_filters_by_section_and_the_back_button_restores() {
 #[test]
 fn browser_and_terminal_give_the_same_top_results() {
     let site = site().lock().unwrap_or_else(|e| e.into_inner());
-    let tab = site.browser.new_tab().unwrap();
+    // A browser per test: one kept in a static would never be dropped, and Chromium would
+    // outlive the test run.
+    let browser = common::launch_browser();
+    let tab = browser.new_tab().unwrap();
     tab.navigate_to(&format!("{}/", site.server.base_url)).unwrap().wait_until_navigated().unwrap();
     type_query(&tab, "pegawai");
     for q in ["melayani", "KKN", "pegawai-pegawai", "kepemimpinannya", "bagaimana cara menjadi agen perubahan?"] {
