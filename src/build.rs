@@ -86,10 +86,6 @@ impl Builder {
         }
     }
 
-    pub fn options(&self) -> &BuildOptions {
-        &self.opts
-    }
-
     /// Builds the site. `changed` lists input files changed since the last build (`None`:
     /// treat everything as changed). On error nothing is written.
     pub fn build(&mut self, changed: Option<&[PathBuf]>) -> Result<BuildReport, Diagnostics> {
@@ -142,8 +138,9 @@ impl Builder {
             caution: theme.string("callout_caution"),
         };
         let anchor_label = theme.string("anchor_label");
+        let config_text = serde_yaml::to_string(&config).unwrap_or_default();
         let key = (
-            serde_yaml::to_string(&config).unwrap_or_default(),
+            config_text.clone(),
             vec![
                 labels.note.clone(),
                 labels.tip.clone(),
@@ -209,7 +206,7 @@ impl Builder {
             }
         }
         lap("load+parse");
-        let site = content::assemble(&root, &config, loaded, assets, self.opts.drafts);
+        let site = content::assemble(&config, loaded, assets, self.opts.drafts);
         diags.extend(check_urls(&site, &config));
 
         // What changed since the last in-place build decides how much to re-render.
@@ -217,7 +214,7 @@ impl Builder {
         // The preview sends no-cache, and an unhashed URL keeps a CSS edit from rewriting every page.
         let hashed = self.opts.mode == OutputMode::AtomicSwap;
         let (mut files, asset_urls) = static_files(&theme, &base, hashed).map_err(|d| vec![d])?;
-        let signature = shared_signature(&site, &theme, &asset_urls, &config);
+        let signature = shared_signature(&site, &theme, &asset_urls, &config_text);
         let only: Option<HashSet<usize>> = (self.opts.mode == OutputMode::InPlace
             && self.shared_signature == Some(signature))
         .then(|| (0..site.pages.len()).filter(|&i| self.pending.contains(&site.pages[i].rel)).collect());
@@ -257,6 +254,7 @@ impl Builder {
             site: &site,
             page_bodies: &page_bodies,
             section_bodies: &section_bodies,
+            base: base.clone(),
         };
         for a in &site.assets {
             files.insert(a.dest.clone(), Data::Copy(a.src.clone()));
@@ -322,7 +320,7 @@ impl Builder {
 
 /// Hash of what every page's HTML may show beyond its own body: the navigation (titles, URLs,
 /// order), neighbours, site config, templates and asset URLs.
-fn shared_signature(site: &Site, theme: &Theme, assets: &BTreeMap<String, String>, config: &Config) -> u64 {
+fn shared_signature(site: &Site, theme: &Theme, assets: &BTreeMap<String, String>, config_text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for p in &site.pages {
@@ -334,7 +332,7 @@ fn shared_signature(site: &Site, theme: &Theme, assets: &BTreeMap<String, String
     for (name, t) in &theme.templates {
         (name, &t.source).hash(&mut h);
     }
-    (assets, &theme.strings, serde_yaml::to_string(config).unwrap_or_default()).hash(&mut h);
+    (assets, &theme.strings, config_text).hash(&mut h);
     h.finish()
 }
 

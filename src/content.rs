@@ -274,7 +274,7 @@ fn is_ignored(name: &str) -> bool {
 }
 
 /// Places loaded files in the section tree, drops drafts, sorts, and moves bundle assets.
-pub fn assemble(root: &Path, config: &Config, loaded: Vec<Loaded>, mut assets: Vec<Asset>, drafts: bool) -> Site {
+pub fn assemble(config: &Config, loaded: Vec<Loaded>, mut assets: Vec<Asset>, drafts: bool) -> Site {
     let mut sections = Vec::new();
     let mut pages = Vec::new();
     for item in loaded {
@@ -357,7 +357,6 @@ pub fn assemble(root: &Path, config: &Config, loaded: Vec<Loaded>, mut assets: V
             asset.dest = format!("{}{}", page.path.trim_start_matches('/'), &asset.dest[prefix.len()..]);
         }
     }
-    let _ = root;
     Site { pages, sections, assets }
 }
 

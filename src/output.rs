@@ -136,12 +136,8 @@ pub fn write_in_place(
 
 /// A short content hash for cache-busting asset URLs.
 pub fn short_hash(bytes: &[u8]) -> String {
-    // FNV-1a: stable across Rust versions, unlike DefaultHasher.
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
+    // FNV-1a (the search index's hash): stable across Rust versions, unlike DefaultHasher.
+    let h = crate::search::format::fnv64(bytes, crate::search::format::FNV_START);
     format!("{:08x}", h as u32)
 }
 

@@ -65,7 +65,7 @@ impl Renderer {
     }
 
     pub fn has(&self, name: &str) -> bool {
-        self.tera.get_template_names().any(|n| n == name)
+        self.tera.contains_template(name)
     }
 
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
@@ -188,15 +188,13 @@ pub struct Input<'a> {
     pub site: &'a Site,
     pub page_bodies: &'a [Body],
     pub section_bodies: &'a [Body],
+    /// `config.base_path()`, worked out once: every link on every page is prefixed with it.
+    pub base: String,
 }
 
 impl Input<'_> {
-    fn base(&self) -> String {
-        self.config.base_path()
-    }
-
     fn url(&self, path: &str) -> String {
-        site_url(&self.base(), path)
+        site_url(&self.base, path)
     }
 
     fn reading_time(words: usize) -> usize {
@@ -319,7 +317,7 @@ impl Input<'_> {
                 "title": c.title,
                 "description": c.description,
                 "base_url": c.base_url,
-                "base_path": self.base(),
+                "base_path": self.base,
                 "language": c.language,
                 "footer": c.footer,
                 "extra": c.extra,
