@@ -99,7 +99,7 @@ fn fingerprint(data: &Data) -> io::Result<u64> {
 }
 
 /// Updates `output` in place: writes new or changed files (each replaced whole, see
-/// [`replace_one`]), removes files no longer produced.
+/// `replace_one`), removes files no longer produced.
 /// Returns (written, removed) relative paths.
 pub fn write_in_place(
     output: &Path,

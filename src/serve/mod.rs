@@ -1,14 +1,14 @@
 //! `pedoman serve`: local preview with rebuild on save and live reload.
 //!
 //! Threads, and what each holds:
-//! - the HTTP server ([`http`]): hyper on a two-worker tokio runtime with a thread of its own,
-//!   one task per connection, answering from the preview folder ([`routes`], on tokio's blocking
-//!   pool); live-reload event streams ([`reload`]) are tasks too, so open tabs never hold up page
+//! - the HTTP server (`http`): hyper on a two-worker tokio runtime with a thread of its own,
+//!   one task per connection, answering from the preview folder (`routes`, on tokio's blocking
+//!   pool); live-reload event streams (`reload`) are tasks too, so open tabs never hold up page
 //!   requests;
-//! - the watcher thread ([`watch`]), which turns notify events into batches once files are quiet;
-//! - the rebuild thread ([`rebuild`]), which owns the `Builder` and the watcher.
+//! - the watcher thread (`watch`), which turns notify events into batches once files are quiet;
+//! - the rebuild thread (`rebuild`), which owns the `Builder` and the watcher.
 //!
-//! The preview is built into its own temp folder ([`preview_dir`]), never `ROOT/public/`.
+//! The preview is built into its own temp folder (`preview_dir`), never `ROOT/public/`.
 
 mod http;
 mod interrupt;
