@@ -50,7 +50,7 @@ fn wait_for(tab: &Tab, js: &str) {
             return;
         }
         if start.elapsed() > Duration::from_secs(10) {
-            let state = eval(tab, "location.href + ' | ' + document.querySelector('.search-page-status, #search-results').textContent.slice(0, 300)");
+            let state = eval(tab, "location.href + ' | ' + document.querySelector('.search-page-status, #_cari-hasil').textContent.slice(0, 300)");
             let probe = eval(tab, "window.pedomanSearch ? window.pedomanSearch.engine.search(new URLSearchParams(location.search).get('q') || 'x', {limit: 10}).then(h => 'hits ' + h.length).catch(e => 'error ' + e + ' ' + e.stack) : 'search.js not loaded'");
             eprintln!("probe: {probe}");
             panic!("timed out waiting for {js}; page: {state}");
@@ -60,7 +60,7 @@ fn wait_for(tab: &Tab, js: &str) {
 }
 
 fn titles(tab: &Tab) -> Vec<String> {
-    let v = eval(tab, "JSON.stringify(Array.from(document.querySelectorAll('#search-results [role=option] .search-hit-title')).map(e => e.textContent))");
+    let v = eval(tab, "JSON.stringify(Array.from(document.querySelectorAll('#_cari-hasil [role=option] .search-hit-title')).map(e => e.textContent))");
     serde_json::from_str(v.as_str().unwrap()).unwrap()
 }
 
@@ -78,7 +78,7 @@ fn box_searches(tab: &Tab) -> u64 {
 
 /// Returns the real time per key (the browser's own handling adds to the pause).
 fn type_query_at(tab: &Tab, q: &str, ms_per_key: u64) -> Duration {
-    tab.wait_for_element("#search-q").unwrap().click().unwrap();
+    tab.wait_for_element("#_cari-q").unwrap().click().unwrap();
     let start = Instant::now();
     for c in q.chars() {
         // One protocol call per key (type_str makes three round trips).
@@ -86,7 +86,7 @@ fn type_query_at(tab: &Tab, q: &str, ms_per_key: u64) -> Duration {
         std::thread::sleep(Duration::from_millis(ms_per_key));
     }
     let pace = start.elapsed() / q.chars().count() as u32;
-    let sel = format!("document.querySelector('#search-results[data-query=\"{q}\"]') && !document.querySelector('#search-results').hidden");
+    let sel = format!("document.querySelector('#_cari-hasil[data-query=\"{q}\"]') && !document.querySelector('#_cari-hasil').hidden");
     wait_for(tab, &sel);
     pace
 }
@@ -128,12 +128,12 @@ fn typing_melayani_finds_berorientasi_pelayanan_and_enter_opens_it() {
     let t = titles(&tab);
     let i = t.iter().position(|t| t == "Berorientasi Pelayanan").unwrap_or(usize::MAX);
     assert!(i < 3, "Berorientasi Pelayanan not in the first three: {t:?}");
-    let mark = eval(&tab, "document.querySelector('#search-results mark') ? document.querySelector('#search-results mark').textContent : ''");
+    let mark = eval(&tab, "document.querySelector('#_cari-hasil mark') ? document.querySelector('#_cari-hasil mark').textContent : ''");
     assert!(!mark.as_str().unwrap().is_empty(), "matched words are highlighted");
     for _ in 0..=i {
         tab.press_key("ArrowDown").unwrap();
     }
-    let selected = eval(&tab, "document.querySelector('#search-q').getAttribute('aria-activedescendant')");
+    let selected = eval(&tab, "document.querySelector('#_cari-q').getAttribute('aria-activedescendant')");
     assert_eq!(selected, format!("search-opt-{i}"));
     tab.press_key("Enter").unwrap();
     let start = Instant::now();
@@ -155,16 +155,16 @@ fn slash_focuses_the_box_arrows_move_and_escape_closes() {
     tab.navigate_to(&format!("{}/berakhlak/", site.server.base_url)).unwrap().wait_until_navigated().unwrap();
     wait_for(&tab, "document.readyState === 'complete'");
     tab.press_key("/").unwrap();
-    wait_for(&tab, "document.activeElement && document.activeElement.id === 'search-q'");
+    wait_for(&tab, "document.activeElement && document.activeElement.id === '_cari-q'");
     tab.type_str("kkn").unwrap();
-    wait_for(&tab, "document.querySelector('#search-results[data-query=\"kkn\"]') && !document.querySelector('#search-results').hidden");
-    assert_eq!(eval(&tab, "document.querySelector('#search-q').value"), "kkn", "the slash itself is not typed");
-    let first = eval(&tab, "document.querySelector('#search-results [role=option]').getAttribute('href')");
+    wait_for(&tab, "document.querySelector('#_cari-hasil[data-query=\"kkn\"]') && !document.querySelector('#_cari-hasil').hidden");
+    assert_eq!(eval(&tab, "document.querySelector('#_cari-q').value"), "kkn", "the slash itself is not typed");
+    let first = eval(&tab, "document.querySelector('#_cari-hasil [role=option]').getAttribute('href')");
     assert!(first.as_str().unwrap().contains("/panduan/revolusi-mental/fokus-pada-tugas/"), "{first}");
-    assert_eq!(eval(&tab, "document.querySelector('#search-q').getAttribute('aria-expanded')"), "true");
+    assert_eq!(eval(&tab, "document.querySelector('#_cari-q').getAttribute('aria-expanded')"), "true");
     tab.press_key("Escape").unwrap();
-    wait_for(&tab, "document.querySelector('#search-results').hidden");
-    assert_eq!(eval(&tab, "document.querySelector('#search-q').getAttribute('aria-expanded')"), "false");
+    wait_for(&tab, "document.querySelector('#_cari-hasil').hidden");
+    assert_eq!(eval(&tab, "document.querySelector('#_cari-q').getAttribute('aria-expanded')"), "false");
     let _ = tab.close(false);
 }
 
@@ -187,13 +187,13 @@ fn markup_in_the_query_never_executes() {
     let url = format!("{}/cari/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", site.server.base_url);
     tab.navigate_to(&url).unwrap().wait_until_navigated().unwrap();
     wait_for(&tab, "document.querySelector('[data-search-page][data-query]')");
-    assert_eq!(eval(&tab, "document.querySelector('#search-page-q').value"), q);
+    assert_eq!(eval(&tab, "document.querySelector('#_cari-halaman-q').value"), q);
     let status = eval(&tab, "document.querySelector('.search-page-status').textContent");
     assert!(status.as_str().unwrap().contains(q), "the query is shown as text: {status}");
     // The same string typed into the header box.
     type_query(&tab, q);
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(eval(&tab, "document.querySelectorAll('[onerror], main img, #search-results img').length"), 0);
+    assert_eq!(eval(&tab, "document.querySelectorAll('[onerror], main img, #_cari-hasil img').length"), 0);
     assert!(!dialog.load(std::sync::atomic::Ordering::SeqCst), "a dialog opened");
     let _ = tab.close(false);
 }
@@ -209,10 +209,10 @@ fn search_page_filters_by_section_and_the_back_button_restores() {
     wait_for(&tab, "document.querySelector('[data-search-page][data-query=\"kinerja\"]')");
     let all = eval(&tab, "document.querySelectorAll('.search-page-results li').length").as_u64().unwrap();
     assert!(all > 0);
-    eval(&tab, "(() => { const s = document.querySelector('#search-page-bagian'); s.value = 'sistem-merit'; s.dispatchEvent(new Event('change')); })()");
+    eval(&tab, "(() => { const s = document.querySelector('#_cari-halaman-bagian'); s.value = 'sistem-merit'; s.dispatchEvent(new Event('change')); })()");
     wait_for(&tab, "location.search.includes('bagian=sistem-merit') && Array.from(document.querySelectorAll('.search-page-results a')).length > 0 && Array.from(document.querySelectorAll('.search-page-results a')).every(a => a.href.includes('/panduan/sistem-merit/'))");
     eval(&tab, "history.back()");
-    wait_for(&tab, "!location.search.includes('bagian') && document.querySelector('#search-page-bagian').value === '' && document.querySelectorAll('.search-page-results li').length > 0 && Array.from(document.querySelectorAll('.search-page-results a')).some(a => !a.href.includes('/sistem-merit/'))");
+    wait_for(&tab, "!location.search.includes('bagian') && document.querySelector('#_cari-halaman-bagian').value === '' && document.querySelectorAll('.search-page-results li').length > 0 && Array.from(document.querySelectorAll('.search-page-results a')).some(a => !a.href.includes('/sistem-merit/'))");
     let _ = tab.close(false);
 }
 

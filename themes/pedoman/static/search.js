@@ -801,7 +801,7 @@
   }
 
   var input = form.querySelector('input[type="search"]');
-  var box = document.getElementById(input.getAttribute('aria-controls') || 'search-results');
+  var box = document.getElementById(input.getAttribute('aria-controls') || '_cari-hasil');
   var active = -1, seq = 0, timer = 0;
 
   function options() { return box.querySelectorAll('[role="option"]'); }
