@@ -66,7 +66,7 @@ fn pending_search_link(path: &str) -> bool {
     let theme = repo_root().join("themes/pedoman");
     match path {
         "cari/index.html" => !theme.join("templates/search.html").exists(),
-        "search-loader.js" | "search.js" => !theme.join("static").join(path).exists(),
+        "search-loader.js" | "search.js" | "search-engine.js" => !theme.join("static").join(path).exists(),
         _ => false,
     }
 }

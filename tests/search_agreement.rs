@@ -107,7 +107,7 @@ fn vectors() -> serde_json::Value {
 
 #[test]
 fn search_js_uses_the_rust_word_lists() {
-    let path = common::repo_root().join("themes/pedoman/static/search.js");
+    let path = common::repo_root().join("themes/pedoman/static/search-engine.js");
     let js = std::fs::read_to_string(&path).unwrap();
     let start = js.find("  // BEGIN LISTS").expect("BEGIN LISTS marker in search.js");
     let end = js.find("  // END LISTS\n").expect("END LISTS marker in search.js") + "  // END LISTS\n".len();

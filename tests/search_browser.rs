@@ -119,7 +119,7 @@ fn typing_melayani_finds_berorientasi_pelayanan_and_enter_opens_it() {
     wait_for(&tab, "document.readyState === 'complete'");
     // Nothing of the search but the loader comes with the page.
     let before: Vec<String> = site.server.requests.lock().unwrap().clone();
-    assert!(!before.iter().any(|p| p.ends_with("/search.js") || p.contains("/search/")), "{before:?}");
+    assert!(!before.iter().any(|p| p.ends_with("/search.js") || p.ends_with("/search-engine.js") || p.contains("/search/")), "{before:?}");
 
     let (bytes, paths) = first_query_bytes(&site, &tab, "melayani");
     eprintln!("first query downloaded {bytes} bytes gzipped in {} requests: {paths:?}", paths.len());

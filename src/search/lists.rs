@@ -5,7 +5,7 @@
 //! (syllables, onset) and by these short hand-written lists, which only settle the
 //! cases the shape test cannot: which sound a nasal prefix replaced, and which
 //! words merely look affixed. The browser gets the same lists: `lists_js()` renders
-//! them and a test keeps `themes/pedoman/static/search.js` in step.
+//! them and a test keeps `themes/pedoman/static/search-engine.js` in step.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;

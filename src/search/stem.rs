@@ -10,7 +10,7 @@
 //! `mengirim` → `kirim`). If the prefixes cannot be removed after a suffix was
 //! (`memakan`: `memak` has no root), the word is tried again without the suffix.
 //!
-//! `themes/pedoman/static/search.js` holds a line-by-line port; keep them in step
+//! `themes/pedoman/static/search-engine.js` holds a line-by-line port; keep them in step
 //! (tests compare both on every word of the bundled site).
 
 use super::lists;

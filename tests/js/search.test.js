@@ -1,4 +1,4 @@
-// The browser's search engine (themes/pedoman/static/search.js) checked against
+// The browser's search engine (themes/pedoman/static/search-engine.js) checked against
 // the terminal's answers. Run by `cargo test --test search_agreement`, which
 // builds the bundled site and points PEDOMAN_SEARCH_DIR at its search/ folder;
 // run alone (`node --test tests/js/`), the index-based checks are skipped.
@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..', '..');
-const search = require(path.join(root, 'themes/pedoman/static/search.js'));
+const search = require(path.join(root, 'themes/pedoman/static/search-engine.js'));
 const vectors = JSON.parse(fs.readFileSync(path.join(root, 'tests/data/search_vectors.json'), 'utf8'));
 const dir = process.env.PEDOMAN_SEARCH_DIR;
 const skipIndex = dir ? false : 'PEDOMAN_SEARCH_DIR not set (cargo test --test search_agreement sets it)';

@@ -1,5 +1,5 @@
-/* Loads search.js only when the reader starts to search: focus, typing, or "/".
- * On the search page (/cari/) it loads at once. */
+/* Loads the search engine and UI (search-engine.js, then search.js) only when the
+ * reader starts to search: focus, typing, or "/". On the search page (/cari/) at once. */
 (function () {
   'use strict';
   var form = document.querySelector('form.site-search');
@@ -9,10 +9,13 @@
   function load() {
     if (loaded) return;
     loaded = true;
-    var s = document.createElement('script');
-    s.src = form.getAttribute('data-search-script');
-    s.async = true;
-    document.head.appendChild(s);
+    // Both download at once; async = false runs them in this order.
+    ['data-search-engine', 'data-search-script'].forEach(function (attr) {
+      var s = document.createElement('script');
+      s.src = form.getAttribute(attr);
+      s.async = false;
+      document.head.appendChild(s);
+    });
   }
   input.addEventListener('focus', load);
   input.addEventListener('input', load);
