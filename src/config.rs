@@ -20,8 +20,18 @@ pub struct Config {
     pub theme: String,
     #[serde(default = "default_taxonomies")]
     pub taxonomies: Vec<String>,
+    /// Who publishes the site: the Atom feed's `<author>` (default: the site's title).
+    #[serde(default)]
+    pub author: String,
     #[serde(default)]
     pub feed: FeedConfig,
+    /// Readable offline: a service worker caches the theme, the search engine and the pages
+    /// readers open, and offers to save the whole guide.
+    #[serde(default)]
+    pub offline: bool,
+    /// A page without `updated:` takes the date of the last git commit that changed its file.
+    #[serde(default)]
+    pub updated_from_git: bool,
     #[serde(default)]
     pub search: SearchConfig,
     /// Links shown in the header menu.
@@ -104,6 +114,15 @@ impl Config {
         let mut config: Config = serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(shown, 0, &e))?;
         config.base_url = config.base_url.trim_end_matches('/').to_string();
         Ok(config)
+    }
+
+    /// The feed's author: `author`, or the site's title when none is set.
+    pub fn author(&self) -> &str {
+        if self.author.trim().is_empty() {
+            &self.title
+        } else {
+            &self.author
+        }
     }
 
     /// The path part of `base_url` without a trailing slash (`""` or `/rb`), prefixed to every link.

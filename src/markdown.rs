@@ -163,6 +163,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendere
             }
             Event::End(TagEnd::Item) => {
                 tasks.items.pop();
+                section.text.push(' ');
                 events.push(Event::End(TagEnd::Item));
             }
             Event::TaskListMarker(checked) => {
@@ -188,7 +189,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendere
                 section.text.push_str(&t);
                 events.push(Event::Code(t));
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+            Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::CodeBlock) => {
                 section.text.push(' ');
                 events.push(event);
             }
