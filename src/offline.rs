@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::output::{short_hash, Data, Files};
-use crate::render::{site_url, Renderer};
+use crate::render::{short_title, site_url, Renderer};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -18,7 +18,7 @@ pub fn manifest(config: &Config, base: &str) -> Vec<u8> {
     let url = |p: &str| site_url(base, p);
     let manifest = json!({
         "name": config.title,
-        "short_name": short_name(&config.title),
+        "short_name": short_title(&config.title),
         "description": config.description,
         "lang": config.language,
         "start_url": url("/"),
@@ -34,21 +34,6 @@ pub fn manifest(config: &Config, base: &str) -> Vec<u8> {
         ],
     });
     serde_json::to_vec_pretty(&manifest).expect("a JSON value serializes")
-}
-
-/// A home-screen label fits about 12 characters: the title's leading words up to that.
-fn short_name(title: &str) -> String {
-    let mut out = String::new();
-    for word in title.split_whitespace() {
-        if !out.is_empty() && out.chars().count() + 1 + word.chars().count() > 12 {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 /// `sw.js` for this build: the theme's `sw.js` template given the build's hash, the files to
@@ -108,9 +93,10 @@ pub fn service_worker(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn short_names_keep_whole_words() {
-        assert_eq!(super::short_name("Pedoman Reformasi Birokrasi"), "Pedoman");
-        assert_eq!(super::short_name("Panduan ASN"), "Panduan ASN");
-        assert_eq!(super::short_name("Keterbukaan"), "Keterbukaan");
+    fn short_titles_keep_whole_words() {
+        use crate::render::short_title;
+        assert_eq!(short_title("Pedoman Reformasi Birokrasi"), "Pedoman");
+        assert_eq!(short_title("Panduan ASN"), "Panduan ASN");
+        assert_eq!(short_title("Keterbukaan"), "Keterbukaan");
     }
 }

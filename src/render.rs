@@ -143,6 +143,22 @@ fn long_date(date: &str, months: &[String]) -> String {
     }
 }
 
+/// A title short enough for a phone's header or home screen (about 12 characters): its
+/// leading words up to that, or the first word.
+pub fn short_title(title: &str) -> String {
+    let mut out = String::new();
+    for word in title.split_whitespace() {
+        if !out.is_empty() && out.chars().count() + 1 + word.chars().count() > 12 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// `base` + `/path`, for links inside the site.
 pub fn site_url(base: &str, path: &str) -> String {
     if path.contains("://") {
@@ -319,6 +335,7 @@ impl Input<'_> {
             "site",
             &serde_json::json!({
                 "title": c.title,
+                "short_title": short_title(&c.title),
                 "description": c.description,
                 "base_url": c.base_url,
                 "base_path": self.base,

@@ -1,0 +1,102 @@
+//! axe-core (pinned in tests/npm) on the built bundled site in headless Chromium: home, a
+//! section, a long page, a table page, the glossary, a checklist, a print page, `/cari/` with
+//! results, the open search dropdown, the open menu drawer and the 404 and offline pages, in
+//! light and dark, on a phone and a desktop: no critical or serious violation.
+
+mod common;
+mod reader_support;
+
+use reader_support::{eval, open, viewport, wait_for};
+
+/// Violations in the search widgets that issue 9 gives to the search UI (the combobox and its
+/// listbox, the `/cari/` form): reported, not failed on, until that work lands. Any other
+/// rule, or these rules anywhere else, fail the test.
+const SEARCH_UI_PENDING: &[&str] =
+    &["aria-allowed-attr", "aria-required-children", "aria-input-field-name", "color-contrast", "landmark-unique"];
+const SEARCH_UI_NODES: &[&str] = &["#_cari-q", "#_cari-hasil", ".search-page", ".search-results", "#_cari-halaman"];
+
+fn axe_source() -> String {
+    let path = common::repo_root().join("tests/npm/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{}: {e}; run tests/run (it installs the pinned npm modules with `npm ci` in tests/npm)", path.display())
+    })
+}
+
+/// Runs axe on the page as it is now; returns (blocking, pending) violations as text lines.
+fn axe(tab: &headless_chrome::Tab, axe: &str, what: &str) -> (Vec<String>, Vec<String>) {
+    if eval(tab, "typeof axe") != "object" {
+        tab.evaluate(axe, false).unwrap();
+    }
+    let js = "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious').map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')) }))))";
+    let found: Vec<serde_json::Value> = serde_json::from_str(eval(tab, js).as_str().unwrap()).unwrap();
+    let (mut blocking, mut pending) = (Vec::new(), Vec::new());
+    for v in found {
+        let id = v["id"].as_str().unwrap();
+        let nodes: Vec<&str> = v["nodes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+        let theirs =
+            SEARCH_UI_PENDING.contains(&id) && nodes.iter().all(|n| SEARCH_UI_NODES.iter().any(|s| n.contains(s)));
+        let line = format!("{what}: {} {id} on {nodes:?}", v["impact"]);
+        if theirs {
+            pending.push(line);
+        } else {
+            blocking.push(line);
+        }
+    }
+    (blocking, pending)
+}
+
+#[test]
+fn no_critical_or_serious_axe_violations_in_either_scheme_on_phone_or_desktop() {
+    let site = reader_support::build_and_serve(&common::repo_root(), "");
+    let base = &site.server.base_url;
+    let source = axe_source();
+    let browser = common::launch_browser();
+    let tab = browser.new_tab().unwrap();
+    let pages = [
+        "/",
+        "/berakhlak/",
+        "/pola-pikir/dari-aturan-ke-kinerja/",
+        "/sistem-merit/siklus-manajemen-asn/",
+        "/glosarium/istilah/",
+        "/berakhlak/akuntabel/",
+        "/berakhlak/cetak/",
+        "/404.html",
+        "/offline.html",
+    ];
+    let (mut blocking, mut pending) = (Vec::new(), Vec::new());
+    let mut record = |(b, p): (Vec<String>, Vec<String>)| {
+        blocking.extend(b);
+        pending.extend(p);
+    };
+    for (w, h, dark) in [(360, 740, false), (360, 740, true), (1280, 800, false), (1280, 800, true)] {
+        let mode = format!("{w}px {}", if dark { "dark" } else { "light" });
+        viewport(&tab, w, h, dark);
+        for page in pages {
+            open(&tab, &format!("{base}{page}"));
+            record(axe(&tab, &source, &format!("{mode} {page}")));
+        }
+        // The search page with results, and the header dropdown open.
+        open(&tab, &format!("{base}/cari/?q=melayani"));
+        wait_for(&tab, "document.querySelector('.search-page-results li')", "results on /cari/");
+        record(axe(&tab, &source, &format!("{mode} /cari/?q=melayani")));
+        open(&tab, &format!("{base}/berakhlak/"));
+        tab.wait_for_element("#_cari-q").unwrap().click().unwrap();
+        tab.type_str("kinerja").unwrap();
+        wait_for(
+            &tab,
+            "document.querySelector('#_cari-hasil [role=option]') && !document.querySelector('#_cari-hasil').hidden",
+            "the dropdown",
+        );
+        record(axe(&tab, &source, &format!("{mode} dropdown")));
+        if w < 600 {
+            open(&tab, &format!("{base}/berakhlak/akuntabel/"));
+            eval(&tab, "document.querySelector('#_navigasi').showPopover()");
+            record(axe(&tab, &source, &format!("{mode} menu drawer")));
+        }
+    }
+    for line in &pending {
+        eprintln!("pending (search UI): {line}");
+    }
+    assert!(blocking.is_empty(), "axe violations:\n{}", blocking.join("\n"));
+    let _ = tab.close(false);
+}
