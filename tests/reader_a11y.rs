@@ -100,3 +100,53 @@ fn no_critical_or_serious_axe_violations_in_either_scheme_on_phone_or_desktop() 
     assert!(blocking.is_empty(), "axe violations:\n{}", blocking.join("\n"));
     let _ = tab.close(false);
 }
+
+/// For the report: every axe violation (all impacts) on the same pages and modes, as
+/// a table of rule → count, for the built site in `$PEDOMAN_AXE_SITE` (default: the bundled
+/// site built now). `cargo test --test reader_a11y -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn axe_table() {
+    let built;
+    let (base, _server) = match std::env::var_os("PEDOMAN_AXE_SITE") {
+        Some(dir) => {
+            let server = common::static_server(std::path::Path::new(&dir), "");
+            (server.base_url.clone(), Some(server))
+        }
+        None => {
+            built = reader_support::build_and_serve(&common::repo_root(), "");
+            (built.server.base_url.clone(), None)
+        }
+    };
+    let source = axe_source();
+    let browser = common::launch_browser();
+    let tab = browser.new_tab().unwrap();
+    let mut table: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    let pages = [
+        "/",
+        "/berakhlak/",
+        "/pola-pikir/dari-aturan-ke-kinerja/",
+        "/glosarium/istilah/",
+        "/berakhlak/akuntabel/",
+        "/404.html",
+        "/cari/?q=melayani",
+    ];
+    for (w, h, dark) in [(360, 740, false), (360, 740, true), (1280, 800, false), (1280, 800, true)] {
+        viewport(&tab, w, h, dark);
+        for page in pages {
+            open(&tab, &format!("{base}{page}"));
+            std::thread::sleep(std::time::Duration::from_millis(800));
+            tab.evaluate(&source, false).unwrap();
+            let js = "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(r.violations.map(v => [v.impact, v.id, v.nodes.length])))";
+            let found: Vec<(String, String, usize)> = serde_json::from_str(eval(&tab, js).as_str().unwrap()).unwrap();
+            for (impact, id, n) in found {
+                *table.entry((impact, id)).or_default() += n;
+            }
+        }
+    }
+    println!("| impact | rule | nodes (7 pages × 4 modes) |\n| --- | --- | --- |");
+    for ((impact, id), n) in table {
+        println!("| {impact} | {id} | {n} |");
+    }
+    let _ = tab.close(false);
+}

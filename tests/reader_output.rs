@@ -212,6 +212,7 @@ fn each_section_has_a_print_page_with_all_its_pages_in_order() {
     let order: Vec<&str> = section
         .split("<ol class=\"cards\">")
         .nth(1)
+        .and_then(|list| list.split("</ol>").next())
         .unwrap()
         .split("<li><a href=\"")
         .skip(1)

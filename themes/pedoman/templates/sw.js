@@ -8,10 +8,34 @@ var PREFIX = 'pedoman:' + CONFIG.scope + ':';
 var CACHE = PREFIX + CONFIG.build;
 var SLOW_MS = 3000;
 
+/** Fetches `urls` into the cache, four at a time (gentle on slow links and small servers);
+ * `each` hears of every one done. Rejects if any fails and `strict` is set. */
+function store(urls, strict, each) {
+  var queue = urls.slice(), failed = 0;
+  return caches.open(CACHE).then(function (cache) {
+    function worker() {
+      var url = queue.shift();
+      if (url === undefined) return Promise.resolve();
+      return cache.match(url).then(function (hit) {
+        if (hit) return;
+        return fetch(url).then(function (response) {
+          if (!response.ok) throw new Error(url + ': ' + response.status);
+          return cache.put(url, response);
+        });
+      }).catch(function (e) {
+        if (strict) throw e;
+        failed++;
+      }).then(function () {
+        if (each) each();
+        return worker();
+      });
+    }
+    return Promise.all([worker(), worker(), worker(), worker()]);
+  }).then(function () { return failed; });
+}
+
 self.addEventListener('install', function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) {
-    return cache.addAll(CONFIG.precache);
-  }).then(function () { return self.skipWaiting(); }));
+  event.waitUntil(store(CONFIG.precache, true).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener('activate', function (event) {
@@ -87,28 +111,13 @@ function savedCount() {
   }).then(function (hits) { return hits.filter(Boolean).length; });
 }
 
-/** Fetches every page not cached yet, a few at a time, reporting progress to `tell`. */
+/** Fetches every page not cached yet, reporting progress to `tell`. */
 function saveAll(tell) {
-  var queue = CONFIG.pages.slice();
-  var total = queue.length, done = 0, failed = 0;
-  return caches.open(CACHE).then(function (cache) {
-    function worker() {
-      var next = queue.shift();
-      if (!next) return Promise.resolve();
-      return cache.match(next).then(function (hit) {
-        if (hit) return;
-        return fetch(next).then(function (response) {
-          if (!response.ok) throw new Error(response.status);
-          return cache.put(next, response);
-        });
-      }).catch(function () { failed++; }).then(function () {
-        done++;
-        tell({ type: 'progress', done: done, total: total });
-        return worker();
-      });
-    }
-    return Promise.all([worker(), worker(), worker(), worker()]);
-  }).then(function () {
+  var total = CONFIG.pages.length, done = 0;
+  return store(CONFIG.pages, false, function () {
+    done++;
+    tell({ type: 'progress', done: done, total: total });
+  }).then(function (failed) {
     tell({ type: 'saved', total: total, failed: failed, bytes: CONFIG.bytes });
   });
 }
