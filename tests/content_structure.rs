@@ -127,7 +127,8 @@ fn strip_callout_markers(text: &str) -> String {
     out
 }
 
-/// Tokens matching `\b[A-Z][A-Z0-9]{1,}\b` (word characters as in Unicode regexes).
+/// Tokens matching `\b[A-Z][A-Z0-9]{1,}\b` (word characters as in Unicode regexes), except
+/// Roman numerals (`eselon III`, the `XXII` of an MK case number), which are not abbreviations.
 fn acronyms(text: &str) -> BTreeSet<String> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     text.split(|c: char| !is_word(c))
@@ -136,9 +137,47 @@ fn acronyms(text: &str) -> BTreeSet<String> {
             chars.next().is_some_and(|c| c.is_ascii_uppercase())
                 && w.chars().count() >= 2
                 && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && !is_roman_numeral(w)
         })
         .map(str::to_string)
         .collect()
+}
+
+/// Whether `w` is a Roman numeral in canonical form: its value written back gives `w` again.
+fn is_roman_numeral(w: &str) -> bool {
+    const NUMERALS: [(u32, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let (mut rest, mut value) = (w, 0);
+    for (n, s) in NUMERALS {
+        while let Some(r) = rest.strip_prefix(s) {
+            rest = r;
+            value += n;
+        }
+    }
+    if !rest.is_empty() || value == 0 {
+        return false;
+    }
+    let mut canonical = String::new();
+    for (n, s) in NUMERALS {
+        while value >= n {
+            canonical.push_str(s);
+            value -= n;
+        }
+    }
+    canonical == w
 }
 
 fn headings(markdown: &str) -> usize {
@@ -148,9 +187,10 @@ fn headings(markdown: &str) -> usize {
 #[test]
 fn acronym_extraction_follows_the_rule() {
     let found = acronyms(&body_text(
-        "ASN dan PNS-nya, BerAKHLAK, UU 5, Rp, K3, SPBE. `CODE` [TAUTAN](https://x.id/URL)\n\n```\nBLOK\n```\n\n> [!TIP]\n> Ya.\n\n[!NOTE] x",
+        "ASN dan PNS-nya, BerAKHLAK, UU 5, Rp, K3, SPBE, eselon III, 121/PUU-XXII/2024, MK, IIV. `CODE` [TAUTAN](https://x.id/URL)\n\n```\nBLOK\n```\n\n> [!TIP]\n> Ya.\n\n[!NOTE] x",
     ));
-    let want: BTreeSet<String> = ["ASN", "PNS", "UU", "K3", "SPBE", "TAUTAN"].iter().map(|s| s.to_string()).collect();
+    let want: BTreeSet<String> =
+        ["ASN", "PNS", "UU", "K3", "SPBE", "PUU", "MK", "IIV", "TAUTAN"].iter().map(|s| s.to_string()).collect();
     assert_eq!(found, want);
 }
 
