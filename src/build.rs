@@ -125,7 +125,7 @@ impl Builder {
         }
         let mut config = Config::load(&root).map_err(|d| vec![d])?;
         if let Some(url) = &self.opts.base_url {
-            config.base_url = url.trim_end_matches('/').to_string();
+            config.override_base_url(url).map_err(|d| vec![d])?;
         }
         let theme = Theme::load(&root, &config)?;
 
@@ -176,9 +176,14 @@ impl Builder {
             .map(|(rel, stamp)| {
                 let mut loaded = content::load_file(&root, &rel, &config);
                 // Once parsed, the Markdown source is not needed again: keep the cache lean.
+                let raw_html = config.markdown.raw_html;
                 let rendered = match &mut loaded {
-                    Ok(Loaded::Page(p)) => markdown::render(&std::mem::take(&mut p.body), &labels, &anchor_label),
-                    Ok(Loaded::Section(s)) => markdown::render(&std::mem::take(&mut s.body), &labels, &anchor_label),
+                    Ok(Loaded::Page(p)) => {
+                        markdown::render(&std::mem::take(&mut p.body), &labels, &anchor_label, raw_html)
+                    }
+                    Ok(Loaded::Section(s)) => {
+                        markdown::render(&std::mem::take(&mut s.body), &labels, &anchor_label, raw_html)
+                    }
                     Err(_) => Rendered::default(),
                 };
                 (rel, Cached { stamp, loaded, rendered })
@@ -196,6 +201,13 @@ impl Builder {
             let cached = &self.files[rel];
             match &cached.loaded {
                 Ok(l) => {
+                    let (source, body_line) = match l {
+                        Loaded::Page(p) => (&p.source, p.body_line),
+                        Loaded::Section(s) => (&s.source, s.body_line),
+                    };
+                    diags.extend(cached.rendered.problems.iter().map(|p| {
+                        Diagnostic::new(source, body_line + p.line - 1, p.col, &p.message).with_hint(&p.hint)
+                    }));
                     loaded.push(l.clone());
                     parsed.insert(rel.clone(), &cached.rendered);
                 }
