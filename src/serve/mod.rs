@@ -44,17 +44,23 @@ pub struct ServeOptions {
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     let open = opts.open;
     // Before the first build, so a Ctrl+C during it still removes the preview folder.
-    interrupt::install();
+    let interrupts = interrupt::install()?;
     let server = start(opts)?;
     let url = server.url();
     if !server.addr().ip().is_loopback() {
-        println!("Note: listening on {}, so other machines on the network can see this preview.", server.addr().ip());
+        eprintln!(
+            "warning: listening on {}, so every machine that can reach this one sees the preview, drafts included \
+             when --drafts is given. Use --bind 127.0.0.1 to keep it to this computer.",
+            server.addr().ip()
+        );
     }
     println!("Serving at {url} (Ctrl+C to stop)");
     if open {
-        open_browser(&url);
+        if let Err(e) = opener::open_browser(&url) {
+            eprintln!("Could not open a browser ({e}): open {url} yourself.");
+        }
     }
-    interrupt::wait();
+    interrupts.wait();
     println!("Stopping…");
     drop(server);
     Ok(())
@@ -160,26 +166,5 @@ pub fn start(opts: ServeOptions) -> anyhow::Result<ServerHandle> {
         Ok(Ok(())) => Ok(handle),
         Ok(Err(e)) => Err(e),
         Err(_) => bail!("the rebuild thread stopped during the first build"),
-    }
-}
-
-/// Opens `url` in the desktop's browser, if the desktop has a way to.
-fn open_browser(url: &str) {
-    let mut command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    command.arg(url).stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null());
-    match command.spawn() {
-        // Reaped on a thread of its own: the opener may outlive a slow browser start.
-        Ok(mut child) => {
-            std::thread::spawn(move || child.wait());
-        }
-        Err(e) => eprintln!("Could not open a browser ({e}): open {url} yourself."),
     }
 }
