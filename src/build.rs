@@ -9,6 +9,7 @@ use crate::feeds;
 use crate::markdown::{self, CalloutLabels, InternalLink, Rendered, LINK_PREFIX};
 use crate::output::{self, Data, Files, Written};
 use crate::render::{self, Body, Renderer};
+use crate::render_budget::Cancel;
 use crate::search::{self, GlossaryTerm, PageText};
 use crate::theme::{StaticSource, Theme};
 use rayon::prelude::*;
@@ -71,11 +72,20 @@ pub struct Builder {
     /// successful in-place build; while it holds, unchanged pages need no re-rendering.
     shared_signature: Option<u64>,
     search_cache: search::IndexCache,
+    /// Stops the rendering of a build in progress (see [`Builder::with_cancel`]).
+    cancel: Cancel,
 }
 
 impl Builder {
     pub fn new(opts: BuildOptions) -> Self {
+        Self::with_cancel(opts, Cancel::default())
+    }
+
+    /// A builder whose renders stop when `cancel` is set (the build then fails); `serve` uses
+    /// it to stop a build that a newer save or Ctrl+C makes pointless.
+    pub fn with_cancel(opts: BuildOptions, cancel: Cancel) -> Self {
         Builder {
+            cancel,
             opts,
             files: HashMap::new(),
             parsed_with: None,
@@ -259,7 +269,7 @@ impl Builder {
         lap("links");
 
         // Render.
-        let renderer = Renderer::new(&theme, &base, asset_urls)?;
+        let renderer = Renderer::new(&theme, &base, asset_urls, self.cancel.clone())?;
         let input = render::Input {
             config: &config,
             theme: &theme,

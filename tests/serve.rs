@@ -646,3 +646,71 @@ fn binding_beyond_loopback_warns_that_the_network_sees_the_preview() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("warning: listening on 0.0.0.0") && stderr.contains("drafts"), "{stderr}");
 }
+
+/// A page template whose every loop iteration is slow: it would run far past the 10 s time
+/// budget of one page, so anything faster than that is the preview stopping it on purpose.
+const SLOW_TEMPLATE: &str = "{% extends \"base.html\" %}\n{% block content %}\
+{% for a in range(end=100000) %}{% set s = range(end=50000) | join(sep=\",\") %}{% endfor %}\
+{% endblock content %}\n";
+
+#[test]
+fn saving_a_fixed_template_stops_the_runaway_render_at_once() {
+    let (dir, server, mut events) = fixture();
+    write_files(dir.path(), &[("templates/page.html", SLOW_TEMPLATE)]);
+    // Let the slow build get going, then save the fix.
+    std::thread::sleep(Duration::from_millis(700));
+    let fixed = "{% extends \"base.html\" %}\n{% block content %}MARKA-PERBAIKAN{% endblock content %}\n";
+    let saved = Instant::now();
+    write_files(dir.path(), &[("templates/page.html", fixed)]);
+    events.expect("reload", Duration::from_secs(8));
+    assert!(saved.elapsed() < Duration::from_secs(8), "the fix waited {:?}", saved.elapsed());
+    assert!(
+        !events.seen.iter().any(|(name, _)| name == "build-error"),
+        "a cancelled build is no error: {:?}",
+        events.seen
+    );
+    assert_page(&server, "/panduan/halaman/", 200, "MARKA-PERBAIKAN");
+}
+
+#[test]
+fn a_runaway_template_fails_the_build_and_names_the_template() {
+    let (dir, _server, mut events) = fixture();
+    write_files(
+        dir.path(),
+        &[(
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}\n{% endblock content %}\n",
+        )],
+    );
+    let data = events.expect("build-error", EVENT_TIMEOUT);
+    assert!(data.contains("templates/page.html:3:") && data.contains("template stopped"), "{data}");
+}
+
+/// Ctrl+C while a template loops: the preview stops without waiting for the render.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_a_preview_that_is_rendering_a_runaway_template() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    site(dir.path());
+    let mut child = Command::new(common::pedoman_bin())
+        .args(["serve", "--port", "0", "--root"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    common::serving_addr(&mut child);
+    write_files(dir.path(), &[("templates/page.html", SLOW_TEMPLATE)]);
+    std::thread::sleep(Duration::from_millis(700));
+    let asked = Instant::now();
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(asked.elapsed() < Duration::from_secs(5), "still running 5 s after Ctrl+C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+}

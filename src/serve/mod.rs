@@ -18,6 +18,7 @@ mod reload;
 mod routes;
 mod watch;
 
+use crate::render_budget::Cancel;
 use crate::{BuildOptions, OutputMode};
 use anyhow::{bail, Context};
 use preview_dir::PreviewDir;
@@ -69,6 +70,8 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
 /// A running preview server. Dropping it stops the server and removes the preview folder.
 pub struct ServerHandle {
     hub: Arc<Hub>,
+    /// Stops a build in progress, so stopping never waits for a runaway template.
+    cancel: Cancel,
     rebuild_tx: Sender<Msg>,
     rebuild: Option<JoinHandle<()>>,
     // Fields drop in this order: the server (closing every connection), then the folder.
@@ -95,6 +98,7 @@ impl ServerHandle {
 
 impl Drop for ServerHandle {
     fn drop(&mut self) {
+        self.cancel.cancel();
         let _ = self.rebuild_tx.send(Msg::Stop);
         if let Some(rebuild) = self.rebuild.take() {
             let _ = rebuild.join();
@@ -143,10 +147,18 @@ pub fn start(opts: ServeOptions) -> anyhow::Result<ServerHandle> {
     let (ready_tx, ready_rx) = mpsc::channel::<anyhow::Result<()>>();
     let watch_tx = rebuild_tx.clone();
     let rebuild_hub = hub.clone();
+    let cancel = Cancel::default();
+    let (watch_cancel, rebuild_cancel) = (cancel.clone(), cancel.clone());
     // The Builder is made and used on this one thread, so it need not be `Send`.
     let rebuild = std::thread::Builder::new().name("pedoman-rebuild".into()).spawn(move || {
         // Watch before the first build, so a save made while it runs is not missed.
+        let templates = watch::TemplateInputs::new(&root);
         let watcher = match Watcher::start(&root, move |batch| {
+            // A build still rendering with the old templates (a runaway loop, say) is pointless:
+            // stop it, so the fix shows at once.
+            if batch.rescan || batch.paths.iter().any(|p| templates.contains(p)) {
+                watch_cancel.cancel();
+            }
             let _ = watch_tx.send(Msg::Changed(batch));
         }) {
             Ok(watcher) => watcher,
@@ -155,13 +167,13 @@ pub fn start(opts: ServeOptions) -> anyhow::Result<ServerHandle> {
                 return;
             }
         };
-        let mut rebuilder = Rebuilder::new(build_opts, rebuild_hub);
+        let mut rebuilder = Rebuilder::new(build_opts, rebuild_hub, rebuild_cancel);
         rebuilder.first_build();
         let _ = ready_tx.send(Ok(()));
         rebuilder.run(rebuild_rx, watcher);
     })?;
 
-    let handle = ServerHandle { hub, rebuild_tx, rebuild: Some(rebuild), server, preview };
+    let handle = ServerHandle { hub, cancel, rebuild_tx, rebuild: Some(rebuild), server, preview };
     match ready_rx.recv() {
         Ok(Ok(())) => Ok(handle),
         Ok(Err(e)) => Err(e),
