@@ -34,7 +34,8 @@ impl fmt::Display for Diagnostic {
             write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.col.max(1), self.message)?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            // Lines after the first line up under it, so every line but the first is indented.
+            write!(f, "\n  hint: {}", hint.replace('\n', "\n        "))?;
         }
         Ok(())
     }

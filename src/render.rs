@@ -134,7 +134,7 @@ impl Renderer {
             path,
             line,
             col,
-            format!("template stopped: it {} rendering `{rendering}`", stop.describe()),
+            format!("template stopped: it {} while rendering `{rendering}`", stop.describe()),
         )
         .with_hint(format!(
             "look for a loop that never ends or loops nested too deep; Pedoman stops a template after \
@@ -171,16 +171,20 @@ impl Renderer {
                 .with_hint(if rendering.is_empty() {
                     "fix the template syntax".to_string()
                 } else {
-                    format!("while rendering `{rendering}`")
+                    format!("while rendering `{rendering}`: fix the template, or the page value it uses")
                 })
             }
-            tera::ErrorKind::MissingParent { current, .. } => {
-                Diagnostic::new(shown(current), 1, 1, format!("template error: {}", err.kind()))
+            tera::ErrorKind::MissingParent { current, parent } => {
+                Diagnostic::new(shown(current), 1, 1, format!("template error: {}", err.kind())).with_hint(format!(
+                    "put `{parent}` in templates/ (or the theme's), or extend a template that exists, such as base.html"
+                ))
             }
             tera::ErrorKind::CircularExtend { tpl, .. } | tera::ErrorKind::CircularInclude { tpl, .. } => {
                 Diagnostic::new(shown(tpl), 1, 1, format!("template error: {}", err.kind()))
+                    .with_hint("a template cannot extend or include itself, directly or through others")
             }
-            other => Diagnostic::new(shown(rendering), 0, 0, format!("template error: {other}")),
+            other => Diagnostic::new(shown(rendering), 0, 0, format!("template error: {other}"))
+                .with_hint("fix the template"),
         }
     }
 
