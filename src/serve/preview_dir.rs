@@ -22,8 +22,17 @@ impl PreviewDir {
         let base = std::env::temp_dir();
         sweep_orphans(&base);
         // The pid in the name lets a later preview tell whether this one's process is gone;
-        // tempfile adds a random part and makes the folder private (0700 on Unix).
-        let dir = tempfile::Builder::new().prefix(&format!("{PREFIX}{}-", std::process::id())).tempdir_in(&base)?;
+        // tempfile adds a random part, and never reuses a folder someone else made.
+        let prefix = format!("{PREFIX}{}-", std::process::id());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Drafts are in there: private to the user.
+            builder.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        let dir = builder.tempdir_in(&base)?;
         let path = dir.path().canonicalize()?;
         Ok(PreviewDir { _dir: dir, path })
     }
@@ -56,13 +65,13 @@ fn sweep_orphans(base: &Path) {
 
 #[cfg(unix)]
 fn process_is_gone(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
+    use nix::sys::signal::kill;
+    use nix::unistd::Pid;
+    let Ok(pid) = i32::try_from(pid) else {
         return false;
     };
-    // Signal 0 only checks: ESRCH means no such process.
-    // SAFETY: kill with signal 0 sends nothing.
-    let alive = unsafe { libc::kill(pid, 0) } == 0;
-    !alive && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+    // No signal, only the check: ESRCH means no such process.
+    kill(Pid::from_raw(pid), None) == Err(nix::errno::Errno::ESRCH)
 }
 
 #[cfg(not(unix))]
