@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod offline;
 pub mod output;
 pub mod render;
+pub mod render_budget;
 pub mod search;
 pub mod serve;
 pub mod theme;
