@@ -108,15 +108,6 @@ fn entry_times<'a>(dates: impl Iterator<Item = &'a str>) -> Vec<String> {
     times
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn entries_of_one_day_get_descending_times() {
-        let t = super::entry_times(["2026-11-30", "2026-11-30", "2026-11-30", "2026-11-02"].into_iter());
-        assert_eq!(t, ["2026-11-30T00:00:02Z", "2026-11-30T00:00:01Z", "2026-11-30T00:00:00Z", "2026-11-02T00:00:00Z"]);
-    }
-}
-
 pub fn robots(config: &Config) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base_url)
 }
@@ -132,4 +123,13 @@ pub fn redirect(config: &Config, target_path: &str) -> String {
 <body><p><a href=\"{url}\">{url}</a></p></body></html>\n",
         lang = escape(&config.language)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn entries_of_one_day_get_descending_times() {
+        let t = super::entry_times(["2026-11-30", "2026-11-30", "2026-11-30", "2026-11-02"].into_iter());
+        assert_eq!(t, ["2026-11-30T00:00:02Z", "2026-11-30T00:00:01Z", "2026-11-30T00:00:00Z", "2026-11-02T00:00:00Z"]);
+    }
 }

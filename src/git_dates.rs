@@ -43,7 +43,7 @@ fn parse_log(log: &str) -> HashMap<String, String> {
 mod tests {
     #[test]
     fn the_newest_commit_of_each_file_wins() {
-        let log = "\02026-11-30\n\na.md\nb/c.md\n\02026-10-01\n\na.md\nd.md\n";
+        let log = "\x002026-11-30\n\na.md\nb/c.md\n\x002026-10-01\n\na.md\nd.md\n";
         let dates = super::parse_log(log);
         assert_eq!(dates["a.md"], "2026-11-30");
         assert_eq!(dates["b/c.md"], "2026-11-30");
