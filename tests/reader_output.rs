@@ -248,7 +248,7 @@ fn manifest_icons_and_service_worker_are_published() {
         serde_json::from_str(sw.split("var CONFIG = ").nth(1).unwrap().split(";\n").next().unwrap()).unwrap();
     let precache: HashSet<&str> = config["precache"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
     let mut index_files = 0;
-    for entry in walk(&out.join("search")) {
+    for entry in reader_support::files_under(&out.join("search")) {
         let rel = entry.strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/");
         assert!(precache.contains(format!("/{rel}").as_str()), "/{rel} is not precached");
         index_files += 1;
@@ -259,21 +259,8 @@ fn manifest_icons_and_service_worker_are_published() {
     }
     assert!(precache.iter().any(|u| u.starts_with("/search-engine.js?h=")), "the search engine is precached");
     // Every page (alias redirects too, so old links work offline); not 404.html or offline.html.
-    let index_pages = walk(out).iter().filter(|p| p.ends_with("index.html")).count();
+    let index_pages = reader_support::files_under(out).iter().filter(|p| p.ends_with("index.html")).count();
     assert_eq!(config["pages"].as_array().unwrap().len(), index_pages, "the worker can save every page");
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]

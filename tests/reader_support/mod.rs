@@ -43,7 +43,7 @@ pub fn build(root: &Path, out: &Path, prefix: &str) {
 /// alias redirects.
 pub fn page_paths(out: &Path) -> Vec<String> {
     let mut paths = Vec::new();
-    for entry in walkdir(out) {
+    for entry in files_under(out) {
         let rel = entry.strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/");
         if !rel.ends_with(".html") {
             continue;
@@ -58,12 +58,13 @@ pub fn page_paths(out: &Path) -> Vec<String> {
     paths
 }
 
-fn walkdir(dir: &Path) -> Vec<PathBuf> {
+/// Every file below `dir`.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            out.extend(walkdir(&path));
+            out.extend(files_under(&path));
         } else {
             out.push(path);
         }
