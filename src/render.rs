@@ -105,8 +105,10 @@ impl Renderer {
             self.tera.render_to(name, ctx, &mut out).map(|()| out.bytes)
         });
         match (result, stop) {
-            // Tera writes only whole UTF-8 strings.
-            (Ok(bytes), _) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+            // Tera writes only whole UTF-8 strings, so this never copies.
+            (Ok(bytes), _) => {
+                Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+            }
             (Err(e), Some(stop)) => Err(self.stopped(name, Some(&e), stop)),
             (Err(e), None) => Err(self.diagnostic(name, &e)),
         }
