@@ -152,7 +152,7 @@ pub fn spend(iterations: u64) -> Result<(), Stop> {
     })
 }
 
-/// The output of one render, checked against the budget every [`CHECK_EVERY`] bytes.
+/// The output of one render, checked against the budget every 64 KB.
 pub struct MeteredOutput {
     pub bytes: Vec<u8>,
     next_check: usize,
