@@ -160,7 +160,7 @@ impl Renderer {
 
     /// A Tera error as `template:line:col: message`.
     fn diagnostic(&self, rendering: &str, err: &tera::Error) -> Diagnostic {
-        let shown = |name: &str| self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+        let shown = |name: &str| self.shown_name(name);
         match err.kind() {
             tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
                 let span = r.span();
@@ -211,7 +211,7 @@ impl Renderer {
                     Some(t) if col > 0 => t.original_col(line, col - 1) + 1,
                     _ => col,
                 };
-                let shown = self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+                let shown = self.shown_name(name);
                 diags.push(
                     Diagnostic::new(shown, line, col, format!("template error: {m}")).with_hint("fix the template"),
                 );
