@@ -183,6 +183,8 @@ async fn answer_static(
     site: std::sync::Arc<ServedSite>,
 ) -> Result<hyper::Response<http_body_util::Full<hyper::body::Bytes>>, std::convert::Infallible> {
     let path = req.uri().path().to_string();
+    let gzip_ok =
+        req.headers().get("accept-encoding").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("gzip"));
     site.requests.lock().unwrap().push(path.clone());
     let fault = site.faults.lock().unwrap().iter().find(|(s, _)| path.ends_with(s.as_str())).map(|(_, f)| *f);
     let (status, mime, body) = match fault {
@@ -218,6 +220,13 @@ async fn answer_static(
         }
     };
     let mut response = hyper::Response::builder().status(status).header("Content-Type", mime);
+    // Text goes gzipped, as any static host sends it (what slow-link timings must reflect).
+    let body = if gzip_ok && (mime.starts_with("text/") || mime == "application/json") {
+        response = response.header("Content-Encoding", "gzip").header("Vary", "Accept-Encoding");
+        gzip(&body)
+    } else {
+        body
+    };
     for (k, v) in &site.headers {
         response = response.header(k.as_str(), v.as_str());
     }
@@ -226,10 +235,14 @@ async fn answer_static(
 
 /// Size of `bytes` after gzip at the default level, as a server would send them.
 pub fn gzipped_len(bytes: &[u8]) -> usize {
+    gzip(bytes).len()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     enc.write_all(bytes).unwrap();
-    enc.finish().unwrap().len()
+    enc.finish().unwrap()
 }
 
 // ---- `pedoman serve` helpers (tests/serve*.rs) ----

@@ -65,18 +65,29 @@
       return binary ? r.arrayBuffer().then(function (b) { return new Uint8Array(b); }) : r.text();
     });
   }
+  var engine, opening;
   function newEngine() {
     var e = new api.Engine(function (path, binary) { return fetchPart(e, path, binary); });
-    api.engine = e;
-    return e;
+    api.engine = engine = e;
+    opening = null;
   }
-  var engine = newEngine();
+  newEngine();
+  /** Fetches the index's table of contents once (engine.open does it again when called
+   * again), or again after a failure. */
+  function open() {
+    var e = engine;
+    opening = opening || e.open().catch(function (err) {
+      if (engine === e) opening = null;
+      throw err;
+    });
+    return opening;
+  }
   /** engine.search; after a failure the next search starts afresh, as the engine keeps
    * every fetch it started, failed ones too. */
   function search(q, opts) {
     var e = engine;
-    return e.search(q, opts).catch(function (err) {
-      if (engine === e) engine = newEngine();
+    return open().then(function () { return e.search(q, opts); }).catch(function (err) {
+      if (engine === e) newEngine();
       throw err;
     });
   }
@@ -406,7 +417,7 @@
     var fromUrl = function () {
       var params = new URLSearchParams(location.search);
       pageInput.value = params.get('q') || '';
-      engine.open().catch(function () {}).then(function () {
+      open().catch(function () {}).then(function () {
         fillSections();
         select.value = params.get('bagian') || '';
         if (select.selectedIndex < 0) select.value = '';
@@ -469,6 +480,8 @@
     if (first && !location.hash) first.scrollIntoView({ block: 'center' });
   }
 
+  // The reader has started to search: fetch the index's table of contents while they type.
+  if (!wanted) open().catch(function () {});
   // Typed before this script arrived? Search now.
   if (!tooShort(input.value) && document.activeElement === input) runBox();
 })();
