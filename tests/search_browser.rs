@@ -922,7 +922,6 @@ fn measure_slow_link() {
             assert!(start.elapsed() < Duration::from_secs(30), "no results after 30 s");
             std::thread::sleep(Duration::from_millis(50));
         }
-        println!("{}", eval_str(&tab, "JSON.stringify(performance.getEntriesByType('resource').map(e => [e.name.replace(/.*panduan/, '').slice(0, 40), Math.round(e.startTime - window.__t.input), Math.round(e.responseEnd - window.__t.input), e.encodedBodySize]))"));
         busy.push(eval(&tab, "window.__t.busy - window.__t.input").as_f64().unwrap());
         hits.push(eval(&tab, "window.__t.hits - window.__t.input").as_f64().unwrap());
         let _ = tab.close(false);
@@ -931,49 +930,4 @@ fn measure_slow_link() {
         "slow link: \"Mencari…\" after {busy:.0?} ms, results after {hits:.0?} ms (median {:.0} ms)",
         median(hits.clone())
     );
-}
-
-#[test]
-#[ignore = "scratch"]
-fn scratch_shots() {
-    let site = site();
-    let browser = common::launch_browser();
-    let shot = |tab: &Tab, name: &str| {
-        let png = tab.capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true).unwrap();
-        std::fs::write(format!("/tmp/shots/{name}.png"), png).unwrap();
-    };
-    std::fs::create_dir_all("/tmp/shots").unwrap();
-    for (w, h, mobile) in [(360, 740, true), (1280, 800, false)] {
-        for dark in [false, true] {
-            let tab = open_tab(&browser);
-            set_viewport(&tab, w, h, mobile);
-            set_scheme(&tab, dark);
-            goto(&tab, &format!("{}/berakhlak/", site.server.base_url));
-            type_query(&tab, "melayani");
-            tab.press_key("ArrowDown").unwrap();
-            std::thread::sleep(Duration::from_millis(300));
-            shot(&tab, &format!("dropdown-{w}-{dark}"));
-            println!("dropdown {w} dark={dark} whole page: {:#?}", axe_violations(&tab, &[]));
-            goto(&tab, &format!("{}/cari/?q=melayani", site.server.base_url));
-            wait_for(&tab, "document.querySelector('[data-search-page][data-query]')");
-            std::thread::sleep(Duration::from_millis(300));
-            shot(&tab, &format!("cari-{w}-{dark}"));
-            println!("/cari/ {w} dark={dark} whole page: {:#?}", axe_violations(&tab, &[]));
-            tab.press_key("Tab").unwrap();
-            let _ = tab.close(false);
-        }
-    }
-    let tab = open_tab(&browser);
-    set_viewport(&tab, 360, 740, true);
-    goto(&tab, &format!("{}/", site.server.base_url));
-    type_query(&tab, "melayani");
-    tab.press_key("ArrowDown").unwrap();
-    tab.press_key("Enter").unwrap();
-    wait_for(&tab, "document.querySelectorAll('main mark.search-highlight').length > 0");
-    std::thread::sleep(Duration::from_millis(500));
-    shot(&tab, "landed");
-    set_scheme(&tab, true);
-    std::thread::sleep(Duration::from_millis(300));
-    shot(&tab, "landed-dark");
-    println!("landed: {:#?}", axe_violations(&tab, &["main"]));
 }

@@ -7,7 +7,7 @@
   'use strict';
   var form = document.querySelector('form.site-search');
   if (!form) return;
-  var d = form.dataset, input = form.querySelector('input[type="search"]');
+  var d = form.dataset, input = form.querySelector('input[name="q"]');
   var page = document.querySelector('[data-search-page]');
   var loading = false;
 
@@ -23,9 +23,15 @@
       page.querySelector('.search-page-status').textContent = text;
     }
   }
-  function load(inBox) {
+  function load(inBox, noIndex) {
     if (loading || ready()) return;
     loading = true;
+    // The index's table of contents travels alongside the scripts; search.js takes it over.
+    if (!noIndex && !self.PedomanSearchMeta && !self.PedomanSearchEngine) {
+      var meta = fetch(new URL('meta.json', new URL(d.searchIndex, document.baseURI)), { cache: 'no-cache' });
+      meta.catch(function () {});
+      self.PedomanSearchMeta = meta;
+    }
     if (!document.querySelector('link[data-search-style]')) {
       var css = document.createElement('link');
       css.rel = 'stylesheet';
@@ -72,6 +78,6 @@
     load(false);
     if (params.get('q')) say(d.searchMsgSearching, false);
   } else if (params.get('h')) {
-    load(false);
+    load(false, true);
   }
 })();

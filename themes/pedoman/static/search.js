@@ -60,7 +60,10 @@
     if (path !== 'meta.json') url.searchParams.set('v', engine.v || '');
     var init = path === 'meta.json' ? { cache: 'no-cache' } : {};
     if (self.AbortSignal && AbortSignal.timeout) init.signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
-    return fetch(url.href, init).then(function (r) {
+    // The loader started meta.json with the scripts: use that once.
+    var started = path === 'meta.json' && self.PedomanSearchMeta;
+    self.PedomanSearchMeta = null;
+    return (started || fetch(url.href, init)).then(function (r) {
       if (!r.ok) throw new Error('search index: ' + r.status + ' for ' + path);
       return binary ? r.arrayBuffer().then(function (b) { return new Uint8Array(b); }) : r.text();
     });
@@ -191,7 +194,7 @@
 
   /* ---------- the header box ---------- */
 
-  var input = form.querySelector('input[type="search"]');
+  var input = form.querySelector('input[name="q"]');
   var panel = form.querySelector('.search-results');
   var msg = form.querySelector('.search-msg');
   var list = document.getElementById(input.getAttribute('aria-controls'));
