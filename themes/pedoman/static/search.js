@@ -123,14 +123,15 @@
    * the words the result matched them with (other forms, synonyms, corrected typos). */
   function hrefOf(hit, words, tmarks) {
     var u = new URL(hit.url.replace(/^\//, ''), siteBase);
-    var seen = new Set();
-    var add = function (w) { w = w.toLowerCase(); if (w && !seen.has(w)) seen.add(w); };
-    words.forEach(function (t) { add(t.surface); });
+    // One word per stem: the landed page matches by stem anyway.
+    var byStem = new Map();
+    var add = function (t) { if (!t.stop && !byStem.has(t.stem)) byStem.set(t.stem, t.surface); };
+    words.forEach(add);
     [[hit.title, tmarks], [hit.snippet, hit.marks]].forEach(function (tm) {
       var cs = chars(tm[0]);
-      tm[1].forEach(function (m) { add(cs.slice(m[0], m[1]).join('')); });
+      tm[1].forEach(function (m) { api.tokenize(cs.slice(m[0], m[1]).join('')).forEach(add); });
     });
-    if (seen.size) u.searchParams.set('h', Array.from(seen).join(' '));
+    if (byStem.size) u.searchParams.set('h', Array.from(byStem.values()).join(' '));
     return u.href;
   }
   function renderHit(hit, query, id) {
@@ -164,7 +165,7 @@
   /** What the engine says about the query as a whole: words no page holds, a correction. */
   function notes(hits, run) {
     var out = [];
-    var absent = [].concat(hits.absent || []);
+    var absent = [].concat(hits.absent || []).filter(function (w) { return typeof w === 'string' && w; });
     if (absent.length) {
       var words = document.createDocumentFragment();
       absent.forEach(function (w, i) {
