@@ -26,13 +26,15 @@
       if (m) texts[m[1] ? 'page' + m[2] : m[2].charAt(0).toLowerCase() + m[2].slice(1)] = holder.dataset[k];
     });
   });
-  var plural = new Intl.PluralRules(document.documentElement.lang || undefined);
+  // The page's language for plurals and numbers; a tag Intl refuses (`id_ID`) means the default.
+  var locale = document.documentElement.lang || undefined, plural;
+  try { plural = new Intl.PluralRules(locale); } catch (e) { plural = new Intl.PluralRules(locale = undefined); }
   /** The text `key` with {n}, {q}, {w} filled in: a string value as text, a Node as itself. */
   function say(key, vars) {
     vars = vars || {};
     if (typeof vars.n === 'number') {
       if (plural.select(vars.n) === 'one' && texts[key + 'One']) key += 'One';
-      vars.n = vars.n.toLocaleString(document.documentElement.lang || undefined);
+      vars.n = vars.n.toLocaleString(locale);
     }
     var frag = document.createDocumentFragment();
     (texts[key] || '').split(/(\{[a-z]\})/).forEach(function (part) {
@@ -317,7 +319,12 @@
     }
     timer = setTimeout(runBox, BOX_DEBOUNCE_MS);
   });
-  input.addEventListener('focus', function () { if (!tooShort(input.value) && list.childNodes.length) show(); });
+  // Back in the box: what it last showed comes back.
+  input.addEventListener('focus', function () {
+    if (tooShort(input.value) || !(options().length || msg.textContent)) return;
+    if (options().length) expanded(true);
+    show();
+  });
   input.addEventListener('keydown', function (e) {
     if (e.key === 'ArrowDown') {
       e.preventDefault();
