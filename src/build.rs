@@ -9,6 +9,7 @@ use crate::feeds;
 use crate::markdown::{self, CalloutLabels, InternalLink, Rendered, LINK_PREFIX};
 use crate::output::{self, Data, Files, Written};
 use crate::render::{self, Body, Renderer};
+use crate::render_budget::Cancel;
 use crate::search::{self, GlossaryTerm, PageText};
 use crate::theme::{StaticSource, Theme};
 use rayon::prelude::*;
@@ -71,11 +72,20 @@ pub struct Builder {
     /// successful in-place build; while it holds, unchanged pages need no re-rendering.
     shared_signature: Option<u64>,
     search_cache: search::IndexCache,
+    /// Stops the rendering of a build in progress (see [`Builder::with_cancel`]).
+    cancel: Cancel,
 }
 
 impl Builder {
     pub fn new(opts: BuildOptions) -> Self {
+        Self::with_cancel(opts, Cancel::default())
+    }
+
+    /// A builder whose renders stop when `cancel` is set (the build then fails); `serve` uses
+    /// it to stop a build that a newer save or Ctrl+C makes pointless.
+    pub fn with_cancel(opts: BuildOptions, cancel: Cancel) -> Self {
         Builder {
+            cancel,
             opts,
             files: HashMap::new(),
             parsed_with: None,
@@ -125,7 +135,7 @@ impl Builder {
         }
         let mut config = Config::load(&root).map_err(|d| vec![d])?;
         if let Some(url) = &self.opts.base_url {
-            config.base_url = url.trim_end_matches('/').to_string();
+            config.override_base_url(url).map_err(|d| vec![d])?;
         }
         let theme = Theme::load(&root, &config)?;
 
@@ -176,9 +186,14 @@ impl Builder {
             .map(|(rel, stamp)| {
                 let mut loaded = content::load_file(&root, &rel, &config);
                 // Once parsed, the Markdown source is not needed again: keep the cache lean.
+                let raw_html = config.markdown.raw_html;
                 let rendered = match &mut loaded {
-                    Ok(Loaded::Page(p)) => markdown::render(&std::mem::take(&mut p.body), &labels, &anchor_label),
-                    Ok(Loaded::Section(s)) => markdown::render(&std::mem::take(&mut s.body), &labels, &anchor_label),
+                    Ok(Loaded::Page(p)) => {
+                        markdown::render(&std::mem::take(&mut p.body), &labels, &anchor_label, raw_html)
+                    }
+                    Ok(Loaded::Section(s)) => {
+                        markdown::render(&std::mem::take(&mut s.body), &labels, &anchor_label, raw_html)
+                    }
                     Err(_) => Rendered::default(),
                 };
                 (rel, Cached { stamp, loaded, rendered })
@@ -196,6 +211,13 @@ impl Builder {
             let cached = &self.files[rel];
             match &cached.loaded {
                 Ok(l) => {
+                    let (source, body_line) = match l {
+                        Loaded::Page(p) => (&p.source, p.body_line),
+                        Loaded::Section(s) => (&s.source, s.body_line),
+                    };
+                    diags.extend(cached.rendered.problems.iter().map(|p| {
+                        Diagnostic::new(source, body_line + p.line - 1, p.col, &p.message).with_hint(&p.hint)
+                    }));
                     loaded.push(l.clone());
                     parsed.insert(rel.clone(), &cached.rendered);
                 }
@@ -247,7 +269,7 @@ impl Builder {
         lap("links");
 
         // Render.
-        let renderer = Renderer::new(&theme, &base, asset_urls)?;
+        let renderer = Renderer::new(&theme, &base, asset_urls, self.cancel.clone())?;
         let input = render::Input {
             config: &config,
             theme: &theme,

@@ -15,6 +15,7 @@ pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod render_budget;
 pub mod search;
 pub mod serve;
 pub mod theme;
