@@ -8,13 +8,6 @@ mod reader_support;
 
 use reader_support::{eval, open, viewport, wait_for};
 
-/// Violations in the search widgets that issue 9 gives to the search UI (the combobox and its
-/// listbox, the `/cari/` form): reported, not failed on, until that work lands. Any other
-/// rule, or these rules anywhere else, fail the test.
-const SEARCH_UI_PENDING: &[&str] =
-    &["aria-allowed-attr", "aria-required-children", "aria-input-field-name", "color-contrast", "landmark-unique"];
-const SEARCH_UI_NODES: &[&str] = &["#_cari-q", "#_cari-hasil", ".search-page", ".search-results", "#_cari-halaman"];
-
 fn axe_source() -> String {
     let path = common::repo_root().join("tests/npm/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
@@ -22,27 +15,14 @@ fn axe_source() -> String {
     })
 }
 
-/// Runs axe on the page as it is now; returns (blocking, pending) violations as text lines.
-fn axe(tab: &headless_chrome::Tab, axe: &str, what: &str) -> (Vec<String>, Vec<String>) {
+/// Runs axe on the page as it is now; returns its critical and serious violations as text lines.
+fn axe(tab: &headless_chrome::Tab, axe: &str, what: &str) -> Vec<String> {
     if eval(tab, "typeof axe") != "object" {
         tab.evaluate(axe, false).unwrap();
     }
     let js = "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious').map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')) }))))";
     let found: Vec<serde_json::Value> = serde_json::from_str(eval(tab, js).as_str().unwrap()).unwrap();
-    let (mut blocking, mut pending) = (Vec::new(), Vec::new());
-    for v in found {
-        let id = v["id"].as_str().unwrap();
-        let nodes: Vec<&str> = v["nodes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
-        let theirs =
-            SEARCH_UI_PENDING.contains(&id) && nodes.iter().all(|n| SEARCH_UI_NODES.iter().any(|s| n.contains(s)));
-        let line = format!("{what}: {} {id} on {nodes:?}", v["impact"]);
-        if theirs {
-            pending.push(line);
-        } else {
-            blocking.push(line);
-        }
-    }
-    (blocking, pending)
+    found.iter().map(|v| format!("{what}: {} {} on {}", v["impact"], v["id"], v["nodes"])).collect()
 }
 
 #[test]
@@ -63,11 +43,8 @@ fn no_critical_or_serious_axe_violations_in_either_scheme_on_phone_or_desktop() 
         "/404.html",
         "/offline.html",
     ];
-    let (mut blocking, mut pending) = (Vec::new(), Vec::new());
-    let mut record = |(b, p): (Vec<String>, Vec<String>)| {
-        blocking.extend(b);
-        pending.extend(p);
-    };
+    let mut blocking = Vec::new();
+    let mut record = |found: Vec<String>| blocking.extend(found);
     for (w, h, dark) in [(360, 740, false), (360, 740, true), (1280, 800, false), (1280, 800, true)] {
         let mode = format!("{w}px {}", if dark { "dark" } else { "light" });
         viewport(&tab, w, h, dark);
@@ -93,9 +70,6 @@ fn no_critical_or_serious_axe_violations_in_either_scheme_on_phone_or_desktop() 
             eval(&tab, "document.querySelector('#_navigasi').showPopover()");
             record(axe(&tab, &source, &format!("{mode} menu drawer")));
         }
-    }
-    for line in &pending {
-        eprintln!("pending (search UI): {line}");
     }
     assert!(blocking.is_empty(), "axe violations:\n{}", blocking.join("\n"));
     let _ = tab.close(false);
