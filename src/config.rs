@@ -21,8 +21,18 @@ pub struct Config {
     pub theme: String,
     #[serde(default = "default_taxonomies")]
     pub taxonomies: Vec<String>,
+    /// Who publishes the site: the Atom feed's `<author>` (default: the site's title).
+    #[serde(default)]
+    pub author: String,
     #[serde(default)]
     pub feed: FeedConfig,
+    /// Readable offline: a service worker caches the theme, the search engine and the pages
+    /// readers open, and offers to save the whole guide.
+    #[serde(default)]
+    pub offline: bool,
+    /// A page without `updated:` takes the date of the last git commit that changed its file.
+    #[serde(default)]
+    pub updated_from_git: bool,
     #[serde(default)]
     pub search: SearchConfig,
     #[serde(default)]
@@ -131,6 +141,15 @@ impl Config {
             Diagnostic::new(shown, line, 1, format!("base_url: {message}")).with_hint(hint)
         })?;
         Ok(config)
+    }
+
+    /// The feed's author: `author`, or the site's title when none is set.
+    pub fn author(&self) -> &str {
+        if self.author.trim().is_empty() {
+            &self.title
+        } else {
+            &self.author
+        }
     }
 
     /// Replaces `base_url` with the value of the `--base-url` flag, checked as strictly.

@@ -1,6 +1,6 @@
 //! Markdown → HTML with pulldown-cmark: heading ids and anchors, table of contents,
-//! GitHub-style callouts, raw HTML as `config.yaml` allows it, and internal links collected for
-//! the build to resolve.
+//! GitHub-style callouts, tickable task lists, scrollable tables, raw HTML as `config.yaml`
+//! allows it, and internal links collected for the build to resolve.
 
 use crate::config::RawHtml;
 use crate::search::TextSection;
@@ -90,6 +90,8 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut section = TextSection::default();
     let mut heading: Option<OpenHeading> = None;
+    let mut tasks = Tasks::default();
+    let mut table: Option<OpenTable> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let Some(event) = guard.filter(event) else {
@@ -106,6 +108,10 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
                     continue;
                 }
             }
+        }
+        tasks.close_label_before(&event, &mut events);
+        if let Some(t) = table.as_mut() {
+            t.observe(&event);
         }
         match event {
             Event::Start(Tag::Heading { level, id, classes, .. }) => {
@@ -154,12 +160,38 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html(CowStr::from("</div>\n"))),
             Event::Start(Tag::Table(a)) => {
-                events.push(Event::Html(CowStr::from("<div class=\"table-wrap\">")));
+                // The wrapper's label needs the header row, which comes later: fill it in at the end.
+                table = Some(OpenTable { wrapper: events.len(), ..OpenTable::default() });
+                events.push(Event::Html(CowStr::from("")));
                 events.push(Event::Start(Tag::Table(a)));
             }
             Event::End(TagEnd::Table) => {
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html(CowStr::from("</div>\n")));
+                if let Some(t) = table.take() {
+                    events[t.wrapper] = Event::Html(CowStr::from(t.wrapper_html()));
+                }
+            }
+            Event::Start(Tag::List(first)) => {
+                tasks.lists.push(events.len());
+                events.push(Event::Start(Tag::List(first)));
+            }
+            Event::End(TagEnd::List(ordered)) => {
+                tasks.lists.pop();
+                events.push(Event::End(TagEnd::List(ordered)));
+            }
+            Event::Start(Tag::Item) => {
+                tasks.items.push(events.len());
+                events.push(Event::Start(Tag::Item));
+            }
+            Event::End(TagEnd::Item) => {
+                tasks.items.pop();
+                section.text.push(' ');
+                events.push(Event::End(TagEnd::Item));
+            }
+            Event::TaskListMarker(checked) => {
+                let input = tasks.marker(checked, &mut events);
+                events.push(input);
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest_url = match internal_link(&dest_url) {
@@ -181,7 +213,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
                 section.text.push_str(&t);
                 events.push(Event::Code(t));
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+            Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::CodeBlock) => {
                 section.text.push(' ');
                 events.push(event);
             }
@@ -200,6 +232,95 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
     out.toc = nest_toc(flat_toc);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// Task-list state: open lists and items (indices into the event list, so their opening tags
+/// can be rewritten once a marker shows they hold tasks) and whether a label is open.
+#[derive(Default)]
+struct Tasks {
+    lists: Vec<usize>,
+    items: Vec<usize>,
+    count: usize,
+    label_open: bool,
+}
+
+impl Tasks {
+    /// `- [ ] text` becomes a real, labelled checkbox (`_cek-N`: theme ids start with `_`),
+    /// tickable without scripts; the theme's script remembers the ticks.
+    fn marker<'a>(&mut self, checked: bool, events: &mut [Event<'a>]) -> Event<'a> {
+        if let Some(&i) = self.items.last() {
+            events[i] = Event::Html(CowStr::from("<li class=\"task\">"));
+        }
+        if let Some(&l) = self.lists.last() {
+            let open = match &events[l] {
+                Event::Start(Tag::List(Some(1))) => Some("<ol class=\"checklist\">\n".to_string()),
+                Event::Start(Tag::List(Some(n))) => Some(format!("<ol class=\"checklist\" start=\"{n}\">\n")),
+                Event::Start(Tag::List(None)) => Some("<ul class=\"checklist\">\n".to_string()),
+                _ => None,
+            };
+            if let Some(open) = open {
+                events[l] = Event::Html(CowStr::from(open));
+            }
+        }
+        self.count += 1;
+        self.label_open = true;
+        let id = format!("_cek-{}", self.count);
+        let checked = if checked { " checked" } else { "" };
+        Event::Html(CowStr::from(format!("<input type=\"checkbox\" id=\"{id}\"{checked}><label for=\"{id}\">")))
+    }
+
+    /// A task's label holds the item's first line of text: it ends where a block begins or ends.
+    fn close_label_before<'a>(&mut self, event: &Event, events: &mut Vec<Event<'a>>) {
+        let block = matches!(
+            event,
+            Event::End(TagEnd::Item | TagEnd::Paragraph)
+                | Event::Start(
+                    Tag::List(_)
+                        | Tag::Paragraph
+                        | Tag::BlockQuote(_)
+                        | Tag::CodeBlock(_)
+                        | Tag::Table(_)
+                        | Tag::Heading { .. }
+                )
+        );
+        if block && self.label_open {
+            events.push(Event::Html(CowStr::from("</label>")));
+            self.label_open = false;
+        }
+    }
+}
+
+/// A table being read: where its wrapper goes and the text of its header row, which names
+/// the wrapper for screen readers.
+#[derive(Default)]
+struct OpenTable {
+    wrapper: usize,
+    in_head: bool,
+    head: Vec<String>,
+}
+
+impl OpenTable {
+    fn observe(&mut self, event: &Event) {
+        match event {
+            Event::Start(Tag::TableHead) => self.in_head = true,
+            Event::End(TagEnd::TableHead) => self.in_head = false,
+            Event::Start(Tag::TableCell) if self.in_head => self.head.push(String::new()),
+            Event::Text(t) | Event::Code(t) if self.in_head => {
+                if let Some(cell) = self.head.last_mut() {
+                    cell.push_str(t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A wide table scrolls inside its wrapper; keyboard users reach it (`tabindex`) and
+    /// screen readers hear what it holds (the header row).
+    fn wrapper_html(&self) -> String {
+        let label: Vec<&str> = self.head.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+        let label = if label.is_empty() { "—".to_string() } else { label.join(", ") };
+        format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">", escape(&label))
+    }
 }
 
 fn callout(kind: BlockQuoteKind, labels: &CalloutLabels) -> (&'static str, &str) {
@@ -470,6 +591,46 @@ mod tests {
         );
         assert!(r.html.contains("href=\"pedoman-link:0\""));
         assert!(r.html.contains("href=\"https://x.id\""));
+    }
+
+    #[test]
+    fn task_items_are_labelled_tickable_checkboxes() {
+        let r = render("- [ ] Satu\n- [x] Dua *tebal*\n  - [ ] Anak\n\n1. biasa\n", &labels(), "T", RawHtml::Allow);
+        assert!(r.html.contains("<ul class=\"checklist\">"), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<li class=\"task\"><input type=\"checkbox\" id=\"_cek-1\"><label for=\"_cek-1\">Satu</label></li>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(
+                "id=\"_cek-2\" checked><label for=\"_cek-2\">Dua <em>tebal</em></label><ul class=\"checklist\">"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<ol>\n<li>biasa</li>"), "a plain list stays plain: {}", r.html);
+        assert!(!r.html.contains("disabled"));
+    }
+
+    #[test]
+    fn loose_task_items_label_their_first_paragraph() {
+        let r = render("- [ ] Satu\n\n  Penjelasan.\n\n- [ ] Dua\n", &labels(), "T", RawHtml::Allow);
+        assert!(r.html.contains("<label for=\"_cek-1\">Satu</label></p>\n<p>Penjelasan.</p>"), "{}", r.html);
+    }
+
+    #[test]
+    fn tables_scroll_in_a_focusable_region_named_by_their_header() {
+        let r = render("| Aspek | `Kode` |\n|---|---|\n| a | b |\n", &labels(), "T", RawHtml::Allow);
+        assert!(
+            r.html.contains(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Aspek, Kode\"><table>"
+            ),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
