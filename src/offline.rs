@@ -37,8 +37,9 @@ pub fn manifest(config: &Config, base: &str) -> Vec<u8> {
 }
 
 /// `sw.js` for this build: the theme's `sw.js` template given the build's hash, the files to
-/// cache at install (theme files, home, offline and search pages, the whole search index as
-/// written under `search/`), and every page for "save the whole guide".
+/// cache at install (theme files, home, offline and search pages), the files cached after the
+/// first search (the search scripts and the whole index under `search/`), and every page for
+/// "save the whole guide".
 pub fn service_worker(
     renderer: &Renderer,
     base: &str,
@@ -46,13 +47,18 @@ pub fn service_worker(
     assets: &BTreeMap<String, String>,
 ) -> Result<Vec<u8>, Diagnostic> {
     let url = |rel: &str| site_url(base, rel);
-    let mut precache: Vec<String> = assets
-        .iter()
-        .filter(|(rel, _)| rel.rsplit('.').next().is_some_and(|ext| PRECACHED_STATICS.contains(&ext)))
-        .map(|(_, u)| u.clone())
-        .collect();
+    let mut precache = Vec::new();
+    let mut search = Vec::new();
+    for (rel, u) in assets {
+        if !rel.rsplit('.').next().is_some_and(|ext| PRECACHED_STATICS.contains(&ext)) {
+            continue;
+        }
+        // What the page loads only when the reader searches waits for the first search.
+        let on_search = rel.starts_with("search") && rel != "search-loader.js";
+        if on_search { &mut search } else { &mut precache }.push(u.clone());
+    }
     precache.extend(["/", "/offline.html", "/cari/"].map(url));
-    precache.extend(files.keys().filter(|rel| rel.starts_with("search/")).map(|rel| url(rel)));
+    search.extend(files.keys().filter(|rel| rel.starts_with("search/")).map(|rel| url(rel)));
     let pages: Vec<String> = files
         .keys()
         .filter(|rel| rel.ends_with("index.html"))
@@ -82,6 +88,7 @@ pub fn service_worker(
         "scope": url("/"),
         "offline": url("/offline.html"),
         "precache": precache,
+        "search": search,
         "pages": pages,
         "bytes": bytes,
     });

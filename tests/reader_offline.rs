@@ -1,7 +1,8 @@
-//! Offline reading in headless Chromium: the service worker precaches the theme, the home page
-//! and the search engine and index; "save the whole guide" stores every page; with the server
-//! gone, visited and saved pages open, unknown ones show the offline page, and search finds a
-//! word never searched before. A new build replaces the old caches.
+//! Offline reading in headless Chromium: the service worker precaches the theme and the home
+//! page, and the search engine and index only once the reader has searched; "save the whole
+//! guide" stores every page; with the server gone, visited and saved pages open, unknown ones
+//! show the offline page, and search finds a word never searched before. A new build replaces
+//! the old caches.
 
 mod common;
 mod reader_support;
@@ -108,6 +109,62 @@ fn a_saved_guide_reads_and_searches_offline() {
     tab.wait_for_element("#_cari-q").unwrap().click().unwrap();
     tab.type_str("gratifikasi").unwrap();
     wait_for(&tab, "document.querySelector('#_cari-hasil [role=option]')", "search results offline");
+    let _ = tab.close(false);
+}
+
+/// How many of the cache's entries are under `search/` (the index).
+fn cached_index_files(tab: &headless_chrome::Tab, cache: &str) -> u64 {
+    eval(
+        tab,
+        &format!(
+            "caches.open('{cache}').then(c => c.keys()).then(k => k.filter(r => r.url.includes('/search/')).length)"
+        ),
+    )
+    .as_u64()
+    .unwrap()
+}
+
+#[test]
+fn one_search_online_lets_any_word_be_searched_offline() {
+    let www = tempfile::tempdir().unwrap();
+    let out = www.path().join("panduan");
+    reader_support::build(&common::repo_root(), &out, "/panduan");
+    let index_files = walkdir::WalkDir::new(out.join("search"))
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().file_type().is_file())
+        .count() as u64;
+    let server = serve_in_process(www.path());
+    let base = format!("{}/panduan", server.base);
+    let cache = format!("pedoman:/panduan/:{}", build_hash(&out));
+
+    let browser = common::launch_browser();
+    let tab = browser.new_tab().unwrap();
+    viewport(&tab, 360, 740, false);
+    open(&tab, &format!("{base}/"));
+    wait_for(&tab, "navigator.serviceWorker.controller", "the service worker to control the page");
+    // Installing took the theme and the home page, not the index: most of the download waits.
+    wait_for(
+        &tab,
+        &format!("caches.open('{cache}').then(c => c.match('/panduan/offline.html')).then(Boolean)"),
+        "the offline page cached",
+    );
+    assert_eq!(cached_index_files(&tab, &cache), 0, "the search index is not fetched before a search");
+
+    tab.wait_for_element("#_cari-q").unwrap().click().unwrap();
+    tab.type_str("melayani").unwrap();
+    wait_for(&tab, "document.querySelector('#_cari-hasil [role=option]')", "search results online");
+    let start = Instant::now();
+    while cached_index_files(&tab, &cache) < index_files {
+        assert!(start.elapsed() < Duration::from_secs(60), "the index was not cached after a search");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    drop(server);
+    open(&tab, &format!("{base}/"));
+    wait_for(&tab, "document.readyState === 'complete' && document.querySelector('#_cari-q')", "the home page offline");
+    tab.wait_for_element("#_cari-q").unwrap().click().unwrap();
+    tab.type_str("nepotisme").unwrap();
+    wait_for(&tab, "document.querySelector('#_cari-hasil [role=option]')", "a new word found offline");
     let _ = tab.close(false);
 }
 

@@ -43,7 +43,18 @@
   }
 
   if (!d.sw || !('serviceWorker' in navigator)) return;
-  navigator.serviceWorker.register(d.sw, { scope: d.scope }).catch(function () {});
+  // After the page has loaded, so installing never competes with the page on a slow link.
+  function register() {
+    navigator.serviceWorker.register(d.sw, { scope: d.scope }).catch(function () {});
+  }
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register);
+  // The search index is cached once the reader has searched (not at install: it is most of
+  // the download), unless the browser asks to save data.
+  document.addEventListener('pedoman:searched', function () {
+    if (navigator.connection && navigator.connection.saveData) return;
+    navigator.serviceWorker.ready.then(function (reg) { reg.active.postMessage('save-search'); });
+  });
   var box = document.querySelector('.offline-save');
   if (!box) return;
   var button = box.querySelector('button'), size = box.querySelector('.offline-size');

@@ -91,7 +91,13 @@
    * every fetch it started, failed ones too. */
   function search(q, opts) {
     var e = engine;
-    return open().then(function () { return e.search(q, opts); }).catch(function (err) {
+    return open().then(function () { return e.search(q, opts); }).then(function (hits) {
+      // The first answer: now the rest of the index may be cached for offline search
+      // (reader.js asks the service worker), without competing with this first search.
+      if (!api.answered) document.dispatchEvent(new CustomEvent('pedoman:searched'));
+      api.answered = true;
+      return hits;
+    }).catch(function (err) {
       if (engine === e) newEngine();
       throw err;
     });

@@ -1,5 +1,7 @@
 /* Pedoman service worker: keeps the guide readable offline. Generated at build time; the
- * settings below list this build's files. Pages come from the network first (the cache
+ * settings below list this build's files. Installing caches the theme, the home, offline and
+ * search pages; the search index once the reader has searched (it is most of the download, so a
+ * slow link never pays for it before it is used). Pages come from the network first (the cache
  * answers when the network fails or is slow); theme files and the search index come from the
  * cache first. Every cache name carries the build's hash: a new build replaces the old files. */
 'use strict';
@@ -111,12 +113,14 @@ function savedCount() {
   }).then(function (hits) { return hits.filter(Boolean).length; });
 }
 
-/** Fetches every page not cached yet, reporting progress to `tell`. */
+/** Fetches the search index and every page not cached yet, reporting pages to `tell`. */
 function saveAll(tell) {
   var total = CONFIG.pages.length, done = 0;
-  return store(CONFIG.pages, false, function () {
-    done++;
-    tell({ type: 'progress', done: done, total: total });
+  return store(CONFIG.search, false).then(function (missed) {
+    return store(CONFIG.pages, false, function () {
+      done++;
+      tell({ type: 'progress', done: done, total: total });
+    }).then(function (failed) { return failed + missed; });
   }).then(function (failed) {
     tell({ type: 'saved', total: total, failed: failed, bytes: CONFIG.bytes });
   });
@@ -129,6 +133,8 @@ self.addEventListener('message', function (event) {
     event.waitUntil(savedCount().then(function (n) {
       tell({ type: 'status', saved: n, total: CONFIG.pages.length, bytes: CONFIG.bytes });
     }));
+  } else if (event.data === 'save-search') {
+    event.waitUntil(store(CONFIG.search, false));
   } else if (event.data === 'save-all') {
     event.waitUntil(saveAll(tell));
   }
