@@ -1,7 +1,6 @@
 //! `config.yaml`: the site's settings. Unknown keys are errors so typos never vanish silently.
 
 use crate::diagnostics::Diagnostic;
-use crate::frontmatter::yaml_diagnostic;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use url::Url;
@@ -34,7 +33,7 @@ pub struct Config {
     #[serde(default)]
     pub footer: String,
     /// Free-form values for custom templates.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::frontmatter::extra")]
     pub extra: serde_yaml::Mapping,
 }
 
@@ -125,7 +124,7 @@ impl Config {
         if text.trim().is_empty() {
             return Err(Diagnostic::new(shown, 1, 1, "config.yaml is empty").with_hint("add at least `title: …`"));
         }
-        let mut config: Config = serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(shown, 0, &e))?;
+        let mut config: Config = crate::frontmatter::parse(shown, text, 0)?;
         let line = crate::frontmatter::key_line(text, 1, "base_url");
         config.base_url = checked_base_url(&config.base_url).map_err(|(message, hint)| {
             Diagnostic::new(shown, line, 1, format!("base_url: {message}")).with_hint(hint)

@@ -190,7 +190,7 @@ mod tests {
         assert_eq!(lines.next(), Some("event: build-error"));
         let data: serde_json::Value =
             serde_json::from_str(lines.next().unwrap().strip_prefix("data: ").unwrap()).unwrap();
-        assert_eq!(data["diagnostics"][0]["text"], "content/a.md:3:7: bad `<script>`\nnext\n  hint: fix");
+        assert_eq!(data["diagnostics"][0]["text"], "content/a.md:3:7: bad `<script>`\n  next\n  hint: fix");
         assert_eq!(data["diagnostics"][0]["line"], 3);
         assert_eq!(lines.next(), Some(""));
         // The next good build takes the overlay down for pages that connect later.
