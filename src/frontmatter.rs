@@ -72,7 +72,7 @@ pub const MAX_FILE: u64 = 16 << 20;
 
 /// The file's bytes, or `None` when it holds more than [`MAX_FILE`]. Only regular files are
 /// read: a named pipe would block the build forever, a device never end.
-fn read_limited(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+pub fn read_limited(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     // Checked before opening: opening a named pipe already waits for a writer.
     let meta = std::fs::metadata(path)?;

@@ -90,7 +90,7 @@ impl Scanner<'_> {
                     c != b':'
                 }
                 b'&' | b'*' | b'!' => {
-                    self.skip_while(|c| !blank(c) && !(flow && flow_indicator(c)));
+                    self.skip_while(|c| !(blank(c) || (flow && flow_indicator(c))));
                     false
                 }
                 b'|' | b'>' if !flow => {
