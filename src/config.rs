@@ -115,8 +115,12 @@ impl Config {
         let shown = Path::new("config.yaml");
         let text = crate::frontmatter::read_limited(&path)
             .map_err(|e| {
-                Diagnostic::new(shown, 0, 0, format!("cannot read config.yaml: {e}"))
-                    .with_hint("every site needs a config.yaml at its root; `pedoman init DIR` creates one")
+                let hint = if e.kind() == std::io::ErrorKind::NotFound {
+                    "every site needs a config.yaml at its root; `pedoman init DIR` creates one"
+                } else {
+                    "config.yaml must be a plain file Pedoman can read"
+                };
+                Diagnostic::new(shown, 0, 0, format!("cannot read config.yaml: {e}")).with_hint(hint)
             })?
             .ok_or_else(|| Diagnostic::new(shown, 0, 0, "config.yaml is larger than 16 MB"))?;
         let text = String::from_utf8(text).map_err(|_| {
@@ -190,11 +194,11 @@ fn checked_base_url(raw: &str) -> Result<String, (String, String)> {
     let raw = raw.trim();
     // The url crate reads `\` as `/` and drops `..` segments; say so rather than guess.
     if raw.contains('\\') {
-        return Err(("contains a backslash".into(), format!("separate the parts of the path with `/`; {example}")));
+        return Err(("contains a backslash".into(), "separate the parts of the address with `/`".into()));
     }
     let path = raw.split_once("://").map_or("", |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p));
     if path.split('/').any(|seg| matches!(seg.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | "..")) {
-        return Err(("has `.` or `..` in its path".into(), format!("write the path it leads to; {example}")));
+        return Err(("has `.` or `..` in its path".into(), "write the path it leads to, without `.` and `..`".into()));
     }
     let url = Url::parse(raw).map_err(|e| match e {
         url::ParseError::RelativeUrlWithoutBase => {

@@ -110,7 +110,19 @@ pub fn parse<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usize) -
         )
         .with_hint("close the brackets you opened, or write deep values as indented `key: value` lines"));
     }
-    serde_yaml::from_str(yaml).map_err(|e| yaml_diagnostic(path, line_offset, &e))
+    serde_yaml::from_str(yaml).map_err(|e| {
+        let mut diag = yaml_diagnostic(path, line_offset, &e);
+        // serde_yaml points at the start of the map; the second `key:` line is the one to fix.
+        let twice = diag.message.strip_prefix("duplicate field `").and_then(|rest| rest.split('`').next());
+        let second = twice.and_then(|key| {
+            let mut lines = yaml.lines().enumerate();
+            lines.filter(|(_, l)| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))).nth(1)
+        });
+        if let Some((i, _)) = second {
+            (diag.line, diag.col) = (i + 1 + line_offset, 1);
+        }
+        diag
+    })
 }
 
 /// Turns a serde_yaml error into a diagnostic, suggesting the nearest key for an unknown one.
@@ -123,6 +135,17 @@ pub fn yaml_diagnostic(path: &Path, line_offset: usize, err: &serde_yaml::Error)
     let diag = Diagnostic::new(path, line, col, message.clone());
     if let Some(hint) = unknown_key_hint(&message) {
         return diag.with_hint(hint);
+    }
+    if message.contains("keys must be text") {
+        return diag.with_hint("put the key in quotes to make it text: `\"1.5\": …`");
+    }
+    if message.contains("duplicate") {
+        return diag.with_hint("write each key once: remove or rename one of them");
+    }
+    if message.contains("repetition limit") || message.contains("recursion limit") {
+        return diag.with_hint(
+            "aliases (`*name`) may not expand into huge values, nor values nest too deep: write the values out",
+        );
     }
     // Front matter sits between `---` lines; config.yaml and theme strings are YAML files whole.
     let place = if path.extension().is_some_and(|e| e == "md") { "between the `---` lines" } else { "in this file" };

@@ -36,8 +36,7 @@ impl<'de> Deserialize<'de> for Key {
             key @ (Value::String(_) | Value::Bool(_)) => Ok(Key(key)),
             Value::Number(n) if !n.is_f64() => Ok(Key(Value::Number(n))),
             other => Err(de::Error::custom(format!(
-                "this map has a key that is {}: keys must be text, whole numbers or true/false \
-                 (put the key in quotes to make it text)",
+                "this map has a key that is {}: keys must be text, whole numbers or true/false",
                 kind(&other)
             ))),
         }
