@@ -115,7 +115,7 @@ pub fn parse<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usize) -
         // serde_yaml points at the start of the map; the second `key:` line is the one to fix.
         let twice = diag.message.strip_prefix("duplicate field `").and_then(|rest| rest.split('`').next());
         let second = twice.and_then(|key| {
-            let mut lines = yaml.lines().enumerate();
+            let lines = yaml.lines().enumerate();
             lines.filter(|(_, l)| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))).nth(1)
         });
         if let Some((i, _)) = second {
