@@ -63,8 +63,14 @@ pub struct Rendered {
 /// A heading being read: (level, explicit id, classes, buffered inner events, plain text).
 type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>, String);
 
-/// Placeholder scheme for internal links until every page's URL is known.
-pub const LINK_PREFIX: &str = "pedoman-link:";
+/// Placeholder for an internal link's URL until every page's URL is known: `href="{LINK_PREFIX}N"`.
+/// It starts with NUL, which [`render`] replaces everywhere in the Markdown it reads, so no text
+/// of a page can read like a placeholder and be rewritten.
+pub const LINK_PREFIX: &str = "\0pedoman-link:";
+
+/// Prefix of footnote ids: Pedoman's namespace (`_`), numbered, so a footnote label (`[^_cari-q]`,
+/// `[^x y]`, `[^judul]`) can neither take the theme's or a heading's id nor make an invalid one.
+const FOOTNOTE_ID: &str = "_catatan-";
 
 /// The Markdown extensions Pedoman enables (shared with tests that read content the same way).
 pub fn options() -> Options {
@@ -88,6 +94,9 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
     let mut ids = HeadingIds::default();
     let mut guard = RawHtmlGuard { mode: raw_html, dropped: Vec::new() };
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    // For each link open: whether its start became Pedoman's own `<a>`, so its end must too.
+    let mut own_links: Vec<bool> = Vec::new();
+    let mut footnotes = Footnotes::default();
     let mut section = TextSection::default();
     let mut heading: Option<OpenHeading> = None;
     let mut tasks = Tasks::default();
@@ -193,17 +202,39 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
                 let input = tasks.marker(checked, &mut events);
                 events.push(input);
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = match internal_link(&dest_url) {
-                    Some((path, fragment)) => {
-                        let (line, col) = lines.position(range.start);
-                        out.links.push(InternalLink { path, fragment, line, col });
-                        CowStr::from(format!("{LINK_PREFIX}{}", out.links.len() - 1))
-                    }
-                    None => dest_url,
-                };
-                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match internal_link(&dest_url) {
+                Some((path, fragment)) => {
+                    let (line, col) = lines.position(range.start);
+                    out.links.push(InternalLink { path, fragment, line, col });
+                    // Written here, not by pulldown-cmark, which would percent-encode the NUL.
+                    let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(&title)) };
+                    let n = out.links.len() - 1;
+                    events.push(Event::Html(CowStr::from(format!("<a href=\"{LINK_PREFIX}{n}\"{title}>"))));
+                    own_links.push(true);
+                }
+                None => {
+                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    own_links.push(false);
+                }
+            },
+            Event::End(TagEnd::Link) => match own_links.pop() {
+                Some(true) => events.push(Event::Html(CowStr::from("</a>"))),
+                _ => events.push(Event::End(TagEnd::Link)),
+            },
+            Event::FootnoteReference(label) => {
+                let n = footnotes.number(&label);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#{FOOTNOTE_ID}{n}\">{n}</a></sup>"
+                ))));
             }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = footnotes.number(&label);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"footnote-definition\" id=\"{FOOTNOTE_ID}{n}\">\
+                     <sup class=\"footnote-definition-label\">{n}</sup>"
+                ))));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => events.push(Event::Html(CowStr::from("</div>\n"))),
 
             Event::Text(t) => {
                 section.text.push_str(&t);
@@ -416,6 +447,18 @@ impl HeadingIds {
     }
 }
 
+/// Footnote numbers in order of first mention, as pulldown-cmark numbers them; labels match
+/// without regard to case, as the parser matches them.
+#[derive(Default)]
+struct Footnotes(HashMap<String, usize>);
+
+impl Footnotes {
+    fn number(&mut self, label: &str) -> usize {
+        let next = self.0.len() + 1;
+        *self.0.entry(label.to_lowercase()).or_insert(next)
+    }
+}
+
 /// Applies `markdown.raw_html` to the parser's events (never to the HTML Pedoman adds itself).
 struct RawHtmlGuard {
     mode: RawHtml,
@@ -566,6 +609,33 @@ mod tests {
     }
 
     #[test]
+    fn footnote_ids_are_numbered_in_pedomans_namespace() {
+        let md = "## Satu\n\nA[^_cari-q] b[^satu] c[^x y] d[^SATU].\n\n[^_cari-q]: q\n\n[^Satu]: s\n\n[^x y]: xy\n";
+        let r = render(md, &labels(), "T", RawHtml::Allow);
+        for n in 1..=3 {
+            assert!(r.html.contains(&format!("<a href=\"#_catatan-{n}\">{n}</a>")), "{}", r.html);
+            assert!(r.html.contains(&format!("id=\"_catatan-{n}\"")), "{}", r.html);
+        }
+        assert!(r.html.contains("<a href=\"#_catatan-2\">2</a></sup>.</p>"), "same label, any case: {}", r.html);
+        assert!(!r.html.contains("id=\"satu\"><sup") && !r.html.contains("id=\"_cari-q\""), "{}", r.html);
+        // Inside an image's alt text a link or footnote leaves only its text.
+        let r = render("![a [b](x.md) c](g.png)\n", &labels(), "T", RawHtml::Allow);
+        assert!(r.html.contains("<img src=\"g.png\" alt=\"a b c\" />"), "{}", r.html);
+    }
+
+    #[test]
+    fn text_cannot_pass_for_a_link_placeholder() {
+        let r = render(
+            "[a](x.md) pedoman-link:0 `pedoman-link:1` %00pedoman-link:0\0pedoman-link:0\n",
+            &labels(),
+            "T",
+            RawHtml::Allow,
+        );
+        assert_eq!(r.html.matches(LINK_PREFIX).count(), 1, "{:?}", r.html);
+        assert!(r.html.contains(&format!("<a href=\"{LINK_PREFIX}0\">a</a>")), "{:?}", r.html);
+    }
+
+    #[test]
     fn callouts_get_indonesian_labels() {
         let r = render("> [!WARNING]\n> Jangan terima gratifikasi.\n", &labels(), "Tautan", RawHtml::Allow);
         assert!(r.html.contains("callout-warning"), "{}", r.html);
@@ -589,7 +659,7 @@ mod tests {
                 col: 7
             }]
         );
-        assert!(r.html.contains("href=\"pedoman-link:0\""));
+        assert!(r.html.contains(&format!("href=\"{LINK_PREFIX}0\"")));
         assert!(r.html.contains("href=\"https://x.id\""));
     }
 

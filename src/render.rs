@@ -104,7 +104,19 @@ impl Renderer {
         if self.tripped.is_cancelled() || self.cancel.is_cancelled() {
             return Err(self.stopped(name, None, Stop::Cancelled));
         }
-        let (result, stop) = render_budget::metered(&[&self.cancel, &self.tripped], || {
+        let notice = Diagnostic::new(
+            self.shown_name(name),
+            0,
+            0,
+            format!(
+                "template stopped: it held more than {} MB of memory while rendering `{name}`, so Pedoman stopped at once",
+                render_budget::HARD_MEMORY >> 20
+            ),
+        )
+        .with_hint(
+            "look for a value that grows in a loop (`{% set_global s = s ~ s %}`) or a list that holds itself, printed",
+        );
+        let (result, stop) = render_budget::metered(&[&self.cancel, &self.tripped], notice.to_string(), || {
             let mut out = MeteredOutput::default();
             self.tera.render_to(name, ctx, &mut out).map(|()| out.bytes)
         });
@@ -143,10 +155,11 @@ impl Renderer {
             format!("template stopped: it {} while rendering `{rendering}`", stop.describe()),
         )
         .with_hint(format!(
-            "look for a loop that never ends or loops nested too deep; Pedoman stops a template after \
-                     {} loop iterations, {} MB of output or {} s on one page",
+            "look for a loop that never ends, loops nested too deep or a value that grows in a loop; Pedoman \
+             stops a template after {} loop iterations, {} MB of output, {} MB of memory or {} s on one page",
             render_budget::MAX_ITERATIONS,
             render_budget::MAX_OUTPUT >> 20,
+            render_budget::MAX_MEMORY >> 20,
             render_budget::MAX_TIME.as_secs()
         ));
         self.tripped.cancel();
