@@ -1,9 +1,12 @@
 //! Builds the index files from the pages' text (see `format.rs` for the layout).
 
-use super::format::{self, Fragment, Meta, Postings, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE};
-use super::synonyms::{self, Groups, Matcher};
+use super::format::{
+    self, Entry, Expansion, Fragment, Meta, Postings, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE,
+};
+use super::synonyms::{self, Matcher, Member, Rules};
 use super::tokenize::tokenize;
 use super::{IndexFile, PageText};
+use crate::config::SearchConfig;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -13,6 +16,7 @@ use std::sync::Arc;
 /// number of files sensible.
 const POST_CHUNK: usize = 8 * 1024;
 const VOCAB_CHUNK: usize = 4 * 1024;
+const TYPO_CHUNK: usize = 4 * 1024;
 
 /// Section number in `pages.bin` for pages outside any section (the home page).
 pub const NO_SECTION: u8 = 255;
@@ -26,13 +30,15 @@ struct Analysis {
     vocab: HashMap<String, String>,
 }
 
-fn analyze(page: &PageText, matcher: &Matcher) -> Analysis {
+/// Counts stems, and the phrases that words expand to (`media sosial`) under their stems
+/// joined by spaces.
+fn analyze(page: &PageText, phrases: &Matcher) -> Analysis {
     let mut a = Analysis { tf: HashMap::new(), body_len: 0, vocab: HashMap::new() };
     let add = |field: usize, text: &str, a: &mut Analysis| {
         let tokens: Vec<_> = tokenize(text).into_iter().filter(|t| !t.stop).collect();
         let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
-        for (group, _, _) in matcher.find(&stems) {
-            a.tf.entry(synonyms::group_term(group)).or_default()[field] += 1;
+        for phrase in phrases.find(&stems) {
+            a.tf.entry(phrase.join(" ")).or_default()[field] += 1;
         }
         for t in tokens.iter() {
             match a.tf.get_mut(t.stem.as_str()) {
@@ -92,7 +98,7 @@ fn idf_milli(n: usize, df: usize) -> u32 {
 }
 
 /// Each page's analysis and snippet record from an earlier build, keyed by a hash of the
-/// page's text and the synonym groups, so unchanged pages are not analysed again.
+/// page's text and the phrases counted, so unchanged pages are not analysed again.
 #[derive(Default)]
 pub struct IndexCache {
     pages: HashMap<u64, Analysed>,
@@ -167,24 +173,26 @@ impl Merged {
 /// A page's analysis and its snippet record (JSON), shared between builds.
 type Analysed = Arc<(Analysis, Vec<u8>)>;
 
-fn page_key(page: &PageText, groups: &Groups) -> u64 {
+fn page_key(page: &PageText, phrases: &BTreeSet<&Member>) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (page, groups).hash(&mut h);
+    (page, phrases).hash(&mut h);
     h.finish()
 }
 
-pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>], cache: &mut IndexCache) -> Vec<IndexFile> {
+pub fn build(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
     let mut pages: Vec<&PageText> = pages.iter().collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     pages.dedup_by(|a, b| a.url == b.url);
-    let groups: Groups = synonyms::build_groups(pages.iter().copied(), synonyms_cfg);
-    let matcher = Matcher::new(&groups);
+    let rules = synonyms::build_rules(pages.iter().copied(), config);
+    // Targets of one word are that word's postings; phrases need postings of their own.
+    let phrases: BTreeSet<&Member> = rules.values().flatten().map(|t| &t.stems).filter(|s| s.len() > 1).collect();
+    let matcher = Matcher::new(phrases.iter().copied());
 
     let analysed: Vec<(u64, Analysed)> = pages
         .par_iter()
         .map(|p| {
-            let key = page_key(p, &groups);
+            let key = page_key(p, &phrases);
             let done = cache.pages.get(&key).cloned().unwrap_or_else(|| {
                 let record = serde_json::to_vec(&fragment(p)).expect("fragment serializes");
                 Arc::new((analyze(p, &matcher), record))
@@ -212,51 +220,105 @@ pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>], cache: &mut Index
     for p in merged.postings.values_mut() {
         p.idf_milli = idf_milli(n, p.pages.len());
     }
-    let files = encode(&pages, &merged, n, groups);
+    let files = encode(&pages, &merged, n, &rules);
     cache.merged = Some(merged);
     files
 }
 
-/// Writes the index files from the merged postings (idf set), vocabulary and page records.
-fn encode(pages: &[&PageText], merged: &Merged, n: usize, groups: Groups) -> Vec<IndexFile> {
-    let analyses: Vec<&Analysis> = merged.analyses.iter().map(|a| &a.0).collect();
-    let vocab: Vec<(&str, &str)> = merged.vocab.iter().map(|(s, (stem, _))| (s.as_str(), stem.as_str())).collect();
-
-    let mut files: Vec<IndexFile> = Vec::new();
-    let mut post_firsts = Vec::new();
-    let mut buf = Vec::new();
-    for (term, p) in &merged.postings {
-        if buf.is_empty() {
-            post_firsts.push(term.to_string());
+/// The expansion entries: each rule's trigger, with the targets the site has postings for.
+fn expansions(rules: &Rules, postings: &BTreeMap<String, Postings>) -> BTreeMap<String, Expansion> {
+    let mut out = BTreeMap::new();
+    for (trigger, targets) in rules {
+        let found: Expansion = targets
+            .iter()
+            .map(|t| (t.stems.join(" "), t.text.clone()))
+            .filter(|(key, _)| postings.contains_key(key))
+            .collect();
+        if !found.is_empty() {
+            out.insert(format!("{}{}", trigger.join(" "), format::EXPANSION_MARK), found);
         }
-        format::encode_entry(&mut buf, term, p);
-        if buf.len() >= POST_CHUNK {
-            files.push((format!("p/{}.bin", post_firsts.len() - 1), std::mem::take(&mut buf)));
+    }
+    out
+}
+
+/// Cuts `(key, bytes)` items into chunks of about `size` bytes named `dir/N.ext`;
+/// returns the first key of each chunk.
+fn chunked<'k>(
+    items: impl Iterator<Item = (&'k str, Vec<u8>)>,
+    size: usize,
+    name: impl Fn(usize) -> String,
+    files: &mut Vec<IndexFile>,
+) -> Vec<String> {
+    let mut firsts = Vec::new();
+    let mut buf = Vec::new();
+    for (key, bytes) in items {
+        if buf.is_empty() {
+            firsts.push(key.to_string());
+        }
+        buf.extend(bytes);
+        if buf.len() >= size {
+            files.push((name(firsts.len() - 1), std::mem::take(&mut buf)));
         }
     }
     if !buf.is_empty() {
-        files.push((format!("p/{}.bin", post_firsts.len() - 1), buf));
+        files.push((name(firsts.len() - 1), buf));
     }
+    firsts
+}
 
-    let mut vocab_firsts = Vec::new();
-    let mut text = String::new();
-    for (surface, stem) in &vocab {
-        if text.is_empty() {
-            vocab_firsts.push(surface.to_string());
+/// Writes the index files from the merged postings (idf set), vocabulary and page records.
+fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<IndexFile> {
+    let analyses: Vec<&Analysis> = merged.analyses.iter().map(|a| &a.0).collect();
+    let mut files: Vec<IndexFile> = Vec::new();
+
+    // Postings and expansions, merged in key order.
+    let expansions = expansions(rules, &merged.postings);
+    let tw = expansions.keys().map(|k| k.split(' ').count()).max().unwrap_or(0) as u32;
+    let mut postings = merged.postings.iter().peekable();
+    let mut expansions = expansions.iter().peekable();
+    let entries = std::iter::from_fn(|| {
+        let take_postings = match (postings.peek(), expansions.peek()) {
+            (Some((a, _)), Some((b, _))) => a < b,
+            (a, b) => a.is_some() || b.is_none(),
+        };
+        let mut bytes = Vec::new();
+        if take_postings {
+            let (term, p) = postings.next()?;
+            format::encode_entry(&mut bytes, term, &Entry::Postings(p.clone()));
+            Some((term.as_str(), bytes))
+        } else {
+            let (key, e) = expansions.next()?;
+            format::encode_entry(&mut bytes, key, &Entry::Expansion(e.clone()));
+            Some((key.as_str(), bytes))
         }
-        text.push_str(surface);
-        if stem != surface {
-            text.push('\t');
-            text.push_str(stem);
+    });
+    let post = chunked(entries, POST_CHUNK, |i| format!("p/{i}.bin"), &mut files);
+
+    // The vocabulary, by word for prefixes and by first letter and length for typos.
+    let line = |word: &str, extra: Option<String>, stem: &str| {
+        let mut l = word.to_string();
+        if let Some(x) = extra {
+            l.push('\t');
+            l.push_str(&x);
         }
-        text.push('\n');
-        if text.len() >= VOCAB_CHUNK {
-            files.push((format!("v/{}.txt", vocab_firsts.len() - 1), std::mem::take(&mut text).into_bytes()));
+        if stem != word {
+            l.push('\t');
+            l.push_str(stem);
         }
-    }
-    if !text.is_empty() {
-        files.push((format!("v/{}.txt", vocab_firsts.len() - 1), text.into_bytes()));
-    }
+        l.push('\n');
+        l.into_bytes()
+    };
+    let vocab_lines = merged.vocab.iter().map(|(w, (stem, _))| (w.as_str(), line(w, None, stem)));
+    let vocab = chunked(vocab_lines, VOCAB_CHUNK, |i| format!("v/{i}.txt"), &mut files);
+    let mut typo_words: Vec<(String, &str, &str, u32)> = merged
+        .vocab
+        .iter()
+        .filter(|(w, _)| w.chars().all(char::is_alphabetic))
+        .map(|(w, (stem, df))| (format::typo_key(w), w.as_str(), stem.as_str(), *df))
+        .collect();
+    typo_words.sort();
+    let typo_lines = typo_words.iter().map(|(key, w, stem, df)| (key.as_str(), line(w, Some(df.to_string()), stem)));
+    let typo = chunked(typo_lines, TYPO_CHUNK, |i| format!("t/{i}.txt"), &mut files);
 
     // Sections: every slug in use, titled by its own index page when there is one.
     let slugs: BTreeSet<&str> = pages.iter().map(|p| p.section.as_str()).filter(|s| !s.is_empty()).collect();
@@ -294,9 +356,10 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, groups: Groups) -> Vec
         pages: n as u32,
         avg,
         sections,
-        post: post_firsts,
-        vocab: vocab_firsts,
-        syn: groups,
+        post,
+        vocab,
+        typo,
+        tw,
     };
     files.push(("meta.json".to_string(), serde_json::to_vec(&meta).expect("meta serializes")));
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -323,14 +386,15 @@ mod patch_tests {
         let mut pages: Vec<PageText> =
             (0..12).map(|i| page(i, &format!("pegawai melayani warga dengan ramah nomor{i}"))).collect();
         let mut cache = IndexCache::default();
-        build(&pages, &[], &mut cache);
+        let config = SearchConfig::default();
+        build(&pages, &config, &mut cache);
         // One page loses words only it had (`nomor3`, `ramah` stays elsewhere) and gains new ones.
         pages[3] = page(3, "kepemimpinan kolaboratif tanpa birokrasi berbelit");
-        let patched = build(&pages, &[], &mut cache);
-        let fresh = build(&pages, &[], &mut IndexCache::default());
+        let patched = build(&pages, &config, &mut cache);
+        let fresh = build(&pages, &config, &mut IndexCache::default());
         assert!(patched == fresh, "a patched index must equal a fresh one, byte for byte");
         // And again, changing it back.
         pages[3] = page(3, "pegawai melayani warga dengan ramah nomor3");
-        assert!(build(&pages, &[], &mut cache) == build(&pages, &[], &mut IndexCache::default()));
+        assert!(build(&pages, &config, &mut cache) == build(&pages, &config, &mut IndexCache::default()));
     }
 }
