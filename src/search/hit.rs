@@ -17,7 +17,7 @@ pub const PROX_BONUS: f64 = 0.25;
 pub const PROX_NEAR: usize = 4;
 
 /// One text of a page, tokenized.
-struct Unit {
+pub struct Unit {
     tokens: Vec<Token>,
 }
 
@@ -66,13 +66,30 @@ impl Unit {
     }
 }
 
+/// A page's record with its texts tokenized, kept between queries (tokenizing is most of
+/// a search's work).
+pub struct Record {
+    frag: Fragment,
+    title: Unit,
+    desc: Unit,
+    /// Heading and text of each section.
+    sections: Vec<(Unit, Unit)>,
+}
+
+impl Record {
+    pub fn new(frag: Fragment) -> Self {
+        let title = Unit::new(&frag.t);
+        let desc = Unit::new(&frag.d);
+        let sections = frag.s.iter().map(|(h, _, text)| (Unit::new(h), Unit::new(text))).collect();
+        Record { frag, title, desc, sections }
+    }
+}
+
 /// The hit for page `r`, or `None` when it lacks a quoted phrase.
-pub fn page_hit(frag: &Fragment, r: &Ranked, parsed: &Parsed, clauses: &[Clause]) -> Option<Hit> {
-    let title = Unit::new(&frag.t);
-    let desc = Unit::new(&frag.d);
-    let sections: Vec<(Unit, Unit)> = frag.s.iter().map(|(h, _, text)| (Unit::new(h), Unit::new(text))).collect();
-    let mut units: Vec<&Unit> = vec![&title, &desc];
-    for (h, t) in &sections {
+pub fn page_hit(rec: &Record, r: &Ranked, parsed: &Parsed, clauses: &[Clause]) -> Option<Hit> {
+    let (frag, title, desc, sections) = (&rec.frag, &rec.title, &rec.desc, &rec.sections);
+    let mut units: Vec<&Unit> = vec![title, desc];
+    for (h, t) in sections {
         units.push(h);
         units.push(t);
     }
@@ -120,7 +137,7 @@ pub fn page_hit(frag: &Fragment, r: &Ranked, parsed: &Parsed, clauses: &[Clause]
         }
     }
     let (text, unit) = if best_score == 0 && !frag.d.is_empty() || sections.is_empty() {
-        (frag.d.as_str(), &desc)
+        (frag.d.as_str(), desc)
     } else {
         (frag.s[best].2.as_str(), &sections[best].1)
     };

@@ -14,7 +14,7 @@ use std::sync::Arc;
 /// Chunks stop growing past these sizes (bytes before compression): small enough
 /// that a first query on a large site fetches little, large enough to keep the
 /// number of files sensible.
-const POST_CHUNK: usize = 8 * 1024;
+const POST_CHUNK: usize = 4 * 1024;
 const VOCAB_CHUNK: usize = 4 * 1024;
 const TYPO_CHUNK: usize = 4 * 1024;
 

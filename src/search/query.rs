@@ -166,6 +166,7 @@ pub struct Engine<S: Store> {
     post: HashMap<usize, HashMap<String, Entry>>,
     vocab: HashMap<usize, Vec<(String, String)>>,
     typo: HashMap<usize, Vec<TypoWord>>,
+    records: HashMap<u32, hit::Record>,
 }
 
 fn corrupt(what: impl std::fmt::Display) -> SearchError {
@@ -195,7 +196,15 @@ impl<S: Store> Engine<S> {
         if table.len() != meta.pages as usize * 2 {
             return Err(corrupt("pages.bin has the wrong size"));
         }
-        Ok(Engine { store, meta, table, post: HashMap::new(), vocab: HashMap::new(), typo: HashMap::new() })
+        Ok(Engine {
+            store,
+            meta,
+            table,
+            post: HashMap::new(),
+            vocab: HashMap::new(),
+            typo: HashMap::new(),
+            records: HashMap::new(),
+        })
     }
 
     pub fn meta(&self) -> &Meta {
@@ -311,6 +320,16 @@ impl<S: Store> Engine<S> {
 
     /// BM25F of a clause on page `id`: `weighted` is the sum over the clause's alternatives of
     /// their weight times their field-weighted term frequency.
+    fn record(&mut self, id: u32) -> Result<&hit::Record, SearchError> {
+        if !self.records.contains_key(&id) {
+            let path = format!("f/{id}.json");
+            let frag: Fragment =
+                serde_json::from_slice(&self.store.read(&path)?).map_err(|e| corrupt(format!("{path}: {e}")))?;
+            self.records.insert(id, hit::Record::new(frag));
+        }
+        Ok(&self.records[&id])
+    }
+
     fn bm25(&self, idf_milli: u32, id: u32, weighted: f64) -> f64 {
         let len = format::dequantize_len(self.table[id as usize * 2]) as f64;
         let norm = 0.25 + 0.75 * len / self.meta.avg as f64;
@@ -529,10 +548,7 @@ impl<S: Store> Engine<S> {
             next += WINDOW;
             let mut scored = Vec::new();
             for r in window {
-                let path = format!("f/{}.json", r.id);
-                let frag: Fragment =
-                    serde_json::from_slice(&self.store.read(&path)?).map_err(|e| corrupt(format!("{path}: {e}")))?;
-                if let Some(hit) = hit::page_hit(&frag, r, &parsed, &clauses) {
+                if let Some(hit) = hit::page_hit(self.record(r.id)?, r, &parsed, &clauses) {
                     scored.push((hit, r));
                 }
             }

@@ -521,7 +521,7 @@
     this.post = new Map();
     this.vocab = new Map();
     this.typo = new Map();
-    this.frags = new Map();
+    this.records = new Map();
   }
   Engine.prototype.open = async function () {
     if (this.meta) return;
@@ -604,9 +604,10 @@
     });
     return out;
   };
-  Engine.prototype.fragment = function (id) {
-    if (!this.frags.has(id)) this.frags.set(id, this.load('f/' + id + '.json', false).then(JSON.parse));
-    return this.frags.get(id);
+  /** A page's record with its texts tokenized, kept between queries. */
+  Engine.prototype.record = function (id) {
+    if (!this.records.has(id)) this.records.set(id, this.load('f/' + id + '.json', false).then(JSON.parse).then(Record));
+    return this.records.get(id);
   };
   Engine.prototype.bm25 = function (idfMilli, id, weighted) {
     var len = dequantizeLen(this.table[id * 2]);
@@ -782,10 +783,10 @@
       if (parsed.phrases.length > 0 && next >= PHRASE_CHECKS) break;
       var win = ranked.slice(next, Math.min(next + WINDOW, ranked.length));
       next += WINDOW;
-      var frags = await Promise.all(win.map(function (r) { return self.fragment(r.id); }));
+      var recs = await Promise.all(win.map(function (r) { return self.record(r.id); }));
       var scored = [];
       win.forEach(function (r, k) {
-        var hit = pageHit(frags[k], r, parsed, clauses);
+        var hit = pageHit(recs[k], r, parsed, clauses);
         if (hit) scored.push([hit, r]);
       });
       scored.sort(function (x, y) { return byRank(x[1].matched, x[0].score, x[1].id, y[1].matched, y[0].score, y[1].id); });
@@ -827,9 +828,14 @@
     return false;
   };
 
-  function pageHit(frag, r, parsed, clauses) {
-    var title = new Unit(frag.t), desc = new Unit(frag.d);
-    var sections = frag.s.map(function (s) { return [new Unit(s[0]), new Unit(s[2])]; });
+  function Record(frag) {
+    return {
+      frag: frag, title: new Unit(frag.t), desc: new Unit(frag.d),
+      sections: frag.s.map(function (s) { return [new Unit(s[0]), new Unit(s[2])]; })
+    };
+  }
+  function pageHit(rec, r, parsed, clauses) {
+    var frag = rec.frag, title = rec.title, desc = rec.desc, sections = rec.sections;
     var units = [title, desc], i;
     sections.forEach(function (s) { units.push(s[0], s[1]); });
     for (var p = 0; p < parsed.phrases.length; p++) {
