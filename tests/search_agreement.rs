@@ -140,7 +140,11 @@ fn material(site: &Path) -> Material {
     let search = site.join("search");
     let mut words = Vec::new();
     for entry in std::fs::read_dir(search.join("v")).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let path = entry.unwrap().path();
+        if path.ends_with("index.txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
         words.extend(text.lines().map(|l| l.split('\t').next().unwrap().to_string()));
     }
     words.sort();

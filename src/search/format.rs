@@ -4,12 +4,15 @@
 //! Under `search/`:
 //! - `meta.json`: `format` (this version), `v` (hash of every other file, fetched as `?v=…`
 //!   so caches never mix builds), `pages`, `avg` (average body length in words),
-//!   `sections` (`[slug, title]` of each top-level section), `post`, `vocab` and `typo`
-//!   (the first key of every chunk of each kind), and `tw` (words in the longest phrase
-//!   that expands to others).
+//!   `sections` (`[slug, title]` of each top-level section) and `tw` (words in the longest
+//!   phrase that expands to others). It stays this small however large the site: every
+//!   first query fetches it.
 //! - `pages.bin`: two bytes per page: quantized body length, section number (255: none).
-//! - `p/N.bin`: postings chunks, entries sorted by key. Each entry: varint key length, key
-//!   (UTF-8), a kind byte, then
+//! - `p/N.bin`: postings chunks, entries sorted by key (so a word's postings and what the
+//!   word, or a phrase starting with it, expands to are side by side), and `p/index.txt`:
+//!   one line per chunk, a key that sorts after the previous chunk's last key and no later
+//!   than the chunk's first (`separator`); a key is in the last chunk whose line is not
+//!   after it. Each entry: varint key length, key (UTF-8), a kind byte, then
 //!   - kind 0, a term's postings: varint idf×1000, varint page count, then per page:
 //!     varint id delta, a field mask byte, and a varint term frequency per field in the
 //!     mask. A key is a stem (`layan`) or, for a phrase some word expands to, its stems
@@ -17,10 +20,13 @@
 //!   - kind 1, an expansion: the key is a word's or phrase's stems joined by spaces, then
 //!     `#` (`medsos#`); the entry lists what it also finds: varint count, then per target a
 //!     varint-length term key and a varint-length text to show (`media sosial`).
-//! - `v/N.txt`: vocabulary chunks for prefix matching, sorted by word: `word` or
-//!   `word<TAB>stem` per line.
-//! - `t/N.txt`: the same words for typo tolerance, sorted by first letter, then length,
-//!   then word (`typo_key`): `word<TAB>pages` or `word<TAB>pages<TAB>stem` per line.
+//! - `v/N.txt`: the vocabulary for prefix matching, sorted by word and cut into chunks:
+//!   `word` or `word<TAB>stem` per line, with `v/index.txt` like `p/index.txt` (fetched
+//!   with the first prefix search).
+//! - `t/C-L.txt`: the words for typo tolerance whose first character is code point `C` and
+//!   whose length is `L`, the `TYPO_BUCKET` commonest at most, sorted by word:
+//!   `word<TAB>pages` or `word<TAB>pages<TAB>stem` per line. `t/index.txt` has a line
+//!   `C<TAB>shortest<TAB>longest` per first character; every length between has a file.
 //! - `f/N.json`: one record per page (`Fragment`), for snippets and deep links.
 //!
 //! Numbers both engines must agree on bit for bit (idf, lengths) are stored as integers,
@@ -43,6 +49,10 @@ pub const WEIGHTS: [f64; FIELDS] = [6.0, 3.0, 2.0, 3.0, 1.0];
 /// Ends the key of an expansion entry; stems never contain it.
 pub const EXPANSION_MARK: char = '#';
 
+/// Typo buckets keep at most this many words, the commonest (a 10,000-page site has
+/// thousands of words of one first letter and length, most of them names and rarities).
+pub const TYPO_BUCKET: usize = 600;
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
@@ -51,9 +61,6 @@ pub struct Meta {
     pub pages: u32,
     pub avg: u32,
     pub sections: Vec<(String, String)>,
-    pub post: Vec<String>,
-    pub vocab: Vec<String>,
-    pub typo: Vec<String>,
     pub tw: u32,
 }
 
@@ -250,12 +257,22 @@ pub fn chunk_for(firsts: &[String], key: &str) -> usize {
     firsts.partition_point(|f| f.as_str() <= key).saturating_sub(1)
 }
 
-/// Sort key of a word in the typo chunks: first letter, length in two digits, the word
-/// (`m09melayanan`), so the words of one first letter and a range of lengths are together.
-pub fn typo_key(word: &str) -> String {
-    let mut chars = word.chars();
-    let first = chars.next().unwrap_or(' ');
-    format!("{first}{:02}{word}", word.chars().count().min(99))
+/// The shortest beginning of `first` that sorts after `prev` (the last key of the chunk
+/// before): a chunk index line, shorter than the key it stands for.
+pub fn separator(prev: &str, first: &str) -> String {
+    let mut end = 0;
+    for (i, c) in first.char_indices() {
+        end = i + c.len_utf8();
+        if &first[..end] > prev {
+            break;
+        }
+    }
+    first[..end].to_string()
+}
+
+/// The typo bucket file of words starting with `first` and `len` characters long.
+pub fn typo_file(first: char, len: usize) -> String {
+    format!("t/{}-{len}.txt", first as u32)
 }
 
 /// FNV-1a, 64 bits: a stable content hash without another dependency.
@@ -322,10 +339,14 @@ mod tests {
     }
 
     #[test]
-    fn typo_keys_group_by_first_letter_then_length() {
-        let mut words = ["melayani", "mutu", "kinerja", "mutasi"];
-        words.sort_by_key(|w| typo_key(w));
-        assert_eq!(words, ["kinerja", "mutu", "mutasi", "melayani"]);
-        assert_eq!(typo_key("mutu"), "m04mutu");
+    fn separators_are_the_shortest_keys_between_chunks() {
+        assert_eq!(separator("layan#", "lihat"), "li");
+        assert_eq!(separator("mela", "melayani"), "melay");
+        assert_eq!(separator("", "abc"), "a");
+        let firsts: Vec<String> = vec!["".into(), separator("kkn#", "layan"), separator("mutu", "pegawai")];
+        assert_eq!(firsts, ["", "l", "p"]);
+        assert_eq!(chunk_for(&firsts, "kolusi"), 0);
+        assert_eq!(chunk_for(&firsts, "layan#"), 1);
+        assert_eq!(chunk_for(&firsts, "pegawai"), 2);
     }
 }

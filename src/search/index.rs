@@ -16,7 +16,6 @@ use std::sync::Arc;
 /// number of files sensible.
 const POST_CHUNK: usize = 4 * 1024;
 const VOCAB_CHUNK: usize = 4 * 1024;
-const TYPO_CHUNK: usize = 4 * 1024;
 
 /// Section number in `pages.bin` for pages outside any section (the home page).
 pub const NO_SECTION: u8 = 255;
@@ -241,29 +240,37 @@ fn expansions(rules: &Rules, postings: &BTreeMap<String, Postings>) -> BTreeMap<
     out
 }
 
-/// Cuts `(key, bytes)` items into chunks of about `size` bytes named `dir/N.ext`;
-/// returns the first key of each chunk.
+/// Cuts `(key, bytes)` items, sorted by key, into chunks of about `size` bytes named
+/// `dir/N.ext`, and writes `dir/index.txt`: a separator line per chunk.
 fn chunked<'k>(
     items: impl Iterator<Item = (&'k str, Vec<u8>)>,
     size: usize,
-    name: impl Fn(usize) -> String,
+    dir: &str,
+    ext: &str,
     files: &mut Vec<IndexFile>,
-) -> Vec<String> {
-    let mut firsts = Vec::new();
+) {
+    let mut index = String::new();
+    let mut chunks = 0;
     let mut buf = Vec::new();
+    let mut last = "";
     for (key, bytes) in items {
         if buf.is_empty() {
-            firsts.push(key.to_string());
+            // The first chunk takes every key before its own.
+            let sep = if chunks == 0 { String::new() } else { format::separator(last, key) };
+            index.push_str(&sep);
+            index.push('\n');
         }
         buf.extend(bytes);
+        last = key;
         if buf.len() >= size {
-            files.push((name(firsts.len() - 1), std::mem::take(&mut buf)));
+            files.push((format!("{dir}/{chunks}.{ext}"), std::mem::take(&mut buf)));
+            chunks += 1;
         }
     }
     if !buf.is_empty() {
-        files.push((name(firsts.len() - 1), buf));
+        files.push((format!("{dir}/{chunks}.{ext}"), buf));
     }
-    firsts
+    files.push((format!("{dir}/index.txt"), index.into_bytes()));
 }
 
 /// Writes the index files from the merged postings (idf set), vocabulary and page records.
@@ -292,9 +299,9 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<
             Some((key.as_str(), bytes))
         }
     });
-    let post = chunked(entries, POST_CHUNK, |i| format!("p/{i}.bin"), &mut files);
+    chunked(entries, POST_CHUNK, "p", "bin", &mut files);
 
-    // The vocabulary, by word for prefixes and by first letter and length for typos.
+    // The vocabulary, by word for prefixes.
     let line = |word: &str, extra: Option<String>, stem: &str| {
         let mut l = word.to_string();
         if let Some(x) = extra {
@@ -309,16 +316,36 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<
         l.into_bytes()
     };
     let vocab_lines = merged.vocab.iter().map(|(w, (stem, _))| (w.as_str(), line(w, None, stem)));
-    let vocab = chunked(vocab_lines, VOCAB_CHUNK, |i| format!("v/{i}.txt"), &mut files);
-    let mut typo_words: Vec<(String, &str, &str, u32)> = merged
-        .vocab
-        .iter()
-        .filter(|(w, _)| w.chars().all(char::is_alphabetic))
-        .map(|(w, (stem, df))| (format::typo_key(w), w.as_str(), stem.as_str(), *df))
-        .collect();
-    typo_words.sort();
-    let typo_lines = typo_words.iter().map(|(key, w, stem, df)| (key.as_str(), line(w, Some(df.to_string()), stem)));
-    let typo = chunked(typo_lines, TYPO_CHUNK, |i| format!("t/{i}.txt"), &mut files);
+    chunked(vocab_lines, VOCAB_CHUNK, "v", "txt", &mut files);
+
+    // And by first character and length for typos, the commonest words of each.
+    // (first character, length) → (word, stem, pages) of each word.
+    type Bucket<'a> = Vec<(&'a str, &'a str, u32)>;
+    let mut buckets: BTreeMap<(char, usize), Bucket> = BTreeMap::new();
+    for (w, (stem, pages)) in &merged.vocab {
+        if let Some(first) = w.chars().next().filter(|_| w.chars().all(char::is_alphabetic)) {
+            buckets.entry((first, w.chars().count())).or_default().push((w, stem, *pages));
+        }
+    }
+    let mut lengths: BTreeMap<char, (usize, usize)> = BTreeMap::new();
+    for ((first, len), words) in &mut buckets {
+        let range = lengths.entry(*first).or_insert((*len, *len));
+        range.1 = *len;
+        words.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+        words.truncate(format::TYPO_BUCKET);
+        words.sort();
+    }
+    let mut index = String::new();
+    for (first, (shortest, longest)) in lengths {
+        index.push_str(&format!("{}\t{shortest}\t{longest}\n", first as u32));
+        for len in shortest..=longest {
+            let words = buckets.get(&(first, len)).map(Vec::as_slice).unwrap_or_default();
+            let text: Vec<u8> =
+                words.iter().flat_map(|(w, stem, pages)| line(w, Some(pages.to_string()), stem)).collect();
+            files.push((format::typo_file(first, len), text));
+        }
+    }
+    files.push(("t/index.txt".to_string(), index.into_bytes()));
 
     // Sections: every slug in use, titled by its own index page when there is one.
     let slugs: BTreeSet<&str> = pages.iter().map(|p| p.section.as_str()).filter(|s| !s.is_empty()).collect();
@@ -350,17 +377,7 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<
         h = format::fnv64(bytes, h);
     }
     let avg = if n == 0 { 1 } else { ((total_len as f64 / n as f64).round() as u32).max(1) };
-    let meta = Meta {
-        format: format::FORMAT_VERSION,
-        v: format!("{h:016x}"),
-        pages: n as u32,
-        avg,
-        sections,
-        post,
-        vocab,
-        typo,
-        tw,
-    };
+    let meta = Meta { format: format::FORMAT_VERSION, v: format!("{h:016x}"), pages: n as u32, avg, sections, tw };
     files.push(("meta.json".to_string(), serde_json::to_vec(&meta).expect("meta serializes")));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files

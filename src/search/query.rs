@@ -163,20 +163,18 @@ pub struct Engine<S: Store> {
     store: S,
     meta: Meta,
     table: Vec<u8>,
+    /// A separator per postings chunk (`format.rs`).
+    post_index: Vec<String>,
     post: HashMap<usize, HashMap<String, Entry>>,
+    vocab_index: Option<Vec<String>>,
     vocab: HashMap<usize, Vec<(String, String)>>,
-    typo: HashMap<usize, Vec<TypoWord>>,
+    typo_index: Option<HashMap<u32, (usize, usize)>>,
+    typo: HashMap<String, Vec<TypoWord>>,
     records: HashMap<u32, hit::Record>,
 }
 
 fn corrupt(what: impl std::fmt::Display) -> SearchError {
     SearchError::Corrupt(what.to_string())
-}
-
-/// `word<TAB>a<TAB>b…` lines.
-fn lines(bytes: Vec<u8>, path: &str) -> Result<Vec<Vec<String>>, SearchError> {
-    let text = String::from_utf8(bytes).map_err(|_| corrupt(format!("{path} is not UTF-8")))?;
-    Ok(text.lines().map(|l| l.split('\t').map(String::from).collect()).collect())
 }
 
 impl<S: Store> Engine<S> {
@@ -196,12 +194,18 @@ impl<S: Store> Engine<S> {
         if table.len() != meta.pages as usize * 2 {
             return Err(corrupt("pages.bin has the wrong size"));
         }
+        let post_index =
+            String::from_utf8(store.read("p/index.txt")?).map_err(|_| corrupt("p/index.txt is not UTF-8"))?;
+        let post_index = post_index.lines().map(String::from).collect();
         Ok(Engine {
             store,
             meta,
             table,
+            post_index,
             post: HashMap::new(),
+            vocab_index: None,
             vocab: HashMap::new(),
+            typo_index: None,
             typo: HashMap::new(),
             records: HashMap::new(),
         })
@@ -212,10 +216,10 @@ impl<S: Store> Engine<S> {
     }
 
     fn entry(&mut self, key: &str) -> Result<Option<&Entry>, SearchError> {
-        if self.meta.post.is_empty() {
+        if self.post_index.is_empty() {
             return Ok(None);
         }
-        let i = format::chunk_for(&self.meta.post, key);
+        let i = format::chunk_for(&self.post_index, key);
         if !self.post.contains_key(&i) {
             let path = format!("p/{i}.bin");
             let bytes = self.store.read(&path)?;
@@ -239,12 +243,30 @@ impl<S: Store> Engine<S> {
         })
     }
 
+    fn text_file(&self, path: &str) -> Result<String, SearchError> {
+        String::from_utf8(self.store.read(path)?).map_err(|_| corrupt(format!("{path} is not UTF-8")))
+    }
+
+    /// The first word of each vocabulary chunk.
+    fn vocab_index(&mut self) -> Result<&Vec<String>, SearchError> {
+        if self.vocab_index.is_none() {
+            let text = self.text_file("v/index.txt")?;
+            self.vocab_index = Some(text.lines().map(String::from).collect());
+        }
+        Ok(self.vocab_index.as_ref().expect("just read"))
+    }
+
     fn vocab_chunk(&mut self, i: usize) -> Result<&Vec<(String, String)>, SearchError> {
         if !self.vocab.contains_key(&i) {
-            let path = format!("v/{i}.txt");
-            let entries = lines(self.store.read(&path)?, &path)?
-                .into_iter()
-                .map(|cols| (cols[0].clone(), cols.get(1).unwrap_or(&cols[0]).clone()))
+            let text = self.text_file(&format!("v/{i}.txt"))?;
+            let entries = text
+                .lines()
+                .map(|l| {
+                    let mut cols = l.split('\t');
+                    let word = cols.next().unwrap_or_default().to_string();
+                    let stem = cols.next().map_or_else(|| word.clone(), String::from);
+                    (word, stem)
+                })
                 .collect();
             self.vocab.insert(i, entries);
         }
@@ -253,58 +275,67 @@ impl<S: Store> Engine<S> {
 
     /// Vocabulary entries whose word starts with `prefix`, in order.
     fn vocab_starting(&mut self, prefix: &str) -> Result<Vec<(String, String)>, SearchError> {
+        let firsts = self.vocab_index()?.clone();
         let mut out = Vec::new();
-        if self.meta.vocab.is_empty() {
+        if firsts.is_empty() {
             return Ok(out);
         }
-        let mut i = format::chunk_for(&self.meta.vocab, prefix);
+        let mut i = format::chunk_for(&firsts, prefix);
         loop {
             out.extend(self.vocab_chunk(i)?.iter().filter(|(w, _)| w.starts_with(prefix)).cloned());
             i += 1;
-            if i >= self.meta.vocab.len() || !self.meta.vocab[i].starts_with(prefix) {
+            if i >= firsts.len() || !firsts[i].starts_with(prefix) {
                 return Ok(out);
             }
         }
     }
 
-    fn typo_chunk(&mut self, i: usize) -> Result<&Vec<TypoWord>, SearchError> {
-        if !self.typo.contains_key(&i) {
-            let path = format!("t/{i}.txt");
+    /// Per first character (code point): the shortest and longest word with a typo bucket.
+    fn typo_index(&mut self) -> Result<&HashMap<u32, (usize, usize)>, SearchError> {
+        if self.typo_index.is_none() {
+            let mut index = HashMap::new();
+            for l in self.text_file("t/index.txt")?.lines() {
+                let n: Vec<usize> = l.split('\t').filter_map(|n| n.parse().ok()).collect();
+                match n[..] {
+                    [c, shortest, longest] => index.insert(c as u32, (shortest, longest)),
+                    _ => return Err(corrupt("t/index.txt: bad line")),
+                };
+            }
+            self.typo_index = Some(index);
+        }
+        Ok(self.typo_index.as_ref().expect("just read"))
+    }
+
+    fn typo_bucket(&mut self, first: char, len: usize) -> Result<&Vec<TypoWord>, SearchError> {
+        let path = format::typo_file(first, len);
+        if !self.typo.contains_key(&path) {
             let mut words = Vec::new();
-            for cols in lines(self.store.read(&path)?, &path)? {
+            for l in self.text_file(&path)?.lines() {
+                let cols: Vec<&str> = l.split('\t').collect();
                 let pages =
                     cols.get(1).and_then(|n| n.parse().ok()).ok_or_else(|| corrupt(format!("{path}: bad line")))?;
-                let stem = cols.get(2).unwrap_or(&cols[0]).clone();
-                words.push(TypoWord { word: cols[0].clone(), stem, pages });
+                let stem = cols.get(2).unwrap_or(&cols[0]).to_string();
+                words.push(TypoWord { word: cols[0].to_string(), stem, pages });
             }
-            self.typo.insert(i, words);
+            self.typo.insert(path.clone(), words);
         }
-        Ok(&self.typo[&i])
+        Ok(&self.typo[&path])
     }
 
     /// The site's words nearest to `word` (first letter kept, at most `max` edits), most
     /// common first: `(edits, word, stem)`, all at the smallest distance found.
     fn typo_candidates(&mut self, word: &str, max: usize) -> Result<Vec<(usize, String, String)>, SearchError> {
         let len = word.chars().count();
-        let first = word.chars().next().unwrap_or(' ');
-        let lo = format!("{first}{:02}", len.saturating_sub(max).max(1));
-        let hi = format!("{first}{:02}", len + max + 1);
+        let Some(first) = word.chars().next() else { return Ok(Vec::new()) };
+        let Some(&(shortest, longest)) = self.typo_index()?.get(&(first as u32)) else { return Ok(Vec::new()) };
         let mut found: Vec<(usize, u32, String, String)> = Vec::new();
-        if self.meta.typo.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut i = format::chunk_for(&self.meta.typo, &lo);
-        while i < self.meta.typo.len() && self.meta.typo[i] < hi {
-            for w in self.typo_chunk(i)? {
-                let key = format::typo_key(&w.word);
-                if key >= lo && key < hi {
-                    let d = typo::distance(word, &w.word);
-                    if d >= 1 && d <= max {
-                        found.push((d, w.pages, w.word.clone(), w.stem.clone()));
-                    }
+        for l in len.saturating_sub(max).max(shortest)..=(len + max).min(longest) {
+            for w in self.typo_bucket(first, l)? {
+                let d = typo::distance(word, &w.word);
+                if d >= 1 && d <= max {
+                    found.push((d, w.pages, w.word.clone(), w.stem.clone()));
                 }
             }
-            i += 1;
         }
         let Some(best) = found.iter().map(|f| f.0).min() else { return Ok(Vec::new()) };
         found.retain(|f| f.0 == best);
@@ -318,8 +349,6 @@ impl<S: Store> Engine<S> {
         Ok(out)
     }
 
-    /// BM25F of a clause on page `id`: `weighted` is the sum over the clause's alternatives of
-    /// their weight times their field-weighted term frequency.
     fn record(&mut self, id: u32) -> Result<&hit::Record, SearchError> {
         if !self.records.contains_key(&id) {
             let path = format!("f/{id}.json");

@@ -30,7 +30,7 @@ test('stems every hand-checked pair like Rust', () => {
 test('stems every word of the site like Rust', { skip: skipIndex }, () => {
   const wrong = [];
   let n = 0;
-  for (const file of fs.readdirSync(path.join(dir, 'v'))) {
+  for (const file of fs.readdirSync(path.join(dir, 'v')).filter((f) => f !== 'index.txt')) {
     for (const line of fs.readFileSync(path.join(dir, 'v', file), 'utf8').split('\n')) {
       if (!line) continue;
       const [word, stem = word] = line.split('\t');

@@ -1,7 +1,5 @@
-/* Pedoman search engine: a port of src/search/{tokenize,stem,parse,query,hit}.rs, step for
- * step, so the browser ranks exactly like `pedoman search` (tests/search_agreement.rs runs
- * both on thousands of queries). Pure: no DOM. The UI (search.js) uses it as
- * `PedomanSearchEngine`; Node's tests `require` it. */
+/* Pedoman's search engine: src/search/*.rs step for step (tests/search_agreement.rs checks),
+ * no DOM. The UI (search.js) uses it as `PedomanSearchEngine`. */
 (function () {
   'use strict';
 
@@ -64,7 +62,7 @@
   var kFinal = K_FINAL.split(' '), cliticRoots = CLITIC_ROOTS.split(' ');
   var special = new Map(SPECIAL.split(' ').map(function (p) { return p.split(':'); }));
 
-  /* ---------- stemmer (src/search/stem.rs) ---------- */
+  // stem.rs
 
   var S_NONE = 0, S_KAN = 1, S_AN = 2, S_I = 3;
   var K_DI = 'di', K_KE = 'ke', K_SE = 'se', K_TER = 'ter', K_BER = 'ber', K_PER = 'per', K_ME = 'me', K_PE = 'pe';
@@ -297,7 +295,7 @@
     return null;
   }
 
-  /* ---------- tokenizer (src/search/tokenize.rs) ---------- */
+  // tokenize.rs
 
   var WORD_CHAR = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
   var UPPER = /\p{Uppercase}/u;
@@ -354,7 +352,7 @@
     return tokenize(word).map(function (t) { return t.stem; }).join(' ');
   }
 
-  /* ---------- index format (src/search/format.rs) ---------- */
+  // format.rs
 
   function dequantizeLen(q) { return q < 128 ? q * 4 : 512 + (q - 128) * 32; }
   // Rust compares strings by bytes (code points); so do we.
@@ -375,43 +373,39 @@
     }
     return lo > 0 ? lo - 1 : 0;
   }
-  function pad2(n) { return (n < 10 ? '0' : '') + n; }
-  function typoKey(word) { return chars(word)[0] + pad2(Math.min(chars(word).length, 99)) + word; }
+  function typoFile(first, len) { return 't/' + first.codePointAt(0) + '-' + len + '.txt'; }
   var utf8 = new TextDecoder('utf-8', { fatal: true });
-  function damaged(what) { return new Error('the search index is damaged (' + what + '); rebuild the site'); }
-  /** A postings chunk as a Map of key → {idf, pages} or {targets}, every length checked first. */
+  function damaged() { return new Error('the search index is damaged; rebuild the site'); }
+  // A postings chunk: key → {idf, pages} or {targets}, lengths checked first.
   function decodeChunk(buf, pageCount) {
     var pos = 0, out = new Map();
     function left() { return buf.length - pos; }
     function varint() {
       var v = 0;
       for (var shift = 0; shift < 35; shift += 7) {
-        if (pos >= buf.length) throw damaged('a number is cut off');
+        if (pos >= buf.length) throw damaged();
         var b = buf[pos++];
         v += (b & 0x7f) * Math.pow(2, shift);
         if (b < 0x80) {
-          if (v > 0xffffffff) throw damaged('a number is too large');
+          if (v > 0xffffffff) throw damaged();
           return v;
         }
       }
-      throw damaged('a number is too long');
+      throw damaged();
     }
     function byte() {
-      if (pos >= buf.length) throw damaged('an entry is cut off');
+      if (pos >= buf.length) throw damaged();
       return buf[pos++];
     }
     function count(minBytes) {
       var n = varint();
-      if (n > Math.floor(left() / minBytes)) throw damaged(n + ' items in ' + left() + ' bytes');
+      if (n > Math.floor(left() / minBytes)) throw damaged();
       return n;
     }
     function str() {
       var len = varint();
-      if (len > left()) throw damaged('a string is longer than its chunk');
-      var s;
-      try { s = utf8.decode(buf.subarray(pos, pos + len)); } catch (e) { throw damaged('a string is not UTF-8'); }
-      pos += len;
-      return s;
+      if (len > left()) throw damaged();
+      try { return utf8.decode(buf.subarray(pos, pos + len)); } catch (e) { throw damaged(); } finally { pos += len; }
     }
     while (left() > 0) {
       var key = str(), kind = byte(), k;
@@ -420,9 +414,9 @@
         for (k = 0; k < n; k++) {
           var delta = varint();
           id += delta;
-          if (id >= pageCount || (k > 0 && delta === 0)) throw damaged('page id out of order or range');
+          if (id >= pageCount || (k > 0 && delta === 0)) throw damaged();
           var mask = byte(), tf = [0, 0, 0, 0, 0];
-          if (mask === 0 || mask >> FIELDS !== 0) throw damaged('bad field mask');
+          if (mask === 0 || mask >> FIELDS !== 0) throw damaged();
           for (var f = 0; f < FIELDS; f++) if (mask & (1 << f)) tf[f] = varint();
           pages[k] = [id, tf];
         }
@@ -432,7 +426,7 @@
         for (k = 0; k < t; k++) targets.push([str(), str()]);
         out.set(key, { targets: targets });
       } else {
-        throw damaged('unknown entry kind ' + kind);
+        throw damaged();
       }
     }
     return out;
@@ -440,17 +434,20 @@
   function lines(text) {
     return text.split('\n').filter(function (l) { return l.length > 0; }).map(function (l) { return l.split('\t'); });
   }
+  // An index file's separators, one a line; the first is empty.
+  function separators(text) {
+    var l = text.split('\n');
+    if (l[l.length - 1] === '') l.pop();
+    return l;
+  }
 
-  /* ---------- typos (src/search/typo.rs) ---------- */
+  // typo.rs
 
   function maxEdits(n) { return n >= TWO_EDITS ? 2 : n >= ONE_EDIT ? 1 : 0; }
-  /** Optimal string alignment distance in characters (strsim's osa_distance). */
+  // strsim::osa_distance, in characters.
   function distance(a, b) {
     a = chars(a); b = chars(b);
-    var n = a.length, m = b.length, i, j;
-    if (n === 0) return m;
-    if (m === 0) return n;
-    var d = [];
+    var n = a.length, m = b.length, i, j, d = [];
     for (i = 0; i <= n; i++) { d.push(new Array(m + 1)); d[i][0] = i; }
     for (j = 0; j <= m; j++) d[0][j] = j;
     for (i = 1; i <= n; i++) {
@@ -464,7 +461,7 @@
     return d[n][m];
   }
 
-  /* ---------- query parsing (src/search/parse.rs) ---------- */
+  // parse.rs
 
   function parse(query, prefixMode) {
     var p = { words: [], quoted: [], phrases: [], prefixLast: false };
@@ -492,7 +489,7 @@
     return p;
   }
 
-  /* ---------- engine (src/search/query.rs) ---------- */
+  // query.rs
 
   function Clause(cover, required) {
     this.alts = [];
@@ -514,13 +511,13 @@
   }
   function byRank(ma, sa, ia, mb, sb, ib) { return (mb - ma) || (sb > sa ? 1 : sb < sa ? -1 : 0) || (ia - ib); }
 
-  /** `load(path, binary)` resolves to a Uint8Array (binary) or a string. */
+  // `load(path, binary)` resolves to a Uint8Array (binary) or a string.
   function Engine(load) {
     this.load = load;
     this.meta = null;
     this.post = new Map();
     this.vocab = new Map();
-    this.typo = new Map();
+    this.texts = new Map();
     this.records = new Map();
   }
   Engine.prototype.open = async function () {
@@ -529,15 +526,16 @@
     if (meta.format !== FORMAT_VERSION) {
       throw new Error('search index format ' + meta.format + ' is not supported; rebuild the site');
     }
-    var table = await this.load('pages.bin', true);
-    if (table.length !== meta.pages * 2 || !(meta.avg > 0)) throw damaged('pages.bin has the wrong size');
+    var files = await Promise.all([this.load('pages.bin', true), this.load('p/index.txt', false)]), table = files[0];
+    if (table.length !== meta.pages * 2 || !(meta.avg > 0)) throw damaged();
+    this.postIndex = separators(files[1]);
     this.v = meta.v;
     this.table = table;
     this.meta = meta;
   };
   Engine.prototype.entry = async function (key) {
-    if (this.meta.post.length === 0) return undefined;
-    var i = chunkFor(this.meta.post, key), pages = this.meta.pages;
+    if (this.postIndex.length === 0) return undefined;
+    var i = chunkFor(this.postIndex, key), pages = this.meta.pages;
     if (!this.post.has(i)) {
       this.post.set(i, this.load('p/' + i + '.bin', true).then(function (b) { return decodeChunk(b, pages); }));
     }
@@ -559,8 +557,12 @@
     }
     return this.vocab.get(i);
   };
+  Engine.prototype.text = function (path) {
+    if (!this.texts.has(path)) this.texts.set(path, this.load(path, false));
+    return this.texts.get(path);
+  };
   Engine.prototype.vocabStarting = async function (prefix) {
-    var out = [], firsts = this.meta.vocab;
+    var out = [], firsts = separators(await this.text('v/index.txt'));
     if (firsts.length === 0) return out;
     var i = chunkFor(firsts, prefix);
     for (;;) {
@@ -569,31 +571,26 @@
       if (i >= firsts.length || !firsts[i].startsWith(prefix)) return out;
     }
   };
-  Engine.prototype.typoChunk = function (i) {
-    if (!this.typo.has(i)) {
-      this.typo.set(i, this.load('t/' + i + '.txt', false).then(function (text) {
-        return lines(text).map(function (c) {
-          if (!(c.length > 1 && /^[0-9]+$/.test(c[1]))) throw damaged('t/' + i + '.txt: bad line');
-          return { word: c[0], pages: +c[1], stem: c.length > 2 ? c[2] : c[0] };
-        });
-      }));
-    }
-    return this.typo.get(i);
+  Engine.prototype.typoBucket = async function (path) {
+    return lines(await this.text(path)).map(function (c) {
+      if (!(c.length > 1 && /^[0-9]+$/.test(c[1]))) throw damaged();
+      return { word: c[0], pages: +c[1], stem: c.length > 2 ? c[2] : c[0] };
+    });
   };
-  /** The site's words nearest to `word`: [edits, word, stem], most common first. */
+  // The site's nearest words: [edits, word, stem], commonest first.
   Engine.prototype.typoCandidates = async function (word, max) {
-    var len = chars(word).length, first = chars(word)[0], firsts = this.meta.typo;
-    var lo = first + pad2(Math.max(len - max, 1)), hi = first + pad2(len + max + 1), found = [];
-    if (firsts.length === 0) return [];
-    for (var i = chunkFor(firsts, lo); i < firsts.length && cmp(firsts[i], hi) < 0; i++) {
-      (await this.typoChunk(i)).forEach(function (w) {
-        var key = typoKey(w.word);
-        if (cmp(key, lo) >= 0 && cmp(key, hi) < 0) {
-          var d = distance(word, w.word);
-          if (d >= 1 && d <= max) found.push([d, w.pages, w.word, w.stem]);
-        }
+    var len = chars(word).length, first = chars(word)[0], found = [], l;
+    var range = lines(await this.text('t/index.txt')).find(function (c) { return +c[0] === first.codePointAt(0); });
+    if (!range) return [];
+    var paths = [];
+    for (l = Math.max(len - max, 1, +range[1]); l <= Math.min(len + max, +range[2]); l++) paths.push(typoFile(first, l));
+    var buckets = await Promise.all(paths.map(this.typoBucket, this));
+    buckets.forEach(function (bucket) {
+      bucket.forEach(function (w) {
+        var d = distance(word, w.word);
+        if (d >= 1 && d <= max) found.push([d, w.pages, w.word, w.stem]);
       });
-    }
+    });
     if (found.length === 0) return [];
     var best = Math.min.apply(null, found.map(function (f) { return f[0]; }));
     found = found.filter(function (f) { return f[0] === best; });
@@ -604,7 +601,7 @@
     });
     return out;
   };
-  /** A page's record with its texts tokenized, kept between queries. */
+  // A page's record, tokenized once.
   Engine.prototype.record = function (id) {
     if (!this.records.has(id)) this.records.set(id, this.load('f/' + id + '.json', false).then(JSON.parse).then(Record));
     return this.records.get(id);
@@ -616,7 +613,10 @@
     var idf = idfMilli / 1000.0;
     return idf * t / (t + K1);
   };
-  /** Fetches every postings chunk `keys` need, all at once. */
+  function terms(clauses) {
+    return [].concat.apply([], clauses.map(function (c) { return c.alts.map(function (a) { return a.term; }); }));
+  }
+  // Fetches the chunks of all `keys` at once.
   Engine.prototype.prefetch = function (keys) {
     var self = this;
     return Promise.all(keys.map(function (k) { return self.entry(k); }));
@@ -645,9 +645,7 @@
         runs.push([i, len, words.slice(i, i + len).map(function (w) { return w.stem; }).join(' ') + EXPANSION_MARK]);
       }
     }
-    var terms = [];
-    clauses.forEach(function (c) { c.alts.forEach(function (a) { terms.push(a.term); }); });
-    await this.prefetch(terms.concat(runs.map(function (r) { return r[2]; })));
+    await this.prefetch(terms(clauses).concat(runs.map(function (r) { return r[2]; })));
     for (var r = 0; r < runs.length; r++) {
       var targets = await this.expansion(runs[r][2]);
       if (!targets) continue;
@@ -662,9 +660,7 @@
       }
       alts.forEach(function (a) { c.push(a); });
     }
-    terms = [];
-    clauses.forEach(function (c) { c.alts.forEach(function (a) { terms.push(a.term); }); });
-    await this.prefetch(terms);
+    await this.prefetch(terms(clauses));
     // Typo tolerance: a word that nothing matches takes the nearest words of the site.
     var corrected = [];
     for (i = 0; i < n; i++) {
@@ -691,9 +687,7 @@
         else if (words[hit[0]].start === k) suggestion += hit[1];
       });
     }
-    terms = [];
-    clauses.forEach(function (c) { c.alts.forEach(function (a) { terms.push(a.term); }); });
-    await this.prefetch(terms);
+    await this.prefetch(terms(clauses));
     return { clauses: clauses, suggestion: suggestion };
   };
   Engine.prototype.stageOne = async function (clauses, n, section) {
@@ -756,9 +750,7 @@
     out.sort(function (x, y) { return byRank(x.matched, x.score, x.id, y.matched, y.score, y.id); });
     return { ranked: out, about: about };
   };
-  /** Resolves to the hits ({url, title, breadcrumb, heading, snippet, marks, score, partial,
-   *  missing, via}); the array also carries `absent` (words no page is about, when no page
-   *  matches them all) and `suggestion` (the query with its typos corrected, or null). */
+  // Resolves to the hits (Rust's Hit); the array carries `absent` and `suggestion` too.
   Engine.prototype.search = async function (query, opts) {
     await this.open();
     opts = opts || {};
@@ -798,7 +790,7 @@
     return hits;
   };
 
-  /* ---------- stage two (src/search/hit.rs) ---------- */
+  // hit.rs
 
   function Unit(text) { this.tokens = tokenize(text); }
   Unit.prototype.has = function (stems) {
@@ -933,7 +925,7 @@
     return [out, marks];
   }
 
-  var api = { stem: stem, stemWord: stemWord, tokenize: tokenize, distance: distance, parse: parse, Engine: Engine,
+  var api = { stem: stem, tokenize: tokenize, distance: distance, parse: parse, Engine: Engine,
     chars: chars, WINDOW: WINDOW };
   if (typeof module === 'object' && module.exports) module.exports = api;
   if (typeof self === 'object') self.PedomanSearchEngine = api;
