@@ -240,37 +240,45 @@ fn expansions(rules: &Rules, postings: &BTreeMap<String, Postings>) -> BTreeMap<
     out
 }
 
-/// Cuts `(key, bytes)` items, sorted by key, into chunks of about `size` bytes named
-/// `dir/N.ext`, and writes `dir/index.txt`: a separator line per chunk.
+/// Cuts `(key, bytes)` items, sorted by key, into chunks of at most `size` bytes (unless one
+/// family is larger) named `dir/N.ext`, and writes `dir/index.txt`: a separator line per
+/// chunk. Keys of one family
+/// (`family(key)`, e.g. a word and what it expands to) stay in one chunk, so a lookup of
+/// the family fetches one file.
 fn chunked<'k>(
     items: impl Iterator<Item = (&'k str, Vec<u8>)>,
     size: usize,
+    family: fn(&str) -> &str,
     dir: &str,
     ext: &str,
     files: &mut Vec<IndexFile>,
 ) {
     let mut index = String::new();
     let mut chunks = 0;
-    let mut buf = Vec::new();
+    let mut buf: Vec<u8> = Vec::new();
     let mut last = "";
     for (key, bytes) in items {
+        if !buf.is_empty() && buf.len() + bytes.len() > size && family(key) != family(last) {
+            files.push((format!("{dir}/{chunks}.{ext}"), std::mem::take(&mut buf)));
+            chunks += 1;
+        }
         if buf.is_empty() {
             // The first chunk takes every key before its own.
-            let sep = if chunks == 0 { String::new() } else { format::separator(last, key) };
-            index.push_str(&sep);
+            index.push_str(&if chunks == 0 { String::new() } else { format::separator(last, key) });
             index.push('\n');
         }
         buf.extend(bytes);
         last = key;
-        if buf.len() >= size {
-            files.push((format!("{dir}/{chunks}.{ext}"), std::mem::take(&mut buf)));
-            chunks += 1;
-        }
     }
     if !buf.is_empty() {
         files.push((format!("{dir}/{chunks}.{ext}"), buf));
     }
     files.push((format!("{dir}/index.txt"), index.into_bytes()));
+}
+
+/// A postings key's first stem: its family.
+fn first_stem(key: &str) -> &str {
+    key.split([' ', format::EXPANSION_MARK]).next().unwrap_or(key)
 }
 
 /// Writes the index files from the merged postings (idf set), vocabulary and page records.
@@ -299,7 +307,7 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<
             Some((key.as_str(), bytes))
         }
     });
-    chunked(entries, POST_CHUNK, "p", "bin", &mut files);
+    chunked(entries, POST_CHUNK, first_stem, "p", "bin", &mut files);
 
     // The vocabulary, by word for prefixes.
     let line = |word: &str, extra: Option<String>, stem: &str| {
@@ -316,7 +324,7 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<
         l.into_bytes()
     };
     let vocab_lines = merged.vocab.iter().map(|(w, (stem, _))| (w.as_str(), line(w, None, stem)));
-    chunked(vocab_lines, VOCAB_CHUNK, "v", "txt", &mut files);
+    chunked(vocab_lines, VOCAB_CHUNK, |w| w, "v", "txt", &mut files);
 
     // And by first character and length for typos, the commonest words of each.
     // (first character, length) → (word, stem, pages) of each word.
