@@ -308,3 +308,22 @@ fn typo_candidates_prefer_the_nearest_word_then_the_commonest() {
     // A word of the site is never corrected, however common a neighbour.
     assert_eq!(top(&files, "lapiran").suggestion, None);
 }
+
+#[test]
+fn a_word_on_most_pages_does_not_make_a_page_partial() {
+    let pages = vec![
+        page("/f/1/", "Satu", "f", &[("", "Pegawai menghadiri rapat.")]),
+        page("/f/2/", "Dua", "f", &[("", "Pegawai menulis laporan.")]),
+        page("/f/3/", "Tiga", "f", &[("", "Pegawai ikut apel pagi.")]),
+        page("/f/4/", "Empat", "f", &[("", "Cuti tahunan diajukan lewat atasan.")]),
+    ];
+    let files = build_index(&pages, &plain());
+    let got = top(&files, "cuti pegawai");
+    assert_eq!(got.hits[0].url, "/f/4/");
+    assert!(!got.hits[0].partial && got.hits[0].missing.is_empty(), "{got:?}");
+    assert!(got.absent.is_empty());
+    // Pages with only the common word lack the query's idea.
+    let got = top(&files, "pegawai rapat");
+    assert_eq!(got.hits[0].url, "/f/1/");
+    assert!(got.hits[1..].iter().all(|h| h.partial), "{got:?}");
+}

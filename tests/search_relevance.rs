@@ -132,7 +132,8 @@ fn pagefind_on_the_same_queries() {
     let browser = common::launch_browser();
     let tab = browser.new_tab().unwrap();
     tab.navigate_to(&format!("{}/", server.base_url)).unwrap().wait_until_navigated().unwrap();
-    let init = "(async () => { window.pf = await import('/pagefind/pagefind.js'); await window.pf.init(); return 1; })()";
+    let init =
+        "(async () => { window.pf = await import('/pagefind/pagefind.js'); await window.pf.init(); return 1; })()";
     tab.evaluate(init, true).unwrap();
     evaluate(&cases(), |q| {
         let js = format!(

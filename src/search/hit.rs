@@ -145,7 +145,8 @@ pub fn page_hit(rec: &Record, r: &Ranked, parsed: &Parsed, clauses: &[Clause]) -
     let anchor = frag.s.get(best).map(|s| s.1.as_str()).unwrap_or("");
     let deep = best_score > 0 && best > 0 && !anchor.is_empty();
 
-    let missing: Vec<String> = (0..words.len()).filter(|&i| !covered(i)).map(|i| words[i].surface.clone()).collect();
+    let missing: Vec<String> =
+        (0..words.len()).filter(|&i| !covered(i) && r.ideas & 1 << i != 0).map(|i| words[i].surface.clone()).collect();
     let mut via: Vec<Via> = Vec::new();
     for (c, v) in clauses.iter().zip(&r.via) {
         let Some(alt) = v.map(|a| &c.alts[a]) else { continue };

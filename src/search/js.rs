@@ -56,6 +56,7 @@ pub fn generated() -> String {
     var("TYPO_TERMS", json!(query::TYPO_TERMS));
     var("TITLE_BONUS", json!(query::TITLE_BONUS));
     var("ABOUT_BODY_TF", json!(query::ABOUT_BODY_TF));
+    var("COMMON_IDF_MILLI", json!(query::COMMON_IDF_MILLI));
     var("SNIPPET_WORDS", json!(hit::SNIPPET_WORDS));
     var("PROX_BONUS", json!(hit::PROX_BONUS));
     var("PROX_NEAR", json!(hit::PROX_NEAR));

@@ -38,11 +38,15 @@ pub const PREFIX_TERMS: usize = 10;
 /// Shorter beginnings (`me`, `pe`) match too many words to mean anything.
 pub const PREFIX_MIN_LEN: usize = 3;
 pub const TYPO_TERMS: usize = 8;
-/// The title holds more than half of the query's words.
-pub const TITLE_BONUS: f64 = 1.25;
+/// A title holding more than half of the query's words multiplies the score by
+/// 1 + `TITLE_BONUS` × the share it holds.
+pub const TITLE_BONUS: f64 = 0.5;
 /// A page is about a word when a title, heading, description or tag has it, or its text
 /// has it this often.
 pub const ABOUT_BODY_TF: u32 = 2;
+/// A word on more than half of the pages (its idf×1000 below ln 2) says little about what
+/// a page is about: it counts for scoring but not for coverage (unless every word does).
+pub const COMMON_IDF_MILLI: u32 = 693;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -119,6 +123,9 @@ pub struct Ranked {
     pub score: f64,
     /// Bit per query word the page matches.
     pub covered: u32,
+    /// Bit per query word that counts for coverage (`COMMON_IDF_MILLI`); the same for
+    /// every page of a query.
+    pub ideas: u32,
     /// Per clause, the alternative to show as "matched via": the one that weighs most,
     /// when the page lacks the word as typed.
     pub via: Vec<Option<usize>>,
@@ -147,8 +154,9 @@ fn field_weighted(tf: &[u32; FIELDS]) -> f64 {
 }
 
 impl Ranked {
+    /// How many of the query's ideas the page matches: pages matching more come first.
     pub fn matched(&self) -> u32 {
-        self.covered.count_ones()
+        (self.covered & self.ideas).count_ones()
     }
 }
 
@@ -466,7 +474,7 @@ impl<S: Store> Engine<S> {
         clauses: &[Clause],
         n: usize,
         section: Option<u8>,
-    ) -> Result<(Vec<Ranked>, Vec<bool>), SearchError> {
+    ) -> Result<(Vec<Ranked>, Vec<bool>, u32), SearchError> {
         let mut per_page: HashMap<u32, Vec<Option<Tally>>> = HashMap::new();
         let mut idf = vec![u32::MAX; clauses.len()];
         let mut about = vec![false; n];
@@ -496,6 +504,9 @@ impl<S: Store> Engine<S> {
                 }
             }
         }
+        // Common words do not count for coverage, unless the query has nothing else.
+        let rare = (0..n).filter(|&w| idf[w] >= COMMON_IDF_MILLI).fold(0u32, |b, w| b | 1 << w);
+        let ideas = if rare == 0 { (1u32 << n) - 1 } else { rare };
         let mut out = Vec::new();
         for (id, slots) in per_page {
             if clauses.iter().zip(&slots).any(|(c, s)| c.required && s.is_none()) {
@@ -526,8 +537,9 @@ impl<S: Store> Engine<S> {
                 }
             }
             let mut total = best[n];
-            if 2 * titled.count_ones() as usize > n {
-                total *= TITLE_BONUS;
+            let in_title = titled.count_ones() as usize;
+            if 2 * in_title > n {
+                total *= 1.0 + TITLE_BONUS * in_title as f64 / n as f64;
             }
             // "Matched via" only where the words as typed are not on the page.
             let exact = |w: usize| slots[w].is_some_and(|t| t.exact);
@@ -538,10 +550,10 @@ impl<S: Store> Engine<S> {
                     s.filter(|t| !c.cover.iter().all(|&w| exact(w)) && !t.exact).and_then(|t| t.via.map(|v| v.0))
                 })
                 .collect();
-            out.push(Ranked { id, score: total, covered, via });
+            out.push(Ranked { id, score: total, covered, ideas, via });
         }
         out.sort_by(|a, b| by_rank(a.matched(), a.score, a.id, b.matched(), b.score, b.id));
-        Ok((out, about))
+        Ok((out, about, ideas))
     }
 
     pub fn search(&mut self, query: &str, opts: &Options) -> Result<Results, SearchError> {
@@ -561,11 +573,12 @@ impl<S: Store> Engine<S> {
         }
         let n = parsed.words.len();
         let (clauses, suggestion) = self.clauses(&parsed, query)?;
-        let (ranked, about) = self.stage_one(&clauses, n, section)?;
-        let absent = if ranked.iter().any(|r| r.matched() as usize == n) {
+        let (ranked, about, ideas) = self.stage_one(&clauses, n, section)?;
+        // When no page matches every idea: the ideas no page is about.
+        let absent = if ranked.first().is_some_and(|r| r.matched() == ideas.count_ones()) {
             Vec::new()
         } else {
-            (0..n).filter(|&i| !about[i]).map(|i| parsed.words[i].surface.clone()).collect()
+            (0..n).filter(|&i| ideas & 1 << i != 0 && !about[i]).map(|i| parsed.words[i].surface.clone()).collect()
         };
         let mut hits = Vec::new();
         let mut next = 0;

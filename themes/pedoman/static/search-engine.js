@@ -43,8 +43,9 @@
   var PREFIX_TERMS = 10;
   var PREFIX_MIN_LEN = 3;
   var TYPO_TERMS = 8;
-  var TITLE_BONUS = 1.25;
+  var TITLE_BONUS = 0.5;
   var ABOUT_BODY_TF = 2;
+  var COMMON_IDF_MILLI = 693;
   var SNIPPET_WORDS = 24;
   var PROX_BONUS = 0.25;
   var PROX_NEAR = 4;
@@ -716,7 +717,10 @@
         }
       }
     }
-    var self = this, out = [];
+    // Common words do not count for coverage, unless the query has nothing else.
+    var rare = 0;
+    for (k = 0; k < n; k++) if (idf[k] >= COMMON_IDF_MILLI) rare |= 1 << k;
+    var ideas = rare || (1 << n) - 1, self = this, out = [];
     perPage.forEach(function (slots, id) {
       var i, k;
       for (i = 0; i < clauses.length; i++) if (clauses[i].required && slots[i] === null) return;
@@ -738,17 +742,18 @@
         }
       }
       var total = best[n];
-      if (2 * popcount(titled) > n) total *= TITLE_BONUS;
+      var inTitle = popcount(titled);
+      if (2 * inTitle > n) total *= 1.0 + TITLE_BONUS * inTitle / n;
       var exact = function (w) { return slots[w] !== null && slots[w].exact; };
       var via = clauses.map(function (c, i) {
         var t = slots[i];
         if (t === null || t.exact || c.cover.every(exact) || t.via === null) return null;
         return t.via[0];
       });
-      out.push({ id: id, score: total, covered: covered, matched: popcount(covered), via: via });
+      out.push({ id: id, score: total, covered: covered, ideas: ideas, matched: popcount(covered & ideas), via: via });
     });
     out.sort(function (x, y) { return byRank(x.matched, x.score, x.id, y.matched, y.score, y.id); });
-    return { ranked: out, about: about };
+    return { ranked: out, about: about, ideas: ideas };
   };
   // Resolves to the hits (Rust's Hit); the array carries `absent` and `suggestion` too.
   Engine.prototype.search = async function (query, opts) {
@@ -766,9 +771,10 @@
     var n = parsed.words.length;
     var cl = await this.clauses(parsed, query), clauses = cl.clauses;
     var st = await this.stageOne(clauses, n, section), ranked = st.ranked;
+    // When no page matches every idea: the ideas no page is about.
     var absent = [];
-    if (!ranked.some(function (r) { return r.matched === n; })) {
-      parsed.words.forEach(function (w, i) { if (!st.about[i]) absent.push(w.surface); });
+    if (!(ranked.length > 0 && ranked[0].matched === popcount(st.ideas))) {
+      parsed.words.forEach(function (w, i) { if ((st.ideas & (1 << i)) !== 0 && !st.about[i]) absent.push(w.surface); });
     }
     var next = 0, self = this;
     while (hits.length < limit && next < ranked.length) {
@@ -869,7 +875,7 @@
     var deep = bestScore > 0 && best > 0 && anchor.length > 0;
 
     var missing = [];
-    words.forEach(function (w, i) { if (!covered(i)) missing.push(w.surface); });
+    words.forEach(function (w, i) { if (!covered(i) && (r.ideas & (1 << i)) !== 0) missing.push(w.surface); });
     var via = [];
     clauses.forEach(function (c, ci) {
       var a = r.via[ci];
