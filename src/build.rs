@@ -6,9 +6,12 @@ use crate::config::Config;
 use crate::content::{self, Loaded, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds;
+use crate::git_dates;
 use crate::markdown::{self, CalloutLabels, InternalLink, Rendered, LINK_PREFIX};
+use crate::offline;
 use crate::output::{self, Data, Files, Written};
 use crate::render::{self, Body, Renderer};
+use crate::render_budget::Cancel;
 use crate::search::{self, GlossaryTerm, PageText};
 use crate::theme::{StaticSource, Theme};
 use rayon::prelude::*;
@@ -71,11 +74,20 @@ pub struct Builder {
     /// successful in-place build; while it holds, unchanged pages need no re-rendering.
     shared_signature: Option<u64>,
     search_cache: search::IndexCache,
+    /// Stops the rendering of a build in progress (see [`Builder::with_cancel`]).
+    cancel: Cancel,
 }
 
 impl Builder {
     pub fn new(opts: BuildOptions) -> Self {
+        Self::with_cancel(opts, Cancel::default())
+    }
+
+    /// A builder whose renders stop when `cancel` is set (the build then fails); `serve` uses
+    /// it to stop a build that a newer save or Ctrl+C makes pointless.
+    pub fn with_cancel(opts: BuildOptions, cancel: Cancel) -> Self {
         Builder {
+            cancel,
             opts,
             files: HashMap::new(),
             parsed_with: None,
@@ -125,7 +137,11 @@ impl Builder {
         }
         let mut config = Config::load(&root).map_err(|d| vec![d])?;
         if let Some(url) = &self.opts.base_url {
-            config.base_url = url.trim_end_matches('/').to_string();
+            config.override_base_url(url).map_err(|d| vec![d])?;
+        }
+        // A preview gets no service worker: it must never show a page from a cache.
+        if self.opts.mode == OutputMode::InPlace {
+            config.offline = false;
         }
         let theme = Theme::load(&root, &config)?;
 
@@ -176,9 +192,14 @@ impl Builder {
             .map(|(rel, stamp)| {
                 let mut loaded = content::load_file(&root, &rel, &config);
                 // Once parsed, the Markdown source is not needed again: keep the cache lean.
+                let raw_html = config.markdown.raw_html;
                 let rendered = match &mut loaded {
-                    Ok(Loaded::Page(p)) => markdown::render(&std::mem::take(&mut p.body), &labels, &anchor_label),
-                    Ok(Loaded::Section(s)) => markdown::render(&std::mem::take(&mut s.body), &labels, &anchor_label),
+                    Ok(Loaded::Page(p)) => {
+                        markdown::render(&std::mem::take(&mut p.body), &labels, &anchor_label, raw_html)
+                    }
+                    Ok(Loaded::Section(s)) => {
+                        markdown::render(&std::mem::take(&mut s.body), &labels, &anchor_label, raw_html)
+                    }
                     Err(_) => Rendered::default(),
                 };
                 (rel, Cached { stamp, loaded, rendered })
@@ -196,6 +217,13 @@ impl Builder {
             let cached = &self.files[rel];
             match &cached.loaded {
                 Ok(l) => {
+                    let (source, body_line) = match l {
+                        Loaded::Page(p) => (&p.source, p.body_line),
+                        Loaded::Section(s) => (&s.source, s.body_line),
+                    };
+                    diags.extend(cached.rendered.problems.iter().map(|p| {
+                        Diagnostic::new(source, body_line + p.line - 1, p.col, &p.message).with_hint(&p.hint)
+                    }));
                     loaded.push(l.clone());
                     parsed.insert(rel.clone(), &cached.rendered);
                 }
@@ -206,8 +234,21 @@ impl Builder {
             }
         }
         lap("load+parse");
-        let site = content::assemble(&config, loaded, assets, self.opts.drafts);
+        let mut site = content::assemble(&config, loaded, assets, self.opts.drafts);
         diags.extend(check_urls(&site, &config));
+        if config.updated_from_git {
+            match git_dates::last_commit_dates(&content_dir) {
+                Ok(dates) => {
+                    for p in &mut site.pages {
+                        let from_git = dates.get(&p.rel).filter(|d| Some(d.as_str()) > p.meta.date.as_deref());
+                        if p.meta.updated.is_none() {
+                            p.meta.updated = from_git.cloned();
+                        }
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
 
         // What changed since the last in-place build decides how much to re-render.
         let base = config.base_path();
@@ -230,9 +271,12 @@ impl Builder {
                 }
                 Body { html: rewrite_links(&r.html, &urls), toc: r.toc.clone(), word_count: r.word_count }
             };
+        // A section's print page shows all its pages: a changed page needs its siblings too.
+        let print_sections: Option<HashSet<usize>> =
+            only.as_ref().map(|set| set.iter().map(|&i| site.pages[i].section).collect());
         let mut page_bodies = Vec::with_capacity(site.pages.len());
-        for (i, p) in site.pages.iter().enumerate() {
-            let full = only.as_ref().is_none_or(|set| set.contains(&i));
+        for p in &site.pages {
+            let full = print_sections.as_ref().is_none_or(|set| set.contains(&p.section));
             page_bodies.push(resolve(&p.rel, &p.source, p.body_line, parsed[&p.rel], full, &mut diags));
         }
         let empty = Rendered::default();
@@ -247,7 +291,7 @@ impl Builder {
         lap("links");
 
         // Render.
-        let renderer = Renderer::new(&theme, &base, asset_urls)?;
+        let renderer = Renderer::new(&theme, &base, asset_urls.clone(), self.cancel.clone())?;
         let input = render::Input {
             config: &config,
             theme: &theme,
@@ -275,6 +319,9 @@ impl Builder {
             }
         }
 
+        if !theme.statics.contains_key("manifest.webmanifest") {
+            files.insert("manifest.webmanifest".into(), Data::Bytes(offline::manifest(&config, &base)));
+        }
         lap("render");
 
         // Index.
@@ -283,6 +330,10 @@ impl Builder {
             files.insert(format!("search/{rel}"), Data::Bytes(bytes));
         }
 
+        if config.offline {
+            let worker = offline::service_worker(&renderer, &base, &files, &asset_urls).map_err(|d| vec![d])?;
+            files.insert("sw.js".into(), Data::Bytes(worker));
+        }
         lap("index");
 
         // Write.
@@ -325,6 +376,10 @@ fn shared_signature(site: &Site, theme: &Theme, assets: &BTreeMap<String, String
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for p in &site.pages {
         (&p.rel, &p.title, &p.path, p.section, &p.meta.template, &p.meta.tags).hash(&mut h);
+        // Glossary terms are linked from every page.
+        for g in &p.meta.glossary {
+            (&g.term, &g.expansion).hash(&mut h);
+        }
     }
     for s in &site.sections {
         (&s.rel, &s.title, &s.path, &s.pages, &s.subsections, &s.meta.description).hash(&mut h);
@@ -387,6 +442,9 @@ fn check_urls(site: &Site, config: &Config) -> Vec<Diagnostic> {
         claim(format!("{}/index.html", markdown::slugify(t)), Path::new("config.yaml"), 1, "taxonomy URL");
     }
     claim("cari/index.html".into(), Path::new("(search page)"), 0, "URL");
+    for s in site.sections.iter().filter(|s| !s.pages.is_empty()) {
+        claim(format!("{}index.html", render::print_path(s).trim_start_matches('/')), &s.source, 1, "print page URL");
+    }
     for p in &site.pages {
         for alias in &p.meta.aliases {
             if let Some(out) = content::alias_output(alias) {

@@ -1,10 +1,12 @@
 //! Markdown → HTML with pulldown-cmark: heading ids and anchors, table of contents,
-//! GitHub-style callouts, and internal links collected for the build to resolve.
+//! GitHub-style callouts, tickable task lists, scrollable tables, raw HTML as `config.yaml`
+//! allows it, and internal links collected for the build to resolve.
 
+use crate::config::RawHtml;
 use crate::search::TextSection;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Labels for the five callout kinds, in the site's language.
 #[derive(Debug, Clone)]
@@ -36,6 +38,16 @@ pub struct InternalLink {
     pub col: usize,
 }
 
+/// Something wrong in the Markdown itself (an id the theme owns, say), at a body position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based, relative to the body's first line.
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    pub hint: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     /// HTML in which internal links read `href="{LINK_PREFIX}N"`, N indexing `links`.
@@ -45,6 +57,7 @@ pub struct Rendered {
     pub sections: Vec<TextSection>,
     pub word_count: usize,
     pub links: Vec<InternalLink>,
+    pub problems: Vec<Problem>,
 }
 
 /// A heading being read: (level, explicit id, classes, buffered inner events, plain text).
@@ -65,16 +78,25 @@ pub fn options() -> Options {
 }
 
 /// Renders one page body.
-pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendered {
+pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: RawHtml) -> Rendered {
+    // NUL is never text (CommonMark says to replace it); U+FFFD keeps the reader's attention on it.
+    let body = if body.contains('\0') { CowStr::from(body.replace('\0', "\u{FFFD}")) } else { CowStr::from(body) };
+    let body = body.as_ref();
     let lines = LineIndex::new(body);
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut ids = HeadingIds::default();
+    let mut guard = RawHtmlGuard { mode: raw_html, dropped: Vec::new() };
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut section = TextSection::default();
     let mut heading: Option<OpenHeading> = None;
+    let mut tasks = Tasks::default();
+    let mut table: Option<OpenTable> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let Some(event) = guard.filter(event) else {
+            continue;
+        };
         if let Some((_, _, _, inner, text)) = heading.as_mut() {
             match event {
                 Event::End(TagEnd::Heading(_)) => {}
@@ -86,6 +108,10 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendere
                     continue;
                 }
             }
+        }
+        tasks.close_label_before(&event, &mut events);
+        if let Some(t) = table.as_mut() {
+            t.observe(&event);
         }
         match event {
             Event::Start(Tag::Heading { level, id, classes, .. }) => {
@@ -99,7 +125,11 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendere
             }
             Event::End(TagEnd::Heading(_)) => {
                 let (level, id, classes, inner, text) = heading.take().expect("heading started");
-                let id = unique_id(id.unwrap_or_else(|| slugify(&text)), &mut used_ids);
+                if let Some(problem) = id.as_deref().and_then(explicit_id_problem) {
+                    let (line, col) = lines.position(range.start);
+                    out.problems.push(Problem { line, col, message: problem.0, hint: problem.1 });
+                }
+                let id = ids.unique(id.unwrap_or_else(|| slugify(&text)));
                 let n = level as u8;
                 let class_attr = if classes.is_empty() {
                     String::new()
@@ -130,12 +160,38 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendere
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html(CowStr::from("</div>\n"))),
             Event::Start(Tag::Table(a)) => {
-                events.push(Event::Html(CowStr::from("<div class=\"table-wrap\">")));
+                // The wrapper's label needs the header row, which comes later: fill it in at the end.
+                table = Some(OpenTable { wrapper: events.len(), ..OpenTable::default() });
+                events.push(Event::Html(CowStr::from("")));
                 events.push(Event::Start(Tag::Table(a)));
             }
             Event::End(TagEnd::Table) => {
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html(CowStr::from("</div>\n")));
+                if let Some(t) = table.take() {
+                    events[t.wrapper] = Event::Html(CowStr::from(t.wrapper_html()));
+                }
+            }
+            Event::Start(Tag::List(first)) => {
+                tasks.lists.push(events.len());
+                events.push(Event::Start(Tag::List(first)));
+            }
+            Event::End(TagEnd::List(ordered)) => {
+                tasks.lists.pop();
+                events.push(Event::End(TagEnd::List(ordered)));
+            }
+            Event::Start(Tag::Item) => {
+                tasks.items.push(events.len());
+                events.push(Event::Start(Tag::Item));
+            }
+            Event::End(TagEnd::Item) => {
+                tasks.items.pop();
+                section.text.push(' ');
+                events.push(Event::End(TagEnd::Item));
+            }
+            Event::TaskListMarker(checked) => {
+                let input = tasks.marker(checked, &mut events);
+                events.push(input);
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest_url = match internal_link(&dest_url) {
@@ -148,6 +204,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendere
                 };
                 events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
+
             Event::Text(t) => {
                 section.text.push_str(&t);
                 events.push(Event::Text(t));
@@ -156,7 +213,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendere
                 section.text.push_str(&t);
                 events.push(Event::Code(t));
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+            Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::CodeBlock) => {
                 section.text.push(' ');
                 events.push(event);
             }
@@ -175,6 +232,95 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendere
     out.toc = nest_toc(flat_toc);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// Task-list state: open lists and items (indices into the event list, so their opening tags
+/// can be rewritten once a marker shows they hold tasks) and whether a label is open.
+#[derive(Default)]
+struct Tasks {
+    lists: Vec<usize>,
+    items: Vec<usize>,
+    count: usize,
+    label_open: bool,
+}
+
+impl Tasks {
+    /// `- [ ] text` becomes a real, labelled checkbox (`_cek-N`: theme ids start with `_`),
+    /// tickable without scripts; the theme's script remembers the ticks.
+    fn marker<'a>(&mut self, checked: bool, events: &mut [Event<'a>]) -> Event<'a> {
+        if let Some(&i) = self.items.last() {
+            events[i] = Event::Html(CowStr::from("<li class=\"task\">"));
+        }
+        if let Some(&l) = self.lists.last() {
+            let open = match &events[l] {
+                Event::Start(Tag::List(Some(1))) => Some("<ol class=\"checklist\">\n".to_string()),
+                Event::Start(Tag::List(Some(n))) => Some(format!("<ol class=\"checklist\" start=\"{n}\">\n")),
+                Event::Start(Tag::List(None)) => Some("<ul class=\"checklist\">\n".to_string()),
+                _ => None,
+            };
+            if let Some(open) = open {
+                events[l] = Event::Html(CowStr::from(open));
+            }
+        }
+        self.count += 1;
+        self.label_open = true;
+        let id = format!("_cek-{}", self.count);
+        let checked = if checked { " checked" } else { "" };
+        Event::Html(CowStr::from(format!("<input type=\"checkbox\" id=\"{id}\"{checked}><label for=\"{id}\">")))
+    }
+
+    /// A task's label holds the item's first line of text: it ends where a block begins or ends.
+    fn close_label_before<'a>(&mut self, event: &Event, events: &mut Vec<Event<'a>>) {
+        let block = matches!(
+            event,
+            Event::End(TagEnd::Item | TagEnd::Paragraph)
+                | Event::Start(
+                    Tag::List(_)
+                        | Tag::Paragraph
+                        | Tag::BlockQuote(_)
+                        | Tag::CodeBlock(_)
+                        | Tag::Table(_)
+                        | Tag::Heading { .. }
+                )
+        );
+        if block && self.label_open {
+            events.push(Event::Html(CowStr::from("</label>")));
+            self.label_open = false;
+        }
+    }
+}
+
+/// A table being read: where its wrapper goes and the text of its header row, which names
+/// the wrapper for screen readers.
+#[derive(Default)]
+struct OpenTable {
+    wrapper: usize,
+    in_head: bool,
+    head: Vec<String>,
+}
+
+impl OpenTable {
+    fn observe(&mut self, event: &Event) {
+        match event {
+            Event::Start(Tag::TableHead) => self.in_head = true,
+            Event::End(TagEnd::TableHead) => self.in_head = false,
+            Event::Start(Tag::TableCell) if self.in_head => self.head.push(String::new()),
+            Event::Text(t) | Event::Code(t) if self.in_head => {
+                if let Some(cell) = self.head.last_mut() {
+                    cell.push_str(t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A wide table scrolls inside its wrapper; keyboard users reach it (`tabindex`) and
+    /// screen readers hear what it holds (the header row).
+    fn wrapper_html(&self) -> String {
+        let label: Vec<&str> = self.head.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+        let label = if label.is_empty() { "—".to_string() } else { label.join(", ") };
+        format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">", escape(&label))
+    }
 }
 
 fn callout(kind: BlockQuoteKind, labels: &CalloutLabels) -> (&'static str, &str) {
@@ -205,13 +351,14 @@ fn internal_link(dest: &str) -> Option<(String, Option<String>)> {
     None
 }
 
-/// A readable, stable id: `Bebas dari KKN` → `bebas-dari-kkn`.
+/// A readable, stable id: `Bebas dari KKN` → `bebas-dari-kkn`, `Évaluasi` → `evaluasi`. ASCII
+/// letters, digits and single dashes only, so it is safe in any URL and never starts with `_`
+/// (ids starting with `_` belong to the theme and Pedoman).
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = fold_accent(c);
-        if c.is_alphanumeric() {
-            slug.push(c);
+    for c in deunicode::deunicode(text).chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
         } else if !slug.ends_with('-') && !slug.is_empty() {
             slug.push('-');
         }
@@ -224,27 +371,131 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        _ => c,
+/// Why an id written as `{#id}` cannot be used, as (message, hint).
+fn explicit_id_problem(id: &str) -> Option<(String, String)> {
+    if id.starts_with('_') {
+        return Some((
+            format!("heading id `{id}` starts with `_`, which is kept for ids the theme and Pedoman make"),
+            format!("choose an id without the leading underscore, such as `{{#{}}}`", id.trim_start_matches('_')),
+        ));
+    }
+    let allowed = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if !id.chars().all(allowed) {
+        return Some((
+            format!("heading id `{id}` may only hold letters, digits, `-`, `_` and `.`"),
+            format!("write it as `{{#{}}}`", slugify(id)),
+        ));
+    }
+    None
+}
+
+/// Hands out unique ids in time linear in the number of headings: each base id remembers the
+/// next suffix to try, so 100,000 identical headings do not probe `-1`, `-2`, … each time.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// `base`, or `base-N` with the smallest N ≥ 1 not yet given out for this base.
+    fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            // Each `base-N` is skipped at most once over the whole page (N only grows), so
+            // the probing is linear overall even when other headings took some of them.
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 
-fn unique_id(base: String, used: &mut HashSet<String>) -> String {
-    let mut id = base.clone();
-    let mut n = 1;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// Applies `markdown.raw_html` to the parser's events (never to the HTML Pedoman adds itself).
+struct RawHtmlGuard {
+    mode: RawHtml,
+    /// For each link or image open: whether its start was dropped, so its end goes too.
+    dropped: Vec<bool>,
+}
+
+impl RawHtmlGuard {
+    fn filter<'a>(&mut self, event: Event<'a>) -> Option<Event<'a>> {
+        if self.mode == RawHtml::Allow {
+            return Some(event);
+        }
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let text = if self.mode == RawHtml::Escape { html } else { CowStr::from(strip_tags(&html)) };
+                (!text.is_empty()).then_some(Event::Text(text))
+            }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+                // The link's text (or the image's alt text) stays, as plain text.
+                let drop = scripted_url(dest_url);
+                self.dropped.push(drop);
+                (!drop).then_some(event)
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => (self.dropped.pop() != Some(true)).then_some(event),
+            other => Some(other),
+        }
     }
-    id
+}
+
+/// `javascript:`, `vbscript:` and `data:` URLs run code or smuggle documents; browsers ignore
+/// case, leading spaces and tabs or line breaks inside the scheme, and so does this check.
+fn scripted_url(dest: &str) -> bool {
+    let scheme: String = dest
+        .trim_start_matches(|c: char| c.is_whitespace() || c.is_control())
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take_while(|c| *c != ':')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    dest.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data")
+}
+
+/// Raw HTML with its tags, comments and the content of `<script>`/`<style>` elements removed:
+/// what `raw_html: strip` keeps is the text a reader would have seen.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    // Inside one of these, everything up to the closing tag goes.
+    let mut skipping: Option<&str> = None;
+    while let Some(open) = rest.find('<') {
+        if skipping.is_none() {
+            out.push_str(&rest[..open]);
+        }
+        rest = &rest[open..];
+        let end =
+            if rest.starts_with("<!--") { rest.find("-->").map(|e| e + 3) } else { rest.find('>').map(|e| e + 1) };
+        let Some(end) = end else {
+            // A `<` that opens no tag is text.
+            if skipping.is_none() {
+                out.push('<');
+            }
+            rest = &rest[1..];
+            continue;
+        };
+        let tag = rest[1..end - 1].trim_start_matches('/').to_ascii_lowercase();
+        let name = tag.split(|c: char| c.is_whitespace() || c == '/' || c == '>').next().unwrap_or("");
+        match skipping {
+            Some(element) if rest.starts_with("</") && name == element => skipping = None,
+            Some(_) => {}
+            None if !rest.starts_with("</") && !tag.ends_with('/') => {
+                skipping = ["script", "style", "template", "textarea", "title"].into_iter().find(|e| *e == name);
+            }
+            None => {}
+        }
+        rest = &rest[end..];
+    }
+    if skipping.is_none() {
+        out.push_str(rest);
+    }
+    out
 }
 
 fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
@@ -261,18 +512,11 @@ fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
     root
 }
 
+/// `s` with `& < > " '` escaped, for text and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
     out
 }
 
@@ -312,7 +556,7 @@ mod tests {
 
     #[test]
     fn heading_ids_are_readable_and_unique() {
-        let r = render("## Bebas dari KKN\n\n## Bebas dari KKN\n\n### Cek diri\n", &labels(), "Tautan");
+        let r = render("## Bebas dari KKN\n\n## Bebas dari KKN\n\n### Cek diri\n", &labels(), "Tautan", RawHtml::Allow);
         assert_eq!(r.heading_ids, ["bebas-dari-kkn", "bebas-dari-kkn-1", "cek-diri"]);
         assert!(r
             .html
@@ -323,7 +567,7 @@ mod tests {
 
     #[test]
     fn callouts_get_indonesian_labels() {
-        let r = render("> [!WARNING]\n> Jangan terima gratifikasi.\n", &labels(), "Tautan");
+        let r = render("> [!WARNING]\n> Jangan terima gratifikasi.\n", &labels(), "Tautan", RawHtml::Allow);
         assert!(r.html.contains("callout-warning"), "{}", r.html);
         assert!(r.html.contains("Peringatan"));
     }
@@ -334,6 +578,7 @@ mod tests {
             "Teks\n\nLihat [Akuntabel](../nilai/akuntabel.md#indikator) dan [luar](https://x.id).\n",
             &labels(),
             "T",
+            RawHtml::Allow,
         );
         assert_eq!(
             r.links,
@@ -349,12 +594,118 @@ mod tests {
     }
 
     #[test]
+    fn task_items_are_labelled_tickable_checkboxes() {
+        let r = render("- [ ] Satu\n- [x] Dua *tebal*\n  - [ ] Anak\n\n1. biasa\n", &labels(), "T", RawHtml::Allow);
+        assert!(r.html.contains("<ul class=\"checklist\">"), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<li class=\"task\"><input type=\"checkbox\" id=\"_cek-1\"><label for=\"_cek-1\">Satu</label></li>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(
+                "id=\"_cek-2\" checked><label for=\"_cek-2\">Dua <em>tebal</em></label><ul class=\"checklist\">"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<ol>\n<li>biasa</li>"), "a plain list stays plain: {}", r.html);
+        assert!(!r.html.contains("disabled"));
+    }
+
+    #[test]
+    fn loose_task_items_label_their_first_paragraph() {
+        let r = render("- [ ] Satu\n\n  Penjelasan.\n\n- [ ] Dua\n", &labels(), "T", RawHtml::Allow);
+        assert!(r.html.contains("<label for=\"_cek-1\">Satu</label></p>\n<p>Penjelasan.</p>"), "{}", r.html);
+    }
+
+    #[test]
+    fn tables_scroll_in_a_focusable_region_named_by_their_header() {
+        let r = render("| Aspek | `Kode` |\n|---|---|\n| a | b |\n", &labels(), "T", RawHtml::Allow);
+        assert!(
+            r.html.contains(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Aspek, Kode\"><table>"
+            ),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
     fn text_sections_follow_headings() {
-        let r = render("Intro kata.\n\n## Satu\n\nIsi satu.\n", &labels(), "T");
+        let r = render("Intro kata.\n\n## Satu\n\nIsi satu.\n", &labels(), "T", RawHtml::Allow);
         assert_eq!(r.sections.len(), 2);
         assert_eq!(r.sections[0].text, "Intro kata.");
         assert_eq!(r.sections[1].anchor.as_deref(), Some("satu"));
         assert_eq!(r.sections[1].text, "Isi satu.");
         assert_eq!(r.word_count, 4);
+    }
+
+    #[test]
+    fn repeated_headings_get_the_next_free_suffix() {
+        let r = render("## A\n\n## A-1\n\n## A\n\n## A\n\n## A 2\n\n## A\n", &labels(), "T", RawHtml::Allow);
+        assert_eq!(r.heading_ids, ["a", "a-1", "a-2", "a-3", "a-2-1", "a-4"]);
+        let r = render("## x {#satu}\n\n## y {#satu}\n", &labels(), "T", RawHtml::Allow);
+        assert_eq!(r.heading_ids, ["satu", "satu-1"]);
+    }
+
+    #[test]
+    fn explicit_ids_cannot_take_the_themes_namespace() {
+        let r = render("Teks.\n\n## Cari {#_cari-q}\n", &labels(), "T", RawHtml::Allow);
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+        assert_eq!((r.problems[0].line, r.problems[0].col), (3, 1));
+        assert!(r.problems[0].message.contains("`_cari-q`"), "{:?}", r.problems);
+        assert!(r.problems[0].hint.contains("{#cari-q}"), "{:?}", r.problems);
+        let r = render("## Cari {#cari.q}\n\n## Judul\n", &labels(), "T", RawHtml::Allow);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(r.heading_ids.iter().all(|id| !id.starts_with('_')));
+    }
+
+    #[test]
+    fn slugs_fold_accents_to_ascii() {
+        assert_eq!(slugify("Bebas dari KKN"), "bebas-dari-kkn");
+        assert_eq!(slugify("Évaluasi Kinerja — Tahap 2"), "evaluasi-kinerja-tahap-2");
+        assert_eq!(slugify("_Rahasia_"), "rahasia");
+        assert_eq!(slugify("!!!"), "bagian");
+    }
+
+    const HOSTILE: &str = "<script>alert(1)</script>\n\nTeks <img src=x onerror=alert(2)> dan <b>tebal</b>.\n\n\
+[klik](javascript:alert(3)) [data](DATA:text/html;base64,PHNjcmlwdD4=) [baik](https://x.id)\n\n\
+![gambar](java\tscript:alert(4))\n";
+
+    #[test]
+    fn raw_html_is_kept_escaped_or_stripped_as_configured() {
+        let allow = render(HOSTILE, &labels(), "T", RawHtml::Allow).html;
+        assert!(allow.contains("<script>alert(1)</script>") && allow.contains("onerror=alert(2)>"), "{allow}");
+
+        let escaped = render(HOSTILE, &labels(), "T", RawHtml::Escape).html;
+        assert!(escaped.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{escaped}");
+        assert!(escaped.contains("&lt;img src=x onerror=alert(2)&gt;"), "{escaped}");
+        assert!(escaped.contains("&lt;b&gt;tebal&lt;/b&gt;"), "{escaped}");
+
+        let stripped = render(HOSTILE, &labels(), "T", RawHtml::Strip).html;
+        assert!(!stripped.contains("alert(1)") && !stripped.contains("onerror"), "{stripped}");
+        assert!(stripped.contains("Teks  dan tebal."), "{stripped}");
+
+        for html in [&escaped, &stripped] {
+            assert!(!html.contains("<script") && !html.contains("<img src=x"), "{html}");
+            assert!(
+                !html.to_ascii_lowercase().contains("href=\"javascript") && !html.contains("href=\"DATA"),
+                "{html}"
+            );
+            assert!(!html.contains("src=\"java"), "{html}");
+            assert!(html.contains(">klik") && html.contains("href=\"https://x.id\""), "{html}");
+        }
+    }
+
+    #[test]
+    fn nul_bytes_never_reach_the_html() {
+        for mode in [RawHtml::Allow, RawHtml::Escape, RawHtml::Strip] {
+            let r = render("a\0b `c\0d`\n\n<p>e\0f</p>\n\n## g\0h\n", &labels(), "T", mode);
+            assert!(!r.html.contains('\0'), "{mode:?}: {:?}", r.html);
+            assert!(r.html.contains("a\u{FFFD}b"), "{mode:?}: {}", r.html);
+        }
     }
 }

@@ -4,15 +4,18 @@
 use crate::config::Config;
 use crate::content::{Page, Section, Site};
 use crate::diagnostics::Diagnostic;
-use crate::frontmatter::GlossaryEntry;
+use crate::glossary::{self, Glossary};
 use crate::markdown::{slugify, TocEntry};
+use crate::render_budget::{self, Cancel, Instrumented, MeteredOutput, Stop};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
-use tera::{Context, Kwargs, State, Tera, TeraResult};
+use std::sync::{Arc, Mutex};
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
+
+mod print;
 
 /// Sites with more pages than this get a navigation tree expanded only along the current path,
 /// so every page does not carry thousands of links.
@@ -20,6 +23,8 @@ const FULL_NAV_LIMIT: usize = 300;
 /// Sections with more pages than this list only `NAV_WINDOW` of them around the current page.
 const NAV_SECTION_LIMIT: usize = 40;
 const NAV_WINDOW: usize = 20;
+/// A page glossary this long gets an A–Z row to jump by.
+const GLOSSARY_AZ_FROM: usize = 12;
 
 /// A page's or section's Markdown, rendered and with its links resolved.
 #[derive(Debug, Clone, Default)]
@@ -32,12 +37,34 @@ pub struct Body {
 pub struct Renderer {
     tera: Tera,
     shown: HashMap<String, PathBuf>,
+    /// Each template with its budget checkpoints (see `render_budget`), to map error columns back.
+    instrumented: HashMap<String, Instrumented>,
+    /// Set from outside to stop the renders in progress (`serve`: a new save, or Ctrl+C).
+    cancel: Cancel,
+    /// Set when one render ran out of budget: the others stop too, reporting that one.
+    tripped: Cancel,
+    first_stop: Mutex<Option<Diagnostic>>,
 }
 
 impl Renderer {
-    /// Compiles every template; `assets` maps static paths to cache-busted URLs.
-    pub fn new(theme: &Theme, base_path: &str, assets: BTreeMap<String, String>) -> Result<Renderer, Vec<Diagnostic>> {
+    /// Compiles every template; `assets` maps static paths to cache-busted URLs. `cancel` stops
+    /// renders in progress.
+    pub fn new(
+        theme: &Theme,
+        base_path: &str,
+        assets: BTreeMap<String, String>,
+        cancel: Cancel,
+    ) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = Tera::default();
+        tera.register_function(render_budget::TICK, |_: Kwargs, _: &State| -> TeraResult<String> {
+            render_budget::spend(1).map_err(budget_error)?;
+            Ok(String::new())
+        });
+        tera.register_function(render_budget::LOOP, |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let items: Value = kwargs.must_get("items")?;
+            render_budget::spend(items.len().unwrap_or(0) as u64).map_err(budget_error)?;
+            Ok(items)
+        });
         tera.autoescape_on(vec![".html", ".xml"]);
         let base = base_path.to_string();
         tera.register_function("url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
@@ -56,8 +83,12 @@ impl Renderer {
         tera.register_filter("long_date", move |s: &str, _: Kwargs, _: &State| long_date(s, &months));
         let shown: HashMap<String, PathBuf> =
             theme.templates.iter().map(|(n, t)| (n.clone(), t.shown.clone())).collect();
-        let mut renderer = Renderer { tera, shown };
-        let sources: Vec<(&str, &str)> = theme.templates.iter().map(|(n, t)| (n.as_str(), t.source.as_str())).collect();
+        let instrumented: HashMap<String, Instrumented> =
+            theme.templates.iter().map(|(n, t)| (n.clone(), render_budget::instrument(&t.source))).collect();
+        let mut renderer =
+            Renderer { tera, shown, instrumented, cancel, tripped: Cancel::default(), first_stop: Mutex::new(None) };
+        let sources: Vec<(&str, &str)> =
+            renderer.instrumented.iter().map(|(n, t)| (n.as_str(), t.source.as_str())).collect();
         if let Err(e) = renderer.tera.add_raw_templates(sources) {
             return Err(renderer.compile_diagnostics(&e));
         }
@@ -68,35 +99,98 @@ impl Renderer {
         self.tera.contains_template(name)
     }
 
+    /// Renders one template within its budget (`render_budget`).
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| self.diagnostic(name, &e))
+        if self.tripped.is_cancelled() || self.cancel.is_cancelled() {
+            return Err(self.stopped(name, None, Stop::Cancelled));
+        }
+        let (result, stop) = render_budget::metered(&[&self.cancel, &self.tripped], || {
+            let mut out = MeteredOutput::default();
+            self.tera.render_to(name, ctx, &mut out).map(|()| out.bytes)
+        });
+        match (result, stop) {
+            // Tera writes only whole UTF-8 strings, so this never copies.
+            (Ok(bytes), _) => {
+                Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+            }
+            (Err(e), Some(stop)) => Err(self.stopped(name, Some(&e), stop)),
+            (Err(e), None) => Err(self.diagnostic(name, &e)),
+        }
+    }
+
+    /// The error for a render the budget stopped: where the loop was, if Tera says. Renders
+    /// stopped because another one ran out report that one, so the build shows it once.
+    fn stopped(&self, rendering: &str, err: Option<&tera::Error>, stop: Stop) -> Diagnostic {
+        let mut first = self.first_stop.lock().unwrap_or_else(|e| e.into_inner());
+        if stop == Stop::Cancelled {
+            if let Some(first) = first.as_ref() {
+                return first.clone();
+            }
+            return Diagnostic::new(self.shown_name(rendering), 0, 0, "rendering was cancelled")
+                .with_hint("a newer build replaces this one");
+        }
+        let (path, line, col) = match err.map(tera::Error::kind) {
+            Some(tera::ErrorKind::RenderingError(r)) => {
+                let span = r.span();
+                (self.shown_name(r.filename()), span.start_line, self.original_col(r.filename(), span) + 1)
+            }
+            _ => (self.shown_name(rendering), 0, 0),
+        };
+        let diag = Diagnostic::new(
+            path,
+            line,
+            col,
+            format!("template stopped: it {} while rendering `{rendering}`", stop.describe()),
+        )
+        .with_hint(format!(
+            "look for a loop that never ends or loops nested too deep; Pedoman stops a template after \
+                     {} loop iterations, {} MB of output or {} s on one page",
+            render_budget::MAX_ITERATIONS,
+            render_budget::MAX_OUTPUT >> 20,
+            render_budget::MAX_TIME.as_secs()
+        ));
+        self.tripped.cancel();
+        first.get_or_insert(diag).clone()
+    }
+
+    fn shown_name(&self, name: &str) -> PathBuf {
+        self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name))
+    }
+
+    /// The column (0-based) of `span` in the template as written, before checkpoints were added.
+    fn original_col(&self, template: &str, span: &tera::Span) -> usize {
+        self.instrumented.get(template).map_or(span.start_col, |t| t.original_col(span.start_line, span.start_col))
     }
 
     /// A Tera error as `template:line:col: message`.
     fn diagnostic(&self, rendering: &str, err: &tera::Error) -> Diagnostic {
-        let shown = |name: &str| self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+        let shown = |name: &str| self.shown_name(name);
         match err.kind() {
             tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
                 let span = r.span();
                 Diagnostic::new(
                     shown(r.filename()),
                     span.start_line,
-                    span.start_col + 1,
+                    self.original_col(r.filename(), span) + 1,
                     format!("template error: {}", r.message()),
                 )
                 .with_hint(if rendering.is_empty() {
                     "fix the template syntax".to_string()
                 } else {
-                    format!("while rendering `{rendering}`")
+                    format!("while rendering `{rendering}`: fix the template, or the page value it uses")
                 })
             }
-            tera::ErrorKind::MissingParent { current, .. } => {
-                Diagnostic::new(shown(current), 1, 1, format!("template error: {}", err.kind()))
+            tera::ErrorKind::MissingParent { current, parent } => {
+                Diagnostic::new(shown(current), 1, 1, format!("template error: {}", err.kind())).with_hint(format!(
+                    "put `{parent}` in templates/ (or the theme's), or extend a template that exists, such as base.html"
+                ))
             }
             tera::ErrorKind::CircularExtend { tpl, .. } | tera::ErrorKind::CircularInclude { tpl, .. } => {
                 Diagnostic::new(shown(tpl), 1, 1, format!("template error: {}", err.kind()))
+                    .with_hint("a template cannot extend or include itself, directly or through others")
             }
-            other => Diagnostic::new(shown(rendering), 0, 0, format!("template error: {other}")),
+            other => Diagnostic::new(shown(rendering), 0, 0, format!("template error: {other}"))
+                .with_hint("fix the template"),
         }
     }
 
@@ -113,10 +207,15 @@ impl Renderer {
                 message = Some(m);
             } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
                 let mut parts = loc.rsplitn(3, ':');
-                let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+                let col: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
                 let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
                 let name = parts.next().unwrap_or(loc);
-                let shown = self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+                // Reported 1-based here; the mapping works on Tera's 0-based columns.
+                let col = match self.instrumented.get(name) {
+                    Some(t) if col > 0 => t.original_col(line, col - 1) + 1,
+                    _ => col,
+                };
+                let shown = self.shown_name(name);
                 diags.push(
                     Diagnostic::new(shown, line, col, format!("template error: {m}")).with_hint("fix the template"),
                 );
@@ -130,6 +229,11 @@ impl Renderer {
     }
 }
 
+/// A budget checkpoint's refusal, as the error Tera reports at the checkpoint's place.
+fn budget_error(stop: Stop) -> tera::Error {
+    tera::Error::message(format!("template stopped: it {}", stop.describe()))
+}
+
 /// `2024-08-17` → `17 Agustus 2024`, with month names from the theme's strings.
 fn long_date(date: &str, months: &[String]) -> String {
     let month = date.get(5..7).and_then(|m| m.parse::<usize>().ok()).and_then(|m| months.get(m.wrapping_sub(1)));
@@ -137,6 +241,22 @@ fn long_date(date: &str, months: &[String]) -> String {
         (Some(y), Some(m), Some(d)) => format!("{d} {m} {y}"),
         _ => date.to_string(),
     }
+}
+
+/// A title short enough for a phone's header or home screen (about 12 characters): its
+/// leading words up to that, or the first word.
+pub fn short_title(title: &str) -> String {
+    let mut out = String::new();
+    for word in title.split_whitespace() {
+        if !out.is_empty() && out.chars().count() + 1 + word.chars().count() > 12 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// `base` + `/path`, for links inside the site.
@@ -315,6 +435,7 @@ impl Input<'_> {
             "site",
             &serde_json::json!({
                 "title": c.title,
+                "short_title": short_title(&c.title),
                 "description": c.description,
                 "base_url": c.base_url,
                 "base_path": self.base,
@@ -322,6 +443,7 @@ impl Input<'_> {
                 "footer": c.footer,
                 "extra": c.extra,
                 "feed": c.feed.enabled,
+                "offline": c.offline,
                 "taxonomies": c.taxonomies,
                 "menu": c.menu.iter().map(|m| Link { title: m.name.clone(), url: self.url(&m.url) }).collect::<Vec<_>>(),
             }),
@@ -348,30 +470,43 @@ pub fn render_site(
     changed: Option<&HashSet<usize>>,
 ) -> Result<Outputs, Vec<Diagnostic>> {
     let site = input.site;
+    let glossary = Glossary::new(site);
     let touched_sections: Option<HashSet<usize>> =
         changed.map(|set| set.iter().flat_map(|&p| input.ancestors(Some(site.pages[p].section))).collect());
     let pages = site.pages.par_iter().enumerate().map(|(i, p)| match changed {
         Some(set) if !set.contains(&i) => Ok((page_file(p), None)),
-        _ => render_page(input, renderer, i, p).map(|(f, b)| (f, Some(b))),
+        _ => render_page(input, renderer, &glossary, i, p).map(|(f, b)| (f, Some(b))),
     });
     let sections = site.sections.par_iter().enumerate().map(|(i, s)| match &touched_sections {
         Some(set) if !set.contains(&i) => Ok((format!("{}index.html", s.path.trim_start_matches('/')), None)),
-        _ => render_section(input, renderer, i, s).map(|(f, b)| (f, Some(b))),
+        _ => render_section(input, renderer, &glossary, i, s).map(|(f, b)| (f, Some(b))),
     });
-    let mut results: Vec<Rendered> = pages.chain(sections).collect();
+    // A print page holds its section's own pages, so only their section's is redone.
+    let print_sections: Option<HashSet<usize>> =
+        changed.map(|set| set.iter().map(|&p| site.pages[p].section).collect());
+    let prints =
+        site.sections.par_iter().enumerate().filter(|(_, s)| !s.pages.is_empty()).map(|(i, s)| match &print_sections {
+            Some(set) if !set.contains(&i) => Ok((print_file(s), None)),
+            _ => print::render(input, renderer, &glossary, i).map(|b| (print_file(s), Some(b))),
+        });
+    let mut results: Vec<Rendered> = pages.chain(sections).chain(prints).collect();
     results.extend(render_taxonomies(input, renderer, changed));
-    for (name, path, kind) in [("404.html", "/404.html", "404"), ("search.html", "/cari/", "search")] {
-        if renderer.has(name) {
-            let file = if kind == "404" { "404.html".to_string() } else { "cari/index.html".to_string() };
-            if changed.is_some() {
-                results.push(Ok((file, None)));
-                continue;
-            }
-            let mut ctx = input.base_context(kind, path, &HashSet::new());
-            let title = input.theme.string(if kind == "404" { "not_found_title" } else { "search_title" });
-            ctx.insert("page", &serde_json::json!({ "title": title, "url": input.url(path) }));
-            results.push(renderer.render(name, &ctx).map(|html| (file, Some(html.into_bytes()))));
+    let specials = [
+        ("404.html", "/404.html", "404", "404.html", "not_found_title"),
+        ("search.html", "/cari/", "search", "cari/index.html", "search_title"),
+        ("offline.html", "/offline.html", "offline", "offline.html", "offline_title"),
+    ];
+    for (name, path, kind, file, title) in specials {
+        if !renderer.has(name) || (kind == "offline" && !input.config.offline) {
+            continue;
         }
+        if changed.is_some() {
+            results.push(Ok((file.to_string(), None)));
+            continue;
+        }
+        let mut ctx = input.base_context(kind, path, &HashSet::new());
+        ctx.insert("page", &serde_json::json!({ "title": input.theme.string(title), "url": input.url(path) }));
+        results.push(renderer.render(name, &ctx).map(|html| (file.to_string(), Some(html.into_bytes()))));
     }
     let mut outputs = Vec::new();
     let mut diags = Vec::new();
@@ -404,7 +539,22 @@ fn template_for(
     }
 }
 
-fn render_page(input: &Input, renderer: &Renderer, i: usize, page: &Page) -> Result<(String, Vec<u8>), Diagnostic> {
+/// Where a section's print-everything page goes: `/bagian/cetak/`.
+pub fn print_path(section: &Section) -> String {
+    format!("{}cetak/", section.path)
+}
+
+fn print_file(section: &Section) -> String {
+    format!("{}index.html", print_path(section).trim_start_matches('/'))
+}
+
+fn render_page(
+    input: &Input,
+    renderer: &Renderer,
+    glossary: &Glossary,
+    i: usize,
+    page: &Page,
+) -> Result<(String, Vec<u8>), Diagnostic> {
     let name = template_for(renderer, page.meta.template.as_deref(), "page.html", &page.source, page.template_line)?;
     let site = input.site;
     let section = &site.sections[page.section];
@@ -424,14 +574,16 @@ fn render_page(input: &Input, renderer: &Renderer, i: usize, page: &Page) -> Res
         .collect();
     let open = input.ancestors(Some(page.section));
     let mut ctx = input.base_context("page", &page.path, &open);
+    let content = glossary.link_first_uses(&body.html, Some(i), |p| input.url(&site.pages[p].path));
+    let glossary_groups = glossary::groups(&page.meta.glossary);
     ctx.insert(
         "page",
         &PageContext {
             title: &page.title,
             description: &page.meta.description,
-            content: &body.html,
+            content: &content,
             toc: &body.toc,
-            toc_enabled: page.meta.toc.unwrap_or(true) && !body.toc.is_empty(),
+            toc_enabled: page.meta.toc.unwrap_or(true) && !(body.toc.is_empty() && page.meta.glossary.is_empty()),
             date: page.meta.date.as_deref(),
             updated: page.meta.updated.as_deref(),
             tags,
@@ -443,6 +595,8 @@ fn render_page(input: &Input, renderer: &Renderer, i: usize, page: &Page) -> Res
             previous,
             next,
             glossary: &page.meta.glossary,
+            glossary_az: page.meta.glossary.len() >= GLOSSARY_AZ_FROM && glossary_groups.len() > 1,
+            glossary_groups,
             extra: &page.meta.extra,
             section: Link { title: section.title.clone(), url: input.url(&section.path) },
         },
@@ -472,7 +626,10 @@ struct PageContext<'a> {
     breadcrumbs: Vec<Link>,
     previous: Option<Link>,
     next: Option<Link>,
-    glossary: &'a [GlossaryEntry],
+    glossary: &'a [crate::frontmatter::GlossaryEntry],
+    /// The glossary A–Z by first letter; `glossary_az`: long enough for a row of letters.
+    glossary_groups: Vec<glossary::Group<'a>>,
+    glossary_az: bool,
     extra: &'a serde_yaml::Mapping,
     section: Link,
 }
@@ -480,6 +637,7 @@ struct PageContext<'a> {
 fn render_section(
     input: &Input,
     renderer: &Renderer,
+    glossary: &Glossary,
     i: usize,
     section: &Section,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
@@ -496,9 +654,10 @@ fn render_section(
         &serde_json::json!({
             "title": section.title,
             "description": section.meta.description,
-            "content": body.html,
+            "content": glossary.link_first_uses(&body.html, None, |p| input.url(&site.pages[p].path)),
             "toc": body.toc,
             "url": input.url(&section.path),
+            "print_url": (!section.pages.is_empty()).then(|| input.url(&print_path(section))),
             "path": section.path,
             "pages": section.pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>(),
             "subsections": section.subsections.iter().map(|&s| {
