@@ -326,7 +326,7 @@ impl Builder {
 
         // Index.
         let texts = page_texts(&site, &parsed);
-        for (rel, bytes) in search::build_index_cached(&texts, &config.search.synonyms, &mut self.search_cache) {
+        for (rel, bytes) in search::build_index_cached(&texts, &config.search, &mut self.search_cache) {
             files.insert(format!("search/{rel}"), Data::Bytes(bytes));
         }
 

@@ -63,12 +63,52 @@ impl Default for FeedConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchConfig {
-    /// Extra synonym groups, e.g. `[[ASN, pegawai negeri]]`.
+    /// Extra synonym groups, each member finding the others, e.g. `[[ASN, pegawai negeri]]`.
     #[serde(default)]
     pub synonyms: Vec<Vec<String>>,
+    /// One-way expansions: a word or phrase readers type → what the pages say. An entry
+    /// replaces every other rule for its word; an empty list removes them.
+    #[serde(default)]
+    pub thesaurus: std::collections::BTreeMap<String, Vec<String>>,
+    /// Use Pedoman's everyday-language thesaurus (`src/search/thesaurus.txt`).
+    #[serde(default = "yes")]
+    pub builtin_thesaurus: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { synonyms: Vec::new(), thesaurus: Default::default(), builtin_thesaurus: true }
+    }
+}
+
+impl SearchConfig {
+    /// Every synonym and thesaurus member must hold a word search can match.
+    fn check(&self, text: &str, shown: &Path) -> Result<(), Diagnostic> {
+        let members =
+            self.synonyms.iter().flatten().chain(self.thesaurus.iter().flat_map(|(k, v)| std::iter::once(k).chain(v)));
+        for member in members {
+            if let Some(problem) = crate::search::synonyms::check_member(member) {
+                // The member's line, for the message: its first appearance after `search:`.
+                let from = text.find("search:").unwrap_or(0);
+                let (line, col) = text[from..]
+                    .find(member.as_str())
+                    .map(|at| {
+                        let before = &text[..from + at];
+                        (
+                            before.matches('\n').count() + 1,
+                            before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                        )
+                    })
+                    .unwrap_or((0, 0));
+                return Err(Diagnostic::new(shown, line, col, format!("search: {problem}"))
+                    .with_hint("give a word or phrase with at least one meaningful word, or remove it"));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -148,6 +188,7 @@ impl Config {
         config.base_url = checked_base_url(&config.base_url).map_err(|e| at("base_url", e))?;
         check_theme(&config.theme).map_err(|e| at("theme", e))?;
         check_language(&config.language).map_err(|e| at("language", e))?;
+        config.search.check(text, shown)?;
         Ok(config)
     }
 
