@@ -232,22 +232,29 @@ fn manifest_icons_and_service_worker_are_published() {
     let home = read("index.html");
     assert!(home.contains("<link rel=\"icon\" href=\"/icon.svg?h="), "a favicon, so no request for /favicon.ico");
     assert!(home.contains("rel=\"manifest\""));
-    // The worker precaches the whole search index as written, whatever its layout.
+    // The worker installs the theme and the home, offline and search pages; it caches the
+    // search scripts and the whole index as written, whatever its layout, after a first search.
     let sw = read("sw.js");
     let config: serde_json::Value =
         serde_json::from_str(sw.split("var CONFIG = ").nth(1).unwrap().split(";\n").next().unwrap()).unwrap();
-    let precache: HashSet<&str> = config["precache"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+    let list = |key: &str| -> HashSet<String> {
+        config[key].as_array().unwrap().iter().map(|u| u.as_str().unwrap().to_string()).collect()
+    };
+    let (precache, search) = (list("precache"), list("search"));
     let mut index_files = 0;
     for entry in reader_support::files_under(&out.join("search")) {
-        let rel = entry.strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/");
-        assert!(precache.contains(format!("/{rel}").as_str()), "/{rel} is not precached");
+        let rel = format!("/{}", entry.strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/"));
+        assert!(search.contains(&rel), "{rel} is not cached after a search");
+        assert!(!precache.contains(&rel), "{rel} is downloaded at install, before any search");
         index_files += 1;
     }
     assert!(index_files > 5);
     for theme_file in ["/offline.html", "/", "/cari/"] {
         assert!(precache.contains(theme_file), "{theme_file}");
     }
-    assert!(precache.iter().any(|u| u.starts_with("/search-engine.js?h=")), "the search engine is precached");
+    assert!(precache.iter().any(|u| u.starts_with("/style.css?h=")), "the theme is precached");
+    assert!(precache.iter().any(|u| u.starts_with("/search-loader.js?h=")), "the search box's loader is precached");
+    assert!(search.iter().any(|u| u.starts_with("/search-engine.js?h=")), "the search engine is cached with the index");
     // Every page (alias redirects too, so old links work offline); not 404.html or offline.html.
     let index_pages = reader_support::files_under(out).iter().filter(|p| p.ends_with("index.html")).count();
     assert_eq!(config["pages"].as_array().unwrap().len(), index_pages, "the worker can save every page");
