@@ -34,9 +34,10 @@ fn build_and_serve(root: &Path) -> Site {
         "http://127.0.0.1/panduan".as_ref(),
     ]);
     assert!(built.status.success(), "build failed: {}", String::from_utf8_lossy(&built.stderr));
-    // Without its service worker (reader_offline.rs tests it): here every request must reach
-    // the test server, so that its faults and byte counts are what the search meets.
-    std::fs::remove_file(out.join("sw.js")).unwrap();
+    // Without its service worker, if the site has one (reader_offline.rs tests it): here every
+    // request must reach the test server, so that its faults and byte counts are what the
+    // search meets.
+    let _ = std::fs::remove_file(out.join("sw.js"));
     let server = common::static_server_with(&out, "/panduan", &[CSP]);
     Site { _dir: dir, out, server }
 }

@@ -174,7 +174,8 @@
   function notes(hits, run) {
     var out = [];
     var absent = [].concat(hits.absent || []).filter(function (w) { return typeof w === 'string' && w; });
-    if (absent.length) {
+    // With no hits at all, "no results for …" says it already.
+    if (absent.length && hits.length) {
       var words = document.createDocumentFragment();
       absent.forEach(function (w, i) {
         if (i) words.appendChild(document.createTextNode(', '));
