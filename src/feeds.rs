@@ -6,6 +6,9 @@ use crate::content::Site;
 use crate::markdown::escape;
 use crate::markdown::slugify;
 use crate::render::{site_url, taxonomy_terms};
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::Writer;
+use std::io;
 
 pub fn sitemap(config: &Config, site: &Site) -> String {
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
@@ -24,18 +27,52 @@ pub fn sitemap(config: &Config, site: &Site) -> String {
         }
     }
     entries.sort();
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for (path, lastmod) in entries {
-        xml.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape(&format!("{}{path}", config.base_url))));
-        if let Some(d) = lastmod {
-            xml.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+    xml_document("urlset", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")], |w| {
+        for (path, lastmod) in &entries {
+            w.create_element("url").write_inner_content(|w| {
+                text(w, "loc", &format!("{}{path}", config.base_url))?;
+                if let Some(d) = lastmod {
+                    text(w, "lastmod", d)?;
+                }
+                Ok(())
+            })?;
         }
-        xml.push_str("  </url>\n");
-    }
-    xml.push_str("</urlset>\n");
+        Ok(())
+    })
+}
+
+/// An XML document: the declaration, then the element `root` holding what `body` writes,
+/// indented by two spaces. quick-xml escapes every text and attribute and closes every element.
+fn xml_document(
+    root: &str,
+    attributes: &[(&str, &str)],
+    body: impl FnOnce(&mut Writer<Vec<u8>>) -> io::Result<()>,
+) -> String {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let decl = Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None));
+    w.write_event(decl)
+        .and_then(|()| {
+            w.create_element(root).with_attributes(attributes.iter().copied()).write_inner_content(body).map(drop)
+        })
+        .expect("writing to memory cannot fail");
+    let mut xml = String::from_utf8(w.into_inner()).expect("written from str");
+    xml.push('\n');
     xml
+}
+
+/// `<name>text</name>`.
+fn text(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> io::Result<()> {
+    w.create_element(name).write_text_content(BytesText::new(text))?;
+    Ok(())
+}
+
+/// `<link href="href"/>`, with `rel` and `type` when given.
+fn link(w: &mut Writer<Vec<u8>>, href: &str, attributes: &[(&str, &str)]) -> io::Result<()> {
+    w.create_element("link")
+        .with_attribute(("href", href))
+        .with_attributes(attributes.iter().copied())
+        .write_empty()?;
+    Ok(())
 }
 
 /// The later of `updated` and `date`.
@@ -52,43 +89,39 @@ pub fn atom(config: &Config, site: &Site) -> String {
     let times = entry_times(dated.iter().map(|&i| page_date(site, i).unwrap_or("1970-01-01")));
     let updated = times.first().cloned().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
     let home = format!("{}/", config.base_url);
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    xml.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", escape(&config.language)));
-    xml.push_str(&format!("  <title>{}</title>\n", escape(&config.title)));
-    if !config.description.is_empty() {
-        xml.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(&config.description)));
-    }
-    xml.push_str(&format!(
-        "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n",
-        escape(&format!("{}/atom.xml", config.base_url))
-    ));
-    // RFC 4287 §4.1.1: an entry without an author takes the feed's, so one here covers them all.
-    xml.push_str(&format!(
-        "  <author>\n    <name>{}</name>\n    <uri>{}</uri>\n  </author>\n",
-        escape(config.author()),
-        escape(&home)
-    ));
-    xml.push_str(&format!(
-        "  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n",
-        escape(&home),
-        escape(&home)
-    ));
-    for (i, time) in dated.into_iter().zip(times) {
-        let p = &site.pages[i];
-        let link = format!("{}{}", config.base_url, p.path);
-        xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <title>{}</title>\n", escape(&p.title)));
-        xml.push_str(&format!("    <link href=\"{}\"/>\n    <id>{}</id>\n", escape(&link), escape(&link)));
-        let published = p.meta.date.as_deref().map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| time.clone());
-        xml.push_str(&format!("    <published>{}</published>\n", published.min(time.clone())));
-        xml.push_str(&format!("    <updated>{time}</updated>\n"));
-        if !p.meta.description.is_empty() {
-            xml.push_str(&format!("    <summary>{}</summary>\n", escape(&p.meta.description)));
+    let root = [("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", config.language.as_str())];
+    xml_document("feed", &root, |w| {
+        text(w, "title", &config.title)?;
+        if !config.description.is_empty() {
+            text(w, "subtitle", &config.description)?;
         }
-        xml.push_str("  </entry>\n");
-    }
-    xml.push_str("</feed>\n");
-    xml
+        link(w, &format!("{}/atom.xml", config.base_url), &[("rel", "self"), ("type", "application/atom+xml")])?;
+        // RFC 4287 §4.1.1: an entry without an author takes the feed's, so one here covers them all.
+        w.create_element("author").write_inner_content(|w| {
+            text(w, "name", config.author())?;
+            text(w, "uri", &home)
+        })?;
+        link(w, &home, &[])?;
+        text(w, "id", &home)?;
+        text(w, "updated", &updated)?;
+        for (&i, time) in dated.iter().zip(&times) {
+            let p = &site.pages[i];
+            let url = format!("{}{}", config.base_url, p.path);
+            let published = p.meta.date.as_deref().map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| time.clone());
+            w.create_element("entry").write_inner_content(|w| {
+                text(w, "title", &p.title)?;
+                link(w, &url, &[])?;
+                text(w, "id", &url)?;
+                text(w, "published", published.min(time.clone()).as_str())?;
+                text(w, "updated", time)?;
+                if !p.meta.description.is_empty() {
+                    text(w, "summary", &p.meta.description)?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })
 }
 
 /// Timestamps for entries sorted newest first, given their dates: pages of one day are

@@ -144,9 +144,9 @@ fn pages_stay_within_the_weight_budget() {
     // Scripts every page loads: what the <script> tags of the home page name.
     let home = read("index.html");
     let mut scripts = 0;
-    for tag in home.split("<script src=\"").skip(1) {
-        let src = tag.split(['?', '"']).next().unwrap().trim_start_matches('/');
-        scripts += common::gzipped_len(&std::fs::read(out.join(src)).unwrap());
+    for src in common::attrs(&home, "script[src]", "src") {
+        let file = src.split('?').next().unwrap().trim_start_matches('/');
+        scripts += common::gzipped_len(&std::fs::read(out.join(file)).unwrap());
     }
     assert!(scripts <= 5 * 1024, "scripts on every page: {scripts} bytes gzipped (budget 5 KB)");
     eprintln!(
@@ -166,7 +166,7 @@ fn search_and_print_pages_are_noindex_and_left_out_of_the_sitemap() {
     assert!(!read("berakhlak/akuntabel/index.html").contains("noindex"));
     for rel in html_files(&bundled().1) {
         let html = read(&rel);
-        let title = html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or("");
+        let title = common::texts(&html, "title").concat();
         assert!(title.chars().count() <= 70, "{rel}: <title> of {} characters: {title}", title.chars().count());
     }
 }
@@ -174,24 +174,27 @@ fn search_and_print_pages_are_noindex_and_left_out_of_the_sitemap() {
 #[test]
 fn the_glossary_is_a_to_z_listed_in_the_toc_and_first_uses_link_to_it() {
     let html = read("glosarium/istilah/index.html");
-    assert!(html.contains("<li><a href=\"#_istilah\">"), "the glossary is in the table of contents");
-    assert!(html.contains("class=\"az\""), "a row of letters to jump by");
-    let terms: Vec<String> =
-        html.split("<dt>").skip(1).map(|t| t.split([' ', '<']).next().unwrap().to_lowercase()).collect();
+    assert!(common::attrs(&html, "nav.toc a", "href").contains(&"#_istilah".into()), "the glossary is in the TOC");
+    let jumps = common::attrs(&html, "nav.az a", "href");
+    // A term is its <dt>'s own text, without the expansion in its <span>.
+    let terms: Vec<String> = common::select(&html, "dl.glossary dt", |dt| {
+        dt.children().filter_map(|n| n.value().as_text()).map(|t| t.trim().to_lowercase()).collect()
+    });
     assert!(terms.len() >= 20, "{terms:?}");
     let mut sorted = terms.clone();
     sorted.sort();
     assert_eq!(terms, sorted, "terms are in alphabetical order");
-    for letter in html.split("class=\"az-letter\" id=\"").skip(1) {
-        let id = letter.split('"').next().unwrap();
-        assert!(id.starts_with("_huruf-") && html.contains(&format!("href=\"#{id}\"")), "{id} is in the jump row");
+    let letters = common::attrs(&html, ".az-letter", "id");
+    assert!(letters.len() >= 10, "{letters:?}");
+    for id in letters {
+        assert!(id.starts_with("_huruf-") && jumps.contains(&format!("#{id}")), "{id} is in the jump row {jumps:?}");
     }
     // A page that uses ASN without defining it links its first use to the glossary page.
     let page = read("berakhlak/akuntabel/index.html");
-    let content = page.split("<div class=\"content\">").nth(1).unwrap();
-    let links = content.matches("href=\"/glosarium/istilah/#_istilah-asn\"").count();
-    assert_eq!(links, 1, "the first use of ASN, and only it, links to its definition");
-    assert!(content.contains("<abbr title=\"Aparatur Sipil Negara\">ASN</abbr>"));
+    let links = common::texts(&page, r#"div.content a[href="/glosarium/istilah/#_istilah-asn"]"#);
+    assert_eq!(links, ["ASN"], "the first use of ASN, and only it, links to its definition");
+    let abbr = common::attrs(&page, "div.content a.term abbr", "title");
+    assert!(abbr.contains(&"Aparatur Sipil Negara".into()), "{abbr:?}");
 }
 
 #[test]
@@ -199,24 +202,17 @@ fn each_section_has_a_print_page_with_all_its_pages_in_order() {
     let section = read("berakhlak/index.html");
     assert!(section.contains("href=\"/berakhlak/cetak/\""), "the section links to its print page");
     let print = read("berakhlak/cetak/index.html");
-    let order: Vec<&str> = section
-        .split("<ol class=\"cards\">")
-        .nth(1)
-        .and_then(|list| list.split("</ol>").next())
-        .unwrap()
-        .split("<li><a href=\"")
-        .skip(1)
-        .map(|l| l.split('"').next().unwrap())
-        .collect();
+    let order = common::attrs(&section, "ol.cards > li > a", "href");
     assert_eq!(order.len(), 8, "{order:?}");
+    let links = common::attrs(&print, "a", "href");
     let mut at = 0;
     for url in &order {
         let found =
-            print[at..].find(&format!("<a href=\"{url}\">")).unwrap_or_else(|| panic!("{url} missing or out of order"));
+            links[at..].iter().position(|l| l == url).unwrap_or_else(|| panic!("{url} missing or out of order"));
         at += found + 1;
     }
-    let ids: Vec<&str> = print.split(" id=\"").skip(1).map(|s| s.split('"').next().unwrap()).collect();
-    let unique: HashSet<&&str> = ids.iter().collect();
+    let ids = common::attrs(&print, "[id]", "id");
+    let unique: HashSet<&String> = ids.iter().collect();
     assert_eq!(ids.len(), unique.len(), "ids stay unique with every page in one document");
 }
 

@@ -90,8 +90,8 @@ fn serves_the_built_site_with_the_reload_client() {
     assert_eq!(missing.status, 404);
     assert_eq!(missing.header("Content-Type"), Some("text/html; charset=utf-8"));
     let not_found_page = std::fs::read_to_string(server.output_dir().join("404.html")).unwrap();
-    let title = not_found_page.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap();
-    assert!(missing.text().contains(title), "the site's 404.html is served");
+    let title = common::texts(&not_found_page, "title");
+    assert_eq!(common::texts(&missing.text(), "title"), title, "the site's 404.html is served");
     assert!(missing.text().contains(script), "404 pages reload too, so a page that appears shows up");
 
     // Serve never writes into ROOT/public.

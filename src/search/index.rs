@@ -9,6 +9,7 @@ use super::{IndexFile, PageText};
 use crate::config::SearchConfig;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::Hasher;
 use std::sync::Arc;
 
 /// Chunks stop growing past these sizes (bytes before compression): small enough
@@ -379,11 +380,12 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<
     files.extend(merged.analyses.iter().enumerate().map(|(id, a)| (format!("f/{id}.json"), a.1.clone())));
 
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut h = format::FNV_START;
+    let mut hasher = fnv::FnvHasher::default();
     for (path, bytes) in &files {
-        h = format::fnv64(path.as_bytes(), h);
-        h = format::fnv64(bytes, h);
+        hasher.write(path.as_bytes());
+        hasher.write(bytes);
     }
+    let h = hasher.finish();
     let avg = if n == 0 { 1 } else { ((total_len as f64 / n as f64).round() as u32).max(1) };
     let meta = Meta { format: format::FORMAT_VERSION, v: format!("{h:016x}"), pages: n as u32, avg, sections, tw };
     files.push(("meta.json".to_string(), serde_json::to_vec(&meta).expect("meta serializes")));

@@ -409,3 +409,21 @@ pub fn serving_addr(child: &mut std::process::Child) -> std::net::SocketAddr {
     }
     panic!("pedoman serve printed no `Serving at` line");
 }
+
+// ---- Reading HTML as a browser parses it (scraper), instead of searching its text ----
+
+/// The parsed elements of `html` matching the CSS `selector`, each as `f` reads it.
+pub fn select<T>(html: &str, selector: &str, f: impl Fn(scraper::ElementRef<'_>) -> T) -> Vec<T> {
+    let selector = scraper::Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e}"));
+    scraper::Html::parse_document(html).select(&selector).map(f).collect()
+}
+
+/// The text of each element matching `selector`, as a reader sees it (tags dropped).
+pub fn texts(html: &str, selector: &str) -> Vec<String> {
+    select(html, selector, |e| e.text().collect())
+}
+
+/// The value of `attr` on each element matching `selector` that has it.
+pub fn attrs(html: &str, selector: &str, attr: &str) -> Vec<String> {
+    select(html, selector, |e| e.value().attr(attr).map(str::to_string)).into_iter().flatten().collect()
+}
