@@ -1,7 +1,7 @@
 //! Benchmark: how long the in-place rebuild takes after editing one page (what `serve` does
 //! on save). Usage: `cargo run --release --example rebuild -- SITE_ROOT [ROUNDS]`.
 
-use pedoman::{BuildOptions, Builder, OutputMode};
+use pedoman::{BuildOptions, Builder};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -10,14 +10,7 @@ fn main() {
     let root = PathBuf::from(args.next().expect("usage: rebuild SITE_ROOT [ROUNDS]"));
     let rounds: usize = args.next().map(|r| r.parse().expect("ROUNDS is a number")).unwrap_or(10);
     let out = std::env::temp_dir().join(format!("pedoman-rebuild-{}", std::process::id()));
-    let opts = BuildOptions {
-        root: root.clone(),
-        output: out.clone(),
-        base_url: None,
-        drafts: false,
-        mode: OutputMode::InPlace,
-    };
-    let mut builder = Builder::new(opts);
+    let mut builder = Builder::new(BuildOptions::preview(root.clone(), out.clone()));
     let first = builder.build(None).unwrap_or_else(|d| panic!("{d}"));
     println!("first build: {} pages in {} ms", first.pages, first.elapsed.as_millis());
     // The page to edit: the last Markdown file in walk order that is not a section index.

@@ -6,6 +6,7 @@ use crate::content::{Page, Section, Site};
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::GlossaryEntry;
 use crate::markdown::{slugify, TocEntry};
+use crate::rerender::Plan;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -139,6 +140,11 @@ fn long_date(date: &str, months: &[String]) -> String {
     }
 }
 
+/// Minutes to read `words` words, as pages and listings show it.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
 /// `base` + `/path`, for links inside the site.
 pub fn site_url(base: &str, path: &str) -> String {
     if path.contains("://") {
@@ -197,10 +203,6 @@ impl Input<'_> {
         site_url(&self.base, path)
     }
 
-    fn reading_time(words: usize) -> usize {
-        words.div_ceil(200).max(1)
-    }
-
     fn summary<'b>(&'b self, i: usize) -> Summary<'b> {
         let p = &self.site.pages[i];
         Summary {
@@ -208,7 +210,7 @@ impl Input<'_> {
             url: self.url(&p.path),
             description: &p.meta.description,
             date: p.meta.date.as_deref(),
-            reading_time: Self::reading_time(self.page_bodies[i].word_count),
+            reading_time: reading_time(self.page_bodies[i].word_count),
         }
     }
 
@@ -334,55 +336,51 @@ impl Input<'_> {
     }
 }
 
-/// What render produced: files relative to the output folder; `None` for a page left as it was.
-pub type Outputs = Vec<(String, Option<Vec<u8>>)>;
+/// Receives each rendered file as it is produced (on any thread): its path under the output
+/// folder, and its bytes, or `None` for a file not rendered again because the plan left it out.
+pub type Emit<'a> = dyn Fn(String, Option<Vec<u8>>) -> Result<(), Diagnostic> + Sync + 'a;
 
-/// Renders every page, section, taxonomy page, the search page and the 404 page.
+/// Renders every page, section, taxonomy page, the search page and the 404 page, handing each
+/// file to `emit` as soon as it is rendered, so the site is never held whole.
 ///
-/// With `changed`, the caller vouches that nothing shared by all pages changed (titles, URLs,
-/// order, templates): only those pages, their sections and their taxonomy terms are rendered;
-/// every other output comes back as `None`, meaning "unchanged".
+/// With a `plan`, the caller vouches that nothing shared by all pages changed (titles, URLs,
+/// order, templates): only what the plan names is rendered.
 pub fn render_site(
     input: &Input,
     renderer: &Renderer,
-    changed: Option<&HashSet<usize>>,
-) -> Result<Outputs, Vec<Diagnostic>> {
+    plan: Option<&Plan>,
+    emit: &Emit,
+) -> Result<(), Vec<Diagnostic>> {
     let site = input.site;
-    let touched_sections: Option<HashSet<usize>> =
-        changed.map(|set| set.iter().flat_map(|&p| input.ancestors(Some(site.pages[p].section))).collect());
-    let pages = site.pages.par_iter().enumerate().map(|(i, p)| match changed {
-        Some(set) if !set.contains(&i) => Ok((page_file(p), None)),
-        _ => render_page(input, renderer, i, p).map(|(f, b)| (f, Some(b))),
+    let pages = site.pages.par_iter().enumerate().map(|(i, p)| match plan {
+        Some(plan) if !plan.pages.contains(&i) => emit(page_file(p), None),
+        _ => render_page(input, renderer, i, p).and_then(|(f, b)| emit(f, Some(b))),
     });
-    let sections = site.sections.par_iter().enumerate().map(|(i, s)| match &touched_sections {
-        Some(set) if !set.contains(&i) => Ok((format!("{}index.html", s.path.trim_start_matches('/')), None)),
-        _ => render_section(input, renderer, i, s).map(|(f, b)| (f, Some(b))),
+    let sections = site.sections.par_iter().enumerate().map(|(i, s)| {
+        let file = format!("{}index.html", s.path.trim_start_matches('/'));
+        match plan {
+            Some(plan) if !plan.sections.contains(&i) => emit(file, None),
+            _ => render_section(input, renderer, i, s).and_then(|(f, b)| emit(f, Some(b))),
+        }
     });
-    let mut results: Vec<Rendered> = pages.chain(sections).collect();
-    results.extend(render_taxonomies(input, renderer, changed));
+    let mut diags: Vec<Diagnostic> = pages.chain(sections).filter_map(Result::err).collect();
+    diags.extend(render_taxonomies(input, renderer, plan, emit));
     for (name, path, kind) in [("404.html", "/404.html", "404"), ("search.html", "/cari/", "search")] {
         if renderer.has(name) {
             let file = if kind == "404" { "404.html".to_string() } else { "cari/index.html".to_string() };
-            if changed.is_some() {
-                results.push(Ok((file, None)));
-                continue;
-            }
-            let mut ctx = input.base_context(kind, path, &HashSet::new());
-            let title = input.theme.string(if kind == "404" { "not_found_title" } else { "search_title" });
-            ctx.insert("page", &serde_json::json!({ "title": title, "url": input.url(path) }));
-            results.push(renderer.render(name, &ctx).map(|html| (file, Some(html.into_bytes()))));
-        }
-    }
-    let mut outputs = Vec::new();
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(o) => outputs.push(o),
-            Err(d) => diags.push(d),
+            let done = if plan.is_some() {
+                emit(file, None)
+            } else {
+                let mut ctx = input.base_context(kind, path, &HashSet::new());
+                let title = input.theme.string(if kind == "404" { "not_found_title" } else { "search_title" });
+                ctx.insert("page", &serde_json::json!({ "title": title, "url": input.url(path) }));
+                renderer.render(name, &ctx).and_then(|html| emit(file, Some(html.into_bytes())))
+            };
+            diags.extend(done.err());
         }
     }
     if diags.is_empty() {
-        Ok(outputs)
+        Ok(())
     } else {
         Err(diags)
     }
@@ -437,7 +435,7 @@ fn render_page(input: &Input, renderer: &Renderer, i: usize, page: &Page) -> Res
             tags,
             url: input.url(&page.path),
             path: &page.path,
-            reading_time: Input::reading_time(body.word_count),
+            reading_time: reading_time(body.word_count),
             word_count: body.word_count,
             breadcrumbs: input.breadcrumbs(Some(page.section)),
             previous,
@@ -534,21 +532,18 @@ pub fn taxonomy_terms(site: &Site, taxonomy: &str) -> BTreeMap<String, (String, 
     terms
 }
 
-/// One output file: its path under the output folder, and its bytes (`None`: not re-rendered,
-/// the file already there stays).
-type Rendered = Result<(String, Option<Vec<u8>>), Diagnostic>;
-
-fn render_taxonomies(input: &Input, renderer: &Renderer, changed: Option<&HashSet<usize>>) -> Vec<Rendered> {
-    let mut out = Vec::new();
+fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, emit: &Emit) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     for taxonomy in &input.config.taxonomies {
         let terms = taxonomy_terms(input.site, taxonomy);
         let slug = slugify(taxonomy);
         let title =
             input.theme.strings.get(&format!("taxonomy_{taxonomy}")).cloned().unwrap_or_else(|| taxonomy.clone());
         let list_path = format!("/{slug}/");
-        if changed.is_some() {
+        let list_file = format!("{slug}/index.html");
+        let done = if plan.is_some() {
             // Term names and counts are part of what the caller vouched unchanged.
-            out.push(Ok((format!("{slug}/index.html"), None)));
+            emit(list_file, None)
         } else {
             let mut ctx = input.base_context("taxonomy", &list_path, &HashSet::new());
             let term_list: Vec<serde_json::Value> = terms
@@ -559,27 +554,24 @@ fn render_taxonomies(input: &Input, renderer: &Renderer, changed: Option<&HashSe
                 "taxonomy",
                 &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path), "terms": term_list }),
             );
-            let rendered = renderer.render("taxonomy_list.html", &ctx);
-            out.push(rendered.map(|h| (format!("{slug}/index.html"), Some(h.into_bytes()))));
-        }
-        let rendered: Vec<_> = terms
-            .par_iter()
-            .map(|(s, (name, pages))| {
-                let file = format!("{slug}/{s}/index.html");
-                if changed.is_some_and(|set| !pages.iter().any(|p| set.contains(p))) {
-                    return Ok((file, None));
-                }
-                let path = format!("/{slug}/{s}/");
-                let mut ctx = input.base_context("term", &path, &HashSet::new());
-                ctx.insert("taxonomy", &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path) }));
-                ctx.insert(
-                    "term",
-                    &serde_json::json!({ "name": name, "url": input.url(&path), "pages": pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>() }),
-                );
-                renderer.render("taxonomy_term.html", &ctx).map(|h| (file, Some(h.into_bytes())))
-            })
-            .collect();
-        out.extend(rendered);
+            renderer.render("taxonomy_list.html", &ctx).and_then(|h| emit(list_file, Some(h.into_bytes())))
+        };
+        diags.extend(done.err());
+        let failed = terms.par_iter().filter_map(|(s, (name, pages))| {
+            let file = format!("{slug}/{s}/index.html");
+            if plan.is_some_and(|plan| !pages.iter().any(|p| plan.listed.contains(p))) {
+                return emit(file, None).err();
+            }
+            let path = format!("/{slug}/{s}/");
+            let mut ctx = input.base_context("term", &path, &HashSet::new());
+            ctx.insert("taxonomy", &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path) }));
+            ctx.insert(
+                "term",
+                &serde_json::json!({ "name": name, "url": input.url(&path), "pages": pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>() }),
+            );
+            renderer.render("taxonomy_term.html", &ctx).and_then(|h| emit(file, Some(h.into_bytes()))).err()
+        });
+        diags.extend(failed.collect::<Vec<_>>());
     }
-    out
+    diags
 }

@@ -86,7 +86,9 @@ fn type_query_at(tab: &Tab, q: &str, ms_per_key: u64) -> Duration {
         std::thread::sleep(Duration::from_millis(ms_per_key));
     }
     let pace = start.elapsed() / q.chars().count() as u32;
-    let sel = format!("document.querySelector('#_cari-hasil[data-query=\"{q}\"]') && !document.querySelector('#_cari-hasil').hidden");
+    let sel = format!(
+        "document.querySelector('#_cari-hasil[data-query=\"{q}\"]') && !document.querySelector('#_cari-hasil').hidden"
+    );
     wait_for(tab, &sel);
     pace
 }
@@ -119,7 +121,10 @@ fn typing_melayani_finds_berorientasi_pelayanan_and_enter_opens_it() {
     wait_for(&tab, "document.readyState === 'complete'");
     // Nothing of the search but the loader comes with the page.
     let before: Vec<String> = site.server.requests.lock().unwrap().clone();
-    assert!(!before.iter().any(|p| p.ends_with("/search.js") || p.ends_with("/search-engine.js") || p.contains("/search/")), "{before:?}");
+    assert!(
+        !before.iter().any(|p| p.ends_with("/search.js") || p.ends_with("/search-engine.js") || p.contains("/search/")),
+        "{before:?}"
+    );
 
     let (bytes, paths) = first_query_bytes(&site, &tab, "melayani");
     eprintln!("first query downloaded {bytes} bytes gzipped in {} requests: {paths:?}", paths.len());
@@ -128,7 +133,10 @@ fn typing_melayani_finds_berorientasi_pelayanan_and_enter_opens_it() {
     let t = titles(&tab);
     let i = t.iter().position(|t| t == "Berorientasi Pelayanan").unwrap_or(usize::MAX);
     assert!(i < 3, "Berorientasi Pelayanan not in the first three: {t:?}");
-    let mark = eval(&tab, "document.querySelector('#_cari-hasil mark') ? document.querySelector('#_cari-hasil mark').textContent : ''");
+    let mark = eval(
+        &tab,
+        "document.querySelector('#_cari-hasil mark') ? document.querySelector('#_cari-hasil mark').textContent : ''",
+    );
     assert!(!mark.as_str().unwrap().is_empty(), "matched words are highlighted");
     for _ in 0..=i {
         tab.press_key("ArrowDown").unwrap();
@@ -157,7 +165,10 @@ fn slash_focuses_the_box_arrows_move_and_escape_closes() {
     tab.press_key("/").unwrap();
     wait_for(&tab, "document.activeElement && document.activeElement.id === '_cari-q'");
     tab.type_str("kkn").unwrap();
-    wait_for(&tab, "document.querySelector('#_cari-hasil[data-query=\"kkn\"]') && !document.querySelector('#_cari-hasil').hidden");
+    wait_for(
+        &tab,
+        "document.querySelector('#_cari-hasil[data-query=\"kkn\"]') && !document.querySelector('#_cari-hasil').hidden",
+    );
     assert_eq!(eval(&tab, "document.querySelector('#_cari-q').value"), "kkn", "the slash itself is not typed");
     let first = eval(&tab, "document.querySelector('#_cari-hasil [role=option]').getAttribute('href')");
     assert!(first.as_str().unwrap().contains("/panduan/revolusi-mental/fokus-pada-tugas/"), "{first}");
