@@ -45,9 +45,8 @@ struct Claims {
 }
 
 impl Claims {
-    /// Claims `rel` for `who`; `what` names the kind of path in a message (`URL`, `alias`).
+    /// Claims `rel` for `who`; `what` names it in a message (``URL `/a/` ``, ``alias `/lama` ``).
     fn claim(&mut self, rel: String, who: Claimant, what: &str) {
-        let shown = format!("/{}", rel.trim_end_matches("index.html"));
         let clash = |other: &Claimant, why: String| match &who {
             Claimant::Input { path, line } => {
                 Some(Diagnostic::new(path, *line, if *line > 0 { 1 } else { 0 }, why).with_hint(hint(other)))
@@ -56,30 +55,23 @@ impl Claims {
         };
         let mut refusal = None;
         if let Some(long) = rel.split('/').find(|part| part.len() > NAME_MAX) {
-            refusal = clash(
-                &who,
-                format!("{what} `{shown}` has a segment of {} bytes; file systems allow {NAME_MAX}", long.len()),
-            )
-            .map(|d| d.with_hint("choose a shorter `slug`, file name, alias or tag"));
+            refusal =
+                clash(&who, format!("{what} has a segment of {} bytes; file systems allow {NAME_MAX}", long.len()))
+                    .map(|d| d.with_hint("choose a shorter `slug`, file name, alias or tag"));
         } else if let Some(first) = self.files.get(&rel) {
-            refusal = clash(first, format!("{what} `{shown}` is already used by {}", first.describe()));
+            refusal = clash(first, format!("{what} is already used by {}", first.describe()));
         } else if let Some(dir) = ancestors(&rel).find(|dir| self.files.contains_key(*dir)) {
             let first = &self.files[dir];
-            refusal = clash(
-                first,
-                format!("{what} `{shown}` needs a folder `/{dir}/` where {} writes a file", first.describe()),
-            );
+            refusal = clash(first, format!("{what} needs a folder `/{dir}/` where {} writes a file", first.describe()));
         } else if let Some((below, first)) =
             self.files.range(format!("{rel}/")..).next().filter(|(k, _)| k.starts_with(&format!("{rel}/")))
         {
-            refusal = clash(
-                first,
-                format!("{what} `{shown}` is a file where {} needs a folder (for `/{below}`)", first.describe()),
-            );
+            refusal =
+                clash(first, format!("{what} is a file where {} needs a folder (for `/{below}`)", first.describe()));
         } else if rel.starts_with(&format!("{SEARCH_DIR}/")) && !matches!(who, Claimant::Generated(_)) {
             refusal = clash(
                 &Claimant::Generated("the search index".into()),
-                format!("{what} `{shown}` is inside `/{SEARCH_DIR}/`, where Pedoman writes the search index"),
+                format!("{what} is inside `/{SEARCH_DIR}/`, where Pedoman writes the search index"),
             );
         }
         match refusal {
@@ -119,21 +111,22 @@ pub fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnostic> {
         ("404.html", "the 404 page"),
         ("cari/index.html", "the search page"),
     ] {
-        claims.claim(rel.to_string(), generated(what), "path");
+        claims.claim(rel.to_string(), generated(what), rel);
     }
     if config.feed.enabled {
-        claims.claim("atom.xml".into(), generated("the Atom feed"), "path");
+        claims.claim("atom.xml".into(), generated("the Atom feed"), "atom.xml");
     }
     for taxonomy in &config.taxonomies {
         let list = format!("the `{taxonomy}` list");
-        claims.claim(format!("{}/index.html", slugify(taxonomy)), generated(&list), "URL");
+        claims.claim(format!("{}/index.html", slugify(taxonomy)), generated(&list), taxonomy);
     }
+    let url = |path: &str| format!("URL `{path}`");
     for s in &site.sections {
-        claims.claim(page_file(&s.path), Claimant::Input { path: s.source.clone(), line: 0 }, "URL");
+        claims.claim(page_file(&s.path), Claimant::Input { path: s.source.clone(), line: 0 }, &url(&s.path));
     }
     for p in &site.pages {
         let line = if p.meta.slug.is_some() { p.slug_line } else { 0 };
-        claims.claim(page_file(&p.path), Claimant::Input { path: p.source.clone(), line }, "URL");
+        claims.claim(page_file(&p.path), Claimant::Input { path: p.source.clone(), line }, &url(&p.path));
     }
     for taxonomy in &config.taxonomies {
         let slug = slugify(taxonomy);
@@ -141,24 +134,26 @@ pub fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnostic> {
             // A term's page is named by the first page that uses it.
             let first = &site.pages[pages[0]];
             let who = Claimant::Input { path: first.source.clone(), line: first.taxonomies_line(taxonomy) };
-            claims.claim(format!("{slug}/{term}/index.html"), who, &format!("the page of {taxonomy} `{name}`, URL"));
+            let what = format!("the page of {taxonomy} `{name}`, URL `/{slug}/{term}/`,");
+            claims.claim(format!("{slug}/{term}/index.html"), who, &what);
         }
     }
     for asset in &site.assets {
         let who = Claimant::Input { path: asset.source.clone(), line: 0 };
-        claims.claim(asset.dest.clone(), who, "file");
+        claims.claim(asset.dest.clone(), who, &format!("file `/{}`", asset.dest));
     }
     for (rel, source) in &theme.statics {
         let who = match source {
             StaticSource::Disk { shown, .. } => Claimant::Input { path: shown.clone(), line: 0 },
             StaticSource::Embedded(_) => Claimant::Generated(format!("the theme's {rel}")),
         };
-        claims.claim(rel.clone(), who, "static file");
+        claims.claim(rel.clone(), who, &format!("static file `/{rel}`"));
     }
     for p in &site.pages {
         for alias in &p.meta.aliases {
             if let Some(rel) = content::alias_output(alias) {
-                claims.claim(rel, Claimant::Input { path: p.source.clone(), line: p.aliases_line }, "alias");
+                let what = format!("alias `{alias}`");
+                claims.claim(rel, Claimant::Input { path: p.source.clone(), line: p.aliases_line }, &what);
             }
         }
     }
@@ -179,14 +174,14 @@ mod tests {
     fn a_file_where_a_folder_is_needed_is_a_clash() {
         let mut claims = Claims::default();
         let input = |p: &str| Claimant::Input { path: Path::new(p).to_path_buf(), line: 3 };
-        claims.claim("404.html".into(), Claimant::Generated("the 404 page".into()), "path");
-        claims.claim("404.html/index.html".into(), input("content/a.md"), "alias");
-        claims.claim("404.html".into(), input("content/b.md"), "alias");
-        claims.claim("e/index.html".into(), input("content/e.md"), "URL");
-        claims.claim("e".into(), input("static/e"), "static file");
-        claims.claim("search/meta.json".into(), input("static/search/meta.json"), "static file");
+        claims.claim("404.html".into(), Claimant::Generated("the 404 page".into()), "404.html");
+        claims.claim("404.html/index.html".into(), input("content/a.md"), "alias `/404.html/`");
+        claims.claim("404.html".into(), input("content/b.md"), "alias `/404.html`");
+        claims.claim("e/index.html".into(), input("content/e.md"), "URL `/e/`");
+        claims.claim("e".into(), input("static/e"), "static file `/e`");
+        claims.claim("search/meta.json".into(), input("static/search/meta.json"), "static file `/search/meta.json`");
         claims.claim(format!("{}/index.html", "x".repeat(256)), input("content/c.md"), "URL");
-        claims.claim("ok/index.html".into(), input("content/d.md"), "URL");
+        claims.claim("ok/index.html".into(), input("content/d.md"), "URL `/ok/`");
         let paths: Vec<_> = claims.diags.iter().map(|d| d.path.display().to_string()).collect();
         assert_eq!(paths, ["content/a.md", "content/b.md", "static/e", "static/search/meta.json", "content/c.md"]);
         assert!(claims.diags[0].message.contains("the 404 page"), "{:?}", claims.diags[0]);

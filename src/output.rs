@@ -257,7 +257,7 @@ fn clean_leftovers(parent: &Path, name: &str, output: &Path) {
         .filter_map(|e| {
             let file_name = e.file_name();
             let rest = file_name.to_str()?.strip_prefix('.')?.strip_prefix(name)?.strip_prefix('.')?;
-            let (kind, pid) = rest.split_once('-')?;
+            let (kind, pid) = rest.rsplit_once('-')?;
             let old = match kind {
                 "pedoman-new" | "new" => false,
                 "pedoman-old" | "old" => true,

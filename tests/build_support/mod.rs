@@ -10,7 +10,7 @@ use tempfile::TempDir;
 #[path = "../common/mod.rs"]
 mod common;
 
-pub use common::{pedoman, repo_root, write_files};
+pub use common::{pedoman, pedoman_bin, repo_root, write_files};
 
 /// The config used when a fixture gives none.
 pub const DEFAULT_CONFIG: &str = "title: \"Situs Uji\"\nbase_url: \"https://uji.example.go.id\"\n";
@@ -71,6 +71,24 @@ impl Site {
         let mut args: Vec<std::ffi::OsString> = vec!["build".into(), "--root".into(), root.into()];
         args.extend(extra.iter().map(Into::into));
         Run::from(pedoman(args))
+    }
+
+    /// `pedoman build --root ROOT EXTRA…` as an unprivileged user, so file permissions apply as
+    /// they do to an editor: when the tests run as root, the temp dir is handed to `nobody` and
+    /// the build runs as `nobody`.
+    pub fn build_unprivileged(&self, extra: &[&str]) -> Run {
+        use std::os::unix::fs::MetadataExt;
+        use std::os::unix::process::CommandExt;
+        let mut command = std::process::Command::new(pedoman_bin());
+        command.args(["build", "--root"]).arg(self.root()).args(extra);
+        if std::fs::metadata(self.tmp()).unwrap().uid() == 0 {
+            const NOBODY: u32 = 65534;
+            for entry in walkdir::WalkDir::new(self.tmp()) {
+                std::os::unix::fs::lchown(entry.unwrap().path(), Some(NOBODY), Some(NOBODY)).unwrap();
+            }
+            command.uid(NOBODY).gid(NOBODY);
+        }
+        Run::from(command.output().expect("could not run pedoman"))
     }
 
     /// Builds and insists it worked.
