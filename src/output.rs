@@ -508,6 +508,36 @@ mod tests {
     }
 
     #[test]
+    fn a_swap_killed_between_two_renames_is_undone_by_the_next_build() {
+        // Without RENAME_EXCHANGE the swap is two renames; killed between them, the old output
+        // waits under its temp name and the new one under its own.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_file(&dir.path().join(".public.pedoman-old-41/index.html"), &Data::Static(b"old"), &Dirs::default())
+            .unwrap();
+        write_file(&dir.path().join(".public.pedoman-new-41/index.html"), &Data::Static(b"new"), &Dirs::default())
+            .unwrap();
+        write_file(&dir.path().join(".public.new-7/index.html"), &Data::Static(b"older"), &Dirs::default()).unwrap();
+        write_file(&dir.path().join(".public.backup/index.html"), &Data::Static(b"mine"), &Dirs::default()).unwrap();
+        clean_leftovers(dir.path(), "public", &out);
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, [".public.backup", "public"], "only Pedoman's leftovers are removed");
+    }
+
+    #[test]
+    fn the_fallback_swap_puts_the_new_folder_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let (new, out) = (dir.path().join("new"), dir.path().join("public"));
+        write_file(&new.join("a.txt"), &Data::Static(b"new"), &Dirs::default()).unwrap();
+        write_file(&out.join("a.txt"), &Data::Static(b"old"), &Dirs::default()).unwrap();
+        let old = rename_twice(&new, &out).unwrap().unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(old.join("a.txt")).unwrap(), "old");
+    }
+
+    #[test]
     fn in_place_updates_replace_files_whole_only_at_commit() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");

@@ -143,6 +143,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_link_out_of_the_site_is_a_folder_level_error_and_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::write(root.join("static/a.css"), "a").unwrap();
+        std::os::unix::fs::symlink("/etc", root.join("static/etc")).unwrap();
+        let (files, diags) = files(&root, "static");
+        assert_eq!(files, [InputFile { rel: "a.css".into(), path: root.join("static/a.css") }]);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!((diags[0].path.as_path(), diags[0].line), (Path::new("static/etc"), 0));
+    }
+
+    #[test]
     fn editor_temp_files_and_hidden_files_are_ignored() {
         for name in [
             ".a.md.swp",
