@@ -123,7 +123,8 @@ impl Builder {
         let (theme, mut errors) = Theme::load(&root, &config);
         let base = config.base_path();
 
-        let loaded = self.loader.load(&root, &config, &parse_options(&theme), changed, self.opts.drafts);
+        let changed: Option<Vec<PathBuf>> = changed.map(|paths| paths.iter().map(|p| canonical(p)).collect());
+        let loaded = self.loader.load(&root, &config, &parse_options(&theme), changed.as_deref(), self.opts.drafts);
         clock.lap("load+parse");
         errors.extend(loaded.errors.iter().cloned());
         errors.extend(claims::check(&loaded.site, &config, &theme));
@@ -220,6 +221,15 @@ impl Builder {
     }
 }
 
+/// `path` with its folder resolved through symlinks, as the loader compares paths (the file
+/// itself may be gone).
+fn canonical(path: &Path) -> PathBuf {
+    match (path.parent().map(Path::canonicalize), path.file_name()) {
+        (Some(Ok(dir)), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
 /// The UI strings Markdown parsing puts into pages.
 fn parse_options(theme: &Theme) -> ParseOptions {
     ParseOptions {
@@ -284,6 +294,15 @@ impl Clock {
     }
 
     fn lap(&mut self, stage: &'static str) {
+        if std::env::var_os("PEDOMAN_RSS").is_some() {
+            let statm = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let rss = statm
+                .lines()
+                .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("after {stage}: {rss}");
+        }
         self.stages.push((stage, self.since.elapsed()));
         self.since = Instant::now();
     }

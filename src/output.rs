@@ -358,6 +358,16 @@ impl InPlaceBuild<'_> {
             }
             removed.push(PathBuf::from(rel));
         }
+        // Folders the removed files leave empty go too, as a fresh build would not make them.
+        for rel in &removed {
+            for dir in rel.ancestors().skip(1).take_while(|d| !d.as_os_str().is_empty()) {
+                let dir = self.output.join(dir);
+                if std::fs::remove_dir(&dir).is_err() {
+                    break;
+                }
+                self.previous.dirs.forget(&dir);
+            }
+        }
         self.previous.written = produced.into_iter().map(|(rel, (fp, _))| (rel, fp)).collect();
         self.committed = true;
         written.sort();
@@ -458,6 +468,10 @@ fn fingerprint(data: &Data) -> io::Result<u64> {
 struct Dirs(Mutex<BTreeSet<PathBuf>>);
 
 impl Dirs {
+    fn forget(&self, dir: &Path) {
+        self.0.lock().expect("no panics while holding").remove(dir);
+    }
+
     fn ensure(&self, dir: &Path) -> io::Result<()> {
         if self.0.lock().expect("no panics while holding").contains(dir) {
             return Ok(());
