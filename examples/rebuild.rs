@@ -31,7 +31,7 @@ fn main() {
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         if round == 0 {
             let stages: Vec<String> =
-                report.stages.iter().map(|(s, d)| format!("{s} {:.1}", d.as_secs_f64() * 1000.0)).collect();
+                report.stages.iter().map(|s| format!("{} {:.1}", s.name, s.took.as_secs_f64() * 1000.0)).collect();
             println!("rebuild wrote {} files; stages (ms): {}", report.written.len(), stages.join(", "));
         }
     }

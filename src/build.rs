@@ -73,8 +73,8 @@ pub struct BuildReport {
     /// Problems that did not stop the build (a file that is not read, an old output that could
     /// not be removed).
     pub warnings: Vec<Diagnostic>,
-    /// Time spent in each stage, in pipeline order.
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Each stage, in pipeline order.
+    pub stages: Vec<Stage>,
 }
 
 /// Runs builds, keeping what each stage learned so the next build redoes only what changed.
@@ -282,9 +282,18 @@ fn write_rest(writer: &Writer, config: &Config, theme: &Theme, loaded: &Loaded) 
     }
 }
 
+/// One stage of a build: how long it took, and the process's peak memory when it ended.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: &'static str,
+    pub took: Duration,
+    /// Peak resident set size so far, in bytes (Linux only: `VmHWM` of `/proc/self/status`).
+    pub peak_rss: Option<u64>,
+}
+
 /// Time spent in each stage.
 struct Clock {
-    stages: Vec<(&'static str, Duration)>,
+    stages: Vec<Stage>,
     since: Instant,
 }
 
@@ -293,17 +302,14 @@ impl Clock {
         Clock { stages: Vec::new(), since: Instant::now() }
     }
 
-    fn lap(&mut self, stage: &'static str) {
-        if std::env::var_os("PEDOMAN_RSS").is_some() {
-            let statm = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let rss = statm
-                .lines()
-                .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
-                .collect::<Vec<_>>()
-                .join(" ");
-            eprintln!("after {stage}: {rss}");
-        }
-        self.stages.push((stage, self.since.elapsed()));
+    fn lap(&mut self, name: &'static str) {
+        self.stages.push(Stage { name, took: self.since.elapsed(), peak_rss: peak_rss() });
         self.since = Instant::now();
     }
+}
+
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().strip_suffix("kB")?;
+    kb.trim().parse::<u64>().ok().map(|kb| kb * 1024)
 }

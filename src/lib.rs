@@ -26,5 +26,5 @@ pub mod serve;
 pub mod theme;
 pub mod walk;
 
-pub use build::{BuildOptions, BuildReport, Builder, Write};
+pub use build::{BuildOptions, BuildReport, Builder, Stage, Write};
 pub use diagnostics::{Diagnostic, Diagnostics};

@@ -127,8 +127,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         report.elapsed.as_millis()
                     );
                     if timings {
-                        for (stage, took) in &report.stages {
-                            println!("  {stage:<12} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                        for stage in &report.stages {
+                            let peak =
+                                stage.peak_rss.map(|b| format!("  peak {:>6} MB", b / 1_000_000)).unwrap_or_default();
+                            println!("  {:<12} {:>8.1} ms{peak}", stage.name, stage.took.as_secs_f64() * 1000.0);
                         }
                     }
                     Ok(ExitCode::SUCCESS)
