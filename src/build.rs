@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds;
 use crate::index::Indexer;
-use crate::links;
+use crate::links::{self, Linker};
 use crate::load::{Loaded, Loader, ParseOptions};
 use crate::markdown::{CalloutLabels, Rendered};
 use crate::output::{self, Data, InPlace, Swap, Writer};
@@ -81,6 +81,7 @@ pub struct BuildReport {
 pub struct Builder {
     opts: BuildOptions,
     loader: Loader,
+    linker: Linker,
     rerender: Rerender,
     indexer: Indexer,
     in_place: InPlace,
@@ -91,6 +92,7 @@ impl Builder {
         Builder {
             opts,
             loader: Loader::default(),
+            linker: Linker::default(),
             rerender: Rerender::default(),
             indexer: Indexer::default(),
             in_place: InPlace::default(),
@@ -130,8 +132,7 @@ impl Builder {
         errors.extend(claims::check(&loaded.site, &config, &theme));
         let (asset_urls, unreadable) = theme.asset_urls(&base, self.opts.asset_hashes);
         errors.extend(unreadable);
-        let (urls, broken) =
-            links::resolve(&loaded.site, &loaded.page_md, &loaded.section_md, &loaded.unreadable, &base);
+        let (urls, broken) = self.linker.resolve(&loaded, &base);
         errors.extend(broken);
         clock.lap("links");
         if !errors.is_empty() {
@@ -155,25 +156,17 @@ impl Builder {
             Write::InPlace { .. } => self.in_place.begin(&root, &output, &self.opts.output).map(Writer::InPlace),
         }
         .map_err(|d| vec![d])?;
-        let page_bodies: Vec<Body> = (0..loaded.site.pages.len())
-            .map(|i| match &plan {
-                Some(plan) if !plan.pages.contains(&i) => Body { word_count: words[i], ..Body::default() },
-                _ => body(&loaded.page_md[i], &urls.pages[i]),
-            })
-            .collect();
-        let section_bodies: Vec<Body> =
-            loaded.section_md.iter().zip(&urls.sections).map(|(md, urls)| body(md, urls)).collect();
         let input = render::Input {
             config: &config,
             theme: &theme,
             site: &loaded.site,
-            page_bodies: &page_bodies,
-            section_bodies: &section_bodies,
+            page_body: &|i| body(&loaded.page_md[i], &urls.pages[i]),
+            section_body: &|i| body(&loaded.section_md[i], &urls.sections[i]),
+            word_counts: &words,
             base: base.clone(),
         };
         let emit = |rel: String, bytes: Option<Vec<u8>>| writer.put(&rel, bytes.map(Data::Bytes));
         render::render_site(&input, &renderer, plan.as_ref(), &emit)?;
-        drop((page_bodies, section_bodies));
         clock.lap("render");
 
         let files = self.indexer.run(&loaded.site, &loaded.page_md, &loaded.section_md, &config.search.synonyms);

@@ -386,13 +386,9 @@ pub fn assemble<T: Default>(
         sort_pages(&mut list, &pages, sections[s].meta.sort_by);
         sections[s].pages = list;
         let mut subs = std::mem::take(&mut sections[s].subsections);
-        subs.sort_by(|a, b| {
-            let (a, b) = (&sections[*a], &sections[*b]);
-            (a.meta.weight.unwrap_or(i64::MAX), a.title.to_lowercase(), &a.rel).cmp(&(
-                b.meta.weight.unwrap_or(i64::MAX),
-                b.title.to_lowercase(),
-                &b.rel,
-            ))
+        subs.sort_by_cached_key(|&i| {
+            let sub = &sections[i];
+            (sub.meta.weight.unwrap_or(i64::MAX), sub.title.to_lowercase(), sub.rel.clone())
         });
         sections[s].subsections = subs;
     }
@@ -414,23 +410,13 @@ pub fn assemble<T: Default>(
 }
 
 fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
-    list.sort_by(|a, b| {
-        let (a, b) = (&pages[*a], &pages[*b]);
-        let title = |p: &Page| p.title.to_lowercase();
-        match by {
-            SortBy::Weight => (a.meta.weight.unwrap_or(i64::MAX), title(a), &a.rel).cmp(&(
-                b.meta.weight.unwrap_or(i64::MAX),
-                title(b),
-                &b.rel,
-            )),
-            SortBy::Date => (std::cmp::Reverse(&a.meta.date), title(a), &a.rel).cmp(&(
-                std::cmp::Reverse(&b.meta.date),
-                title(b),
-                &b.rel,
-            )),
-            SortBy::Title => (title(a), &a.rel).cmp(&(title(b), &b.rel)),
-        }
-    });
+    // Keys made once per page, not once per comparison: big sections have thousands of pages.
+    let title = |i: usize| (pages[i].title.to_lowercase(), pages[i].rel.clone());
+    match by {
+        SortBy::Weight => list.sort_by_cached_key(|&i| (pages[i].meta.weight.unwrap_or(i64::MAX), title(i))),
+        SortBy::Date => list.sort_by_cached_key(|&i| (std::cmp::Reverse(pages[i].meta.date.clone()), title(i))),
+        SortBy::Title => list.sort_by_cached_key(|&i| title(i)),
+    }
 }
 
 #[cfg(test)]

@@ -2,13 +2,13 @@
 //! site's URLs and heading ids once all are known, and each placeholder the Markdown stage
 //! left in an `href` replaced by its final URL.
 
-use crate::content::Site;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, InternalLink, Rendered, LINK_PREFIX};
+use crate::load::Loaded;
+use crate::markdown::{self, InternalLink, LINK_PREFIX};
 use crate::render::site_url;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::Arc;
 
 /// The final URL of each internal link, by file (same order as the site's pages and sections).
 pub struct Resolved {
@@ -16,32 +16,64 @@ pub struct Resolved {
     pub sections: Vec<Vec<String>>,
 }
 
-/// Checks every link; broken ones come back as diagnostics and resolve to `#`.
-/// `unreadable`: content paths of files that failed to load, whose links are not reported again.
-pub fn resolve(
-    site: &Site,
-    page_md: &[Arc<Rendered>],
-    section_md: &[Arc<Rendered>],
-    unreadable: &HashSet<String>,
-    base: &str,
-) -> (Resolved, Vec<Diagnostic>) {
-    let mut targets: HashMap<&str, Option<(&str, &[String])>> =
-        unreadable.iter().map(|rel| (rel.as_str(), None)).collect();
-    for (p, md) in site.pages.iter().zip(page_md) {
-        targets.insert(p.rel.as_str(), Some((p.path.as_str(), md.heading_ids.as_slice())));
+/// Checks links, remembering each file's result: while no link target changed (every page's
+/// URL and heading ids, the base path), a rebuild checks again only the files re-read.
+#[derive(Default)]
+pub struct Linker {
+    /// Hash of the targets the results were found with.
+    targets: u64,
+    /// Content path → the file's URLs and broken-link errors.
+    files: HashMap<String, (Vec<String>, Vec<Diagnostic>)>,
+}
+
+impl Linker {
+    /// Checks every link of the loaded site; broken ones come back as diagnostics and resolve
+    /// to `#`. Links to files that failed to load are not reported again (their own error says
+    /// why); files not re-read since the last call keep their last result while no target
+    /// changed.
+    pub fn resolve(&mut self, loaded: &Loaded, base: &str) -> (Resolved, Vec<Diagnostic>) {
+        let site = &loaded.site;
+        let mut targets: HashMap<&str, Option<(&str, &[String])>> =
+            loaded.unreadable.iter().map(|rel| (rel.as_str(), None)).collect();
+        for (p, md) in site.pages.iter().zip(&loaded.page_md) {
+            targets.insert(p.rel.as_str(), Some((p.path.as_str(), md.heading_ids.as_slice())));
+        }
+        for (s, md) in site.sections.iter().zip(&loaded.section_md) {
+            targets.insert(s.rel.as_str(), Some((s.path.as_str(), md.heading_ids.as_slice())));
+        }
+        let hash = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut sorted: Vec<_> = targets.iter().collect();
+            sorted.sort_unstable_by_key(|(rel, _)| **rel);
+            (sorted, base).hash(&mut h);
+            h.finish()
+        };
+        if hash != self.targets {
+            self.files.clear();
+            self.targets = hash;
+        }
+        let files =
+            site.pages.iter().zip(&loaded.page_md).map(|(p, md)| (&p.rel, &p.source, p.body_line, &**md)).chain(
+                site.sections.iter().zip(&loaded.section_md).map(|(s, md)| (&s.rel, &s.source, s.body_line, &**md)),
+            );
+        for (rel, source, body_line, md) in files {
+            if loaded.reread.contains(rel) || !self.files.contains_key(rel) {
+                let from = File { rel, source, body_line, own_ids: &md.heading_ids };
+                let mut diags = Vec::new();
+                let urls = md.links.iter().map(|link| from.url(link, &targets, base, &mut diags)).collect();
+                self.files.insert(rel.clone(), (urls, diags));
+            }
+        }
+        let mut diags = Vec::new();
+        let mut urls = |rel: &String| {
+            let (urls, d) = &self.files[rel];
+            diags.extend(d.iter().cloned());
+            urls.clone()
+        };
+        let pages = site.pages.iter().map(|p| urls(&p.rel)).collect();
+        let sections = site.sections.iter().map(|s| urls(&s.rel)).collect();
+        (Resolved { pages, sections }, diags)
     }
-    for (s, md) in site.sections.iter().zip(section_md) {
-        targets.insert(s.rel.as_str(), Some((s.path.as_str(), md.heading_ids.as_slice())));
-    }
-    let mut diags = Vec::new();
-    let mut check = |rel: &str, source: &Path, body_line: usize, md: &Rendered| {
-        let from = File { rel, source, body_line, own_ids: &md.heading_ids };
-        md.links.iter().map(|link| from.url(link, &targets, base, &mut diags)).collect()
-    };
-    let pages = site.pages.iter().zip(page_md).map(|(p, md)| check(&p.rel, &p.source, p.body_line, md)).collect();
-    let sections =
-        site.sections.iter().zip(section_md).map(|(s, md)| check(&s.rel, &s.source, s.body_line, md)).collect();
-    (Resolved { pages, sections }, diags)
 }
 
 /// The file a link is in.

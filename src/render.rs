@@ -192,8 +192,12 @@ pub struct Input<'a> {
     pub config: &'a Config,
     pub theme: &'a Theme,
     pub site: &'a Site,
-    pub page_bodies: &'a [Body],
-    pub section_bodies: &'a [Body],
+    /// The body of page `i`, made when the page is rendered, so bodies are never all held.
+    pub page_body: &'a (dyn Fn(usize) -> Body + Sync),
+    /// The body of section `i`.
+    pub section_body: &'a (dyn Fn(usize) -> Body + Sync),
+    /// Words in each page's body, for the reading times listings show.
+    pub word_counts: &'a [usize],
     /// `config.base_path()`, worked out once: every link on every page is prefixed with it.
     pub base: String,
 }
@@ -210,7 +214,7 @@ impl Input<'_> {
             url: self.url(&p.path),
             description: &p.meta.description,
             date: p.meta.date.as_deref(),
-            reading_time: reading_time(self.page_bodies[i].word_count),
+            reading_time: reading_time(self.word_counts[i]),
         }
     }
 
@@ -413,7 +417,7 @@ fn render_page(input: &Input, renderer: &Renderer, i: usize, page: &Page) -> Res
     };
     let previous = neighbour(pos.and_then(|p| p.checked_sub(1)));
     let next = neighbour(pos.map(|p| p + 1));
-    let body = &input.page_bodies[i];
+    let body = (input.page_body)(i);
     let tags: Vec<Link> = page
         .meta
         .tags
@@ -485,7 +489,7 @@ fn render_section(
     let name =
         template_for(renderer, section.meta.template.as_deref(), default, &section.source, section.template_line)?;
     let site = input.site;
-    let body = &input.section_bodies[i];
+    let body = (input.section_body)(i);
     let mut open = input.ancestors(Some(i));
     open.insert(i);
     let mut ctx = input.base_context(if i == 0 { "home" } else { "section" }, &section.path, &open);
@@ -518,16 +522,14 @@ pub fn taxonomy_terms(site: &Site, taxonomy: &str) -> BTreeMap<String, (String, 
         let list = if taxonomy == "tags" { Some(&page.meta.tags) } else { page.meta.taxonomies.get(taxonomy) };
         for term in list.into_iter().flatten() {
             let entry = terms.entry(slugify(term)).or_insert_with(|| (term.clone(), Vec::new()));
-            if !entry.1.contains(&i) {
+            // Pages come in order, so a page listing a term twice is the last one added.
+            if entry.1.last() != Some(&i) {
                 entry.1.push(i);
             }
         }
     }
     for (_, pages) in terms.values_mut() {
-        pages.sort_by(|a, b| {
-            (site.pages[*a].title.to_lowercase(), &site.pages[*a].rel)
-                .cmp(&(site.pages[*b].title.to_lowercase(), &site.pages[*b].rel))
-        });
+        pages.sort_by_cached_key(|&p| (site.pages[p].title.to_lowercase(), site.pages[p].rel.clone()));
     }
     terms
 }

@@ -148,3 +148,31 @@ fn pathdiff(path: &Path, base: &Path) -> PathBuf {
     }
     out
 }
+
+#[test]
+fn a_heading_renamed_in_one_file_breaks_links_in_the_others() {
+    let site = site();
+    let out = site.tmp().join("pratinjau");
+    let mut builder = preview(&site, &out);
+    builder.build(None).unwrap();
+    let file = site.root().join("content/nilai/a0.md");
+    let body = "## Judul lain\n\nIsi. Lihat [awal](a0.md#judul-lain).";
+    site.write(&[("content/nilai/a0.md", &page("Halaman 0", "Ringkas.", body))]);
+    let diags = builder.build(Some(std::slice::from_ref(&file))).expect_err("links to #bagian are broken now");
+    let broken: Vec<String> = diags.0.iter().map(|d| d.path.display().to_string()).collect();
+    assert_eq!(
+        broken,
+        [
+            "content/nilai/a1.md",
+            "content/nilai/a2.md",
+            "content/nilai/a3.md",
+            "content/nilai/a4.md",
+            "content/nilai/a5.md"
+        ]
+    );
+    // Renamed back: the build that follows the fix succeeds and equals a fresh one.
+    let body = "## Bagian\n\nPegawai melayani warga nomor 0. Lihat [awal](a0.md#bagian).";
+    site.write(&[("content/nilai/a0.md", &page("Halaman 0", "Ringkas.", body))]);
+    rebuild(&mut builder, std::slice::from_ref(&file));
+    assert_fresh(&out, &site);
+}
