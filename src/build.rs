@@ -176,7 +176,7 @@ impl Builder {
         clock.lap("index");
 
         write_rest(&writer, &config, &theme, &loaded)?;
-        let done = writer.commit().map_err(|d| vec![d])?;
+        let done = writer.commit()?;
         clock.lap("write");
         self.loader.settle();
         self.rerender.settle(snapshot);
