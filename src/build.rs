@@ -14,6 +14,7 @@ use crate::load::{Loaded, Loader, ParseOptions};
 use crate::markdown::{CalloutLabels, Rendered};
 use crate::output::{self, Data, InPlace, Swap, Writer};
 use crate::render::{self, Body, Renderer};
+use crate::render_budget::Cancel;
 use crate::rerender::{self, Rerender};
 use crate::theme::{StaticSource, Theme};
 use std::path::{Path, PathBuf};
@@ -85,11 +86,20 @@ pub struct Builder {
     rerender: Rerender,
     indexer: Indexer,
     in_place: InPlace,
+    /// Stops the rendering of a build in progress (see [`Builder::with_cancel`]).
+    cancel: Cancel,
 }
 
 impl Builder {
     pub fn new(opts: BuildOptions) -> Self {
+        Self::with_cancel(opts, Cancel::default())
+    }
+
+    /// A builder whose renders stop when `cancel` is set (the build then fails); `serve` uses
+    /// it to stop a build that a newer save or Ctrl+C makes pointless.
+    pub fn with_cancel(opts: BuildOptions, cancel: Cancel) -> Self {
         Builder {
+            cancel,
             opts,
             loader: Loader::default(),
             linker: Linker::default(),
@@ -126,7 +136,8 @@ impl Builder {
         let base = config.base_path();
 
         let changed: Option<Vec<PathBuf>> = changed.map(|paths| paths.iter().map(|p| canonical(p)).collect());
-        let loaded = self.loader.load(&root, &config, &parse_options(&theme), changed.as_deref(), self.opts.drafts);
+        let parse = parse_options(&theme, &config);
+        let loaded = self.loader.load(&root, &config, &parse, changed.as_deref(), self.opts.drafts);
         clock.lap("load+parse");
         errors.extend(loaded.errors.iter().cloned());
         errors.extend(claims::check(&loaded.site, &config, &theme));
@@ -139,7 +150,7 @@ impl Builder {
             return Err(errors);
         }
 
-        let renderer = Renderer::new(&theme, &base, asset_urls.clone())?;
+        let renderer = Renderer::new(&theme, &base, asset_urls.clone(), self.cancel.clone())?;
         let config_text = serde_yaml::to_string(&config).unwrap_or_default();
         let words: Vec<usize> = loaded.page_md.iter().map(|md| md.word_count).collect();
         let (plan, snapshot) = self.rerender.plan(&rerender::Inputs {
@@ -208,7 +219,7 @@ impl Builder {
     fn config(&self, root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let mut config = Config::load(root).map_err(|d| vec![d])?;
         if let Some(url) = &self.opts.base_url {
-            config.base_url = url.trim_end_matches('/').to_string();
+            config.override_base_url(url).map_err(|d| vec![d])?;
         }
         Ok(config)
     }
@@ -223,9 +234,11 @@ fn canonical(path: &Path) -> PathBuf {
     }
 }
 
-/// The UI strings Markdown parsing puts into pages.
-fn parse_options(theme: &Theme) -> ParseOptions {
+/// What Markdown parsing needs beyond the file: UI strings it puts into pages, and what to do
+/// with raw HTML.
+fn parse_options(theme: &Theme, config: &Config) -> ParseOptions {
     ParseOptions {
+        raw_html: config.markdown.raw_html,
         labels: CalloutLabels {
             note: theme.string("callout_note"),
             tip: theme.string("callout_tip"),

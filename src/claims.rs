@@ -55,9 +55,12 @@ impl Claims {
         };
         let mut refusal = None;
         if let Some(long) = rel.split('/').find(|part| part.len() > NAME_MAX) {
-            refusal =
-                clash(&who, format!("{what} has a segment of {} bytes; file systems allow {NAME_MAX}", long.len()))
-                    .map(|d| d.with_hint("choose a shorter `slug`, file name, alias or tag"));
+            // The path itself is too long to show whole: its kind, and how the long part starts.
+            let kind = what.split('`').next().unwrap_or(what).trim_end();
+            let start: String = long.chars().take(24).collect();
+            let message =
+                format!("{kind} has a segment of {} bytes (`{start}…`); file systems allow {NAME_MAX}", long.len());
+            refusal = clash(&who, message).map(|d| d.with_hint("choose a shorter `slug`, file name, alias or tag"));
         } else if let Some(first) = self.files.get(&rel) {
             refusal = clash(first, format!("{what} is already used by {}", first.describe()));
         } else if let Some(dir) = ancestors(&rel).find(|dir| self.files.contains_key(*dir)) {

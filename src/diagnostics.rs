@@ -3,7 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// One problem in one input file. `line` and `col` are 1-based; 0 means "whole file".
+/// One problem in one input file. `line` and `col` are 1-based; line 0 means the whole file or
+/// folder, printed as `path: message` rather than with a made-up position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub path: PathBuf,
@@ -27,9 +28,14 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path.display(), self.line.max(1), self.col.max(1), self.message)?;
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path.display(), self.message)?;
+        } else {
+            write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.col.max(1), self.message)?;
+        }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            // Lines after the first line up under it, so every line but the first is indented.
+            write!(f, "\n  hint: {}", hint.replace('\n', "\n        "))?;
         }
         Ok(())
     }
@@ -52,3 +58,16 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::Diagnostic;
+
+    #[test]
+    fn a_whole_file_problem_has_no_made_up_position() {
+        let d = Diagnostic::new("static/logo.png", 0, 0, "cannot read").with_hint("check its permissions");
+        assert_eq!(d.to_string(), "static/logo.png: cannot read\n  hint: check its permissions");
+        assert_eq!(Diagnostic::new("a.md", 3, 0, "x").to_string(), "a.md:3:1: x");
+        assert_eq!(Diagnostic::new("a.md", 3, 7, "x").to_string(), "a.md:3:7: x");
+    }
+}

@@ -44,7 +44,8 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         .with_hint("add a line containing only `---` after the last front-matter key"))
 }
 
-/// Reads a file as text: strips a UTF-8 BOM and turns CRLF into LF (line numbers stay the same).
+/// Reads a file as text: strips a UTF-8 BOM and turns CRLF and lone CR (old Mac) line endings
+/// into LF, one line break each, so line numbers stay those an editor shows.
 pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(shown, 0, 0, format!("cannot read file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -54,7 +55,16 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
         Diagnostic::new(shown, line, col, "file is not valid UTF-8").with_hint("save the file with UTF-8 encoding")
     })?;
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
+    Ok(normalize_newlines(text))
+}
+
+/// CRLF → LF, then any CR left → LF.
+pub fn normalize_newlines(text: String) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
 }
 
 /// Parses YAML strictly into `T`; `line_offset` is the file line of the YAML's first line minus one.
@@ -75,7 +85,9 @@ pub fn yaml_diagnostic(path: &Path, line_offset: usize, err: &serde_yaml::Error)
     if let Some(hint) = unknown_key_hint(&message) {
         return diag.with_hint(hint);
     }
-    diag.with_hint("check the YAML between the `---` lines: `key: value`, strings with `:` in quotes")
+    // Front matter sits between `---` lines; config.yaml and theme strings are YAML files whole.
+    let place = if path.extension().is_some_and(|e| e == "md") { "between the `---` lines" } else { "in this file" };
+    diag.with_hint(format!("check the YAML {place}: `key: value`, strings with `:` in quotes"))
 }
 
 /// From serde's "unknown field `titel`, expected one of `title`, …", suggest the closest key.
@@ -85,25 +97,12 @@ fn unknown_key_hint(message: &str) -> Option<String> {
     let rest = &message[message.find(marker)? + marker.len()..];
     let (unknown, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let best = candidates.iter().min_by_key(|c| edit_distance(unknown, c))?;
-    if edit_distance(unknown, best) <= 3 {
+    let best = candidates.iter().min_by_key(|c| strsim::levenshtein(unknown, c))?;
+    if strsim::levenshtein(unknown, best) <= 3 {
         Some(format!("did you mean `{best}`?"))
     } else {
         Some(format!("valid keys are: {}", candidates.join(", ")))
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Front matter of a page.
@@ -168,21 +167,10 @@ pub enum SortBy {
     Title,
 }
 
-/// Checks a `YYYY-MM-DD` date.
+/// Checks a `YYYY-MM-DD` date (a real one: no 30 February).
 pub fn valid_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
-    match (num(0..4), num(5..7), num(8..10)) {
-        (Some(y), Some(m), Some(d)) => {
-            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-            let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-            (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1]
-        }
-        _ => false,
-    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    s.len() == 10 && time::Date::parse(s, format).is_ok()
 }
 
 /// The file line of `key:` inside a YAML block, for errors found after parsing.
@@ -203,6 +191,18 @@ mod tests {
         assert!(!valid_date("2023-02-29"));
         assert!(!valid_date("2023-13-01"));
         assert!(!valid_date("20-01-2023"));
+        assert!(!valid_date("2023-1-01"));
+        assert!(!valid_date("+2023-01-01"));
+        assert!(!valid_date("2023-01-01x"));
+        assert!(valid_date("2023-12-31"));
+    }
+
+    #[test]
+    fn every_line_ending_is_one_line_break() {
+        assert_eq!(normalize_newlines("a\r\nb\rc\n\r\nd".into()), "a\nb\nc\n\nd");
+        let text = normalize_newlines("---\rtitle: A\r---\risi".into());
+        let split = split(Path::new("a.md"), &text).unwrap();
+        assert_eq!((split.yaml, split.body_line), ("title: A\n", 4));
     }
 
     #[test]

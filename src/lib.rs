@@ -20,6 +20,7 @@ pub mod load;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod render_budget;
 pub mod rerender;
 pub mod search;
 pub mod serve;

@@ -4,7 +4,7 @@
 //! and walks only when that list cannot be trusted (a folder or a link changed, or there is
 //! no list).
 
-use crate::config::Config;
+use crate::config::{Config, RawHtml};
 use crate::content::{self, Asset, Item, Site};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, CalloutLabels, Rendered};
@@ -15,10 +15,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-/// What parsing Markdown needs beyond the file itself (UI strings from the theme).
+/// What parsing Markdown needs beyond the file itself.
 pub struct ParseOptions {
+    /// UI strings from the theme.
     pub labels: CalloutLabels,
     pub anchor_label: String,
+    /// What to do with raw HTML in Markdown (`markdown.raw_html` in the config).
+    pub raw_html: RawHtml,
 }
 
 /// The site as loaded, with the parsed Markdown of each page and section.
@@ -124,7 +127,16 @@ impl Loader {
         for rel in &listing.markdown {
             let cached = &self.files[rel];
             match &cached.item {
-                Ok(item) => items.push((item.clone(), cached.md.clone())),
+                Ok(item) => {
+                    let (source, body_line) = match item {
+                        Item::Page(p) => (&p.source, p.body_line),
+                        Item::Section(s) => (&s.source, s.body_line),
+                    };
+                    errors.extend(cached.md.problems.iter().map(|p| {
+                        Diagnostic::new(source, body_line + p.line - 1, p.col, &p.message).with_hint(&p.hint)
+                    }));
+                    items.push((item.clone(), cached.md.clone()));
+                }
                 Err(d) => {
                     errors.extend(d.iter().cloned());
                     unreadable.insert(rel.clone());
@@ -172,8 +184,12 @@ fn read(root: &Path, rel: &str, config: &Config, parse: &ParseOptions, stamp: Op
     let mut item = content::load_file(root, rel, config);
     // Once parsed, the Markdown source is not needed again: keep the cache lean.
     let md = match &mut item {
-        Ok(Item::Page(p)) => markdown::render(&std::mem::take(&mut p.body), &parse.labels, &parse.anchor_label),
-        Ok(Item::Section(s)) => markdown::render(&std::mem::take(&mut s.body), &parse.labels, &parse.anchor_label),
+        Ok(Item::Page(p)) => {
+            markdown::render(&std::mem::take(&mut p.body), &parse.labels, &parse.anchor_label, parse.raw_html)
+        }
+        Ok(Item::Section(s)) => {
+            markdown::render(&std::mem::take(&mut s.body), &parse.labels, &parse.anchor_label, parse.raw_html)
+        }
         Err(_) => Rendered::default(),
     };
     Cached { stamp, item, md: Arc::new(md) }

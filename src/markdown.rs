@@ -1,10 +1,12 @@
 //! Markdown → HTML with pulldown-cmark: heading ids and anchors, table of contents,
-//! GitHub-style callouts, and internal links collected for the build to resolve.
+//! GitHub-style callouts, raw HTML as `config.yaml` allows it, and internal links collected for
+//! the build to resolve.
 
+use crate::config::RawHtml;
 use crate::search::TextSection;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Labels for the five callout kinds, in the site's language.
 #[derive(Debug, Clone)]
@@ -36,6 +38,16 @@ pub struct InternalLink {
     pub col: usize,
 }
 
+/// Something wrong in the Markdown itself (an id the theme owns, say), at a body position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based, relative to the body's first line.
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    pub hint: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     /// HTML in which internal links read `href="{LINK_PREFIX}N"`, N indexing `links`.
@@ -45,6 +57,7 @@ pub struct Rendered {
     pub sections: Vec<TextSection>,
     pub word_count: usize,
     pub links: Vec<InternalLink>,
+    pub problems: Vec<Problem>,
 }
 
 /// A heading being read: (level, explicit id, classes, buffered inner events, plain text).
@@ -65,16 +78,23 @@ pub fn options() -> Options {
 }
 
 /// Renders one page body.
-pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendered {
+pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: RawHtml) -> Rendered {
+    // NUL is never text (CommonMark says to replace it); U+FFFD keeps the reader's attention on it.
+    let body = if body.contains('\0') { CowStr::from(body.replace('\0', "\u{FFFD}")) } else { CowStr::from(body) };
+    let body = body.as_ref();
     let lines = LineIndex::new(body);
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut ids = HeadingIds::default();
+    let mut guard = RawHtmlGuard { mode: raw_html, dropped: Vec::new() };
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut section = TextSection::default();
     let mut heading: Option<OpenHeading> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let Some(event) = guard.filter(event) else {
+            continue;
+        };
         if let Some((_, _, _, inner, text)) = heading.as_mut() {
             match event {
                 Event::End(TagEnd::Heading(_)) => {}
@@ -99,7 +119,11 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendere
             }
             Event::End(TagEnd::Heading(_)) => {
                 let (level, id, classes, inner, text) = heading.take().expect("heading started");
-                let id = unique_id(id.unwrap_or_else(|| slugify(&text)), &mut used_ids);
+                if let Some(problem) = id.as_deref().and_then(explicit_id_problem) {
+                    let (line, col) = lines.position(range.start);
+                    out.problems.push(Problem { line, col, message: problem.0, hint: problem.1 });
+                }
+                let id = ids.unique(id.unwrap_or_else(|| slugify(&text)));
                 let n = level as u8;
                 let class_attr = if classes.is_empty() {
                     String::new()
@@ -148,6 +172,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str) -> Rendere
                 };
                 events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
+
             Event::Text(t) => {
                 section.text.push_str(&t);
                 events.push(Event::Text(t));
@@ -205,13 +230,14 @@ fn internal_link(dest: &str) -> Option<(String, Option<String>)> {
     None
 }
 
-/// A readable, stable id: `Bebas dari KKN` → `bebas-dari-kkn`.
+/// A readable, stable id: `Bebas dari KKN` → `bebas-dari-kkn`, `Évaluasi` → `evaluasi`. ASCII
+/// letters, digits and single dashes only, so it is safe in any URL and never starts with `_`
+/// (ids starting with `_` belong to the theme and Pedoman).
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = fold_accent(c);
-        if c.is_alphanumeric() {
-            slug.push(c);
+    for c in deunicode::deunicode(text).chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
         } else if !slug.ends_with('-') && !slug.is_empty() {
             slug.push('-');
         }
@@ -224,27 +250,131 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        _ => c,
+/// Why an id written as `{#id}` cannot be used, as (message, hint).
+fn explicit_id_problem(id: &str) -> Option<(String, String)> {
+    if id.starts_with('_') {
+        return Some((
+            format!("heading id `{id}` starts with `_`, which is kept for ids the theme and Pedoman make"),
+            format!("choose an id without the leading underscore, such as `{{#{}}}`", id.trim_start_matches('_')),
+        ));
+    }
+    let allowed = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if !id.chars().all(allowed) {
+        return Some((
+            format!("heading id `{id}` may only hold letters, digits, `-`, `_` and `.`"),
+            format!("write it as `{{#{}}}`", slugify(id)),
+        ));
+    }
+    None
+}
+
+/// Hands out unique ids in time linear in the number of headings: each base id remembers the
+/// next suffix to try, so 100,000 identical headings do not probe `-1`, `-2`, … each time.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// `base`, or `base-N` with the smallest N ≥ 1 not yet given out for this base.
+    fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            // Each `base-N` is skipped at most once over the whole page (N only grows), so
+            // the probing is linear overall even when other headings took some of them.
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 
-fn unique_id(base: String, used: &mut HashSet<String>) -> String {
-    let mut id = base.clone();
-    let mut n = 1;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// Applies `markdown.raw_html` to the parser's events (never to the HTML Pedoman adds itself).
+struct RawHtmlGuard {
+    mode: RawHtml,
+    /// For each link or image open: whether its start was dropped, so its end goes too.
+    dropped: Vec<bool>,
+}
+
+impl RawHtmlGuard {
+    fn filter<'a>(&mut self, event: Event<'a>) -> Option<Event<'a>> {
+        if self.mode == RawHtml::Allow {
+            return Some(event);
+        }
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let text = if self.mode == RawHtml::Escape { html } else { CowStr::from(strip_tags(&html)) };
+                (!text.is_empty()).then_some(Event::Text(text))
+            }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+                // The link's text (or the image's alt text) stays, as plain text.
+                let drop = scripted_url(dest_url);
+                self.dropped.push(drop);
+                (!drop).then_some(event)
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => (self.dropped.pop() != Some(true)).then_some(event),
+            other => Some(other),
+        }
     }
-    id
+}
+
+/// `javascript:`, `vbscript:` and `data:` URLs run code or smuggle documents; browsers ignore
+/// case, leading spaces and tabs or line breaks inside the scheme, and so does this check.
+fn scripted_url(dest: &str) -> bool {
+    let scheme: String = dest
+        .trim_start_matches(|c: char| c.is_whitespace() || c.is_control())
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take_while(|c| *c != ':')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    dest.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data")
+}
+
+/// Raw HTML with its tags, comments and the content of `<script>`/`<style>` elements removed:
+/// what `raw_html: strip` keeps is the text a reader would have seen.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    // Inside one of these, everything up to the closing tag goes.
+    let mut skipping: Option<&str> = None;
+    while let Some(open) = rest.find('<') {
+        if skipping.is_none() {
+            out.push_str(&rest[..open]);
+        }
+        rest = &rest[open..];
+        let end =
+            if rest.starts_with("<!--") { rest.find("-->").map(|e| e + 3) } else { rest.find('>').map(|e| e + 1) };
+        let Some(end) = end else {
+            // A `<` that opens no tag is text.
+            if skipping.is_none() {
+                out.push('<');
+            }
+            rest = &rest[1..];
+            continue;
+        };
+        let tag = rest[1..end - 1].trim_start_matches('/').to_ascii_lowercase();
+        let name = tag.split(|c: char| c.is_whitespace() || c == '/' || c == '>').next().unwrap_or("");
+        match skipping {
+            Some(element) if rest.starts_with("</") && name == element => skipping = None,
+            Some(_) => {}
+            None if !rest.starts_with("</") && !tag.ends_with('/') => {
+                skipping = ["script", "style", "template", "textarea", "title"].into_iter().find(|e| *e == name);
+            }
+            None => {}
+        }
+        rest = &rest[end..];
+    }
+    if skipping.is_none() {
+        out.push_str(rest);
+    }
+    out
 }
 
 fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
@@ -261,18 +391,11 @@ fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
     root
 }
 
+/// `s` with `& < > " '` escaped, for text and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
     out
 }
 
@@ -312,7 +435,7 @@ mod tests {
 
     #[test]
     fn heading_ids_are_readable_and_unique() {
-        let r = render("## Bebas dari KKN\n\n## Bebas dari KKN\n\n### Cek diri\n", &labels(), "Tautan");
+        let r = render("## Bebas dari KKN\n\n## Bebas dari KKN\n\n### Cek diri\n", &labels(), "Tautan", RawHtml::Allow);
         assert_eq!(r.heading_ids, ["bebas-dari-kkn", "bebas-dari-kkn-1", "cek-diri"]);
         assert!(r
             .html
@@ -323,7 +446,7 @@ mod tests {
 
     #[test]
     fn callouts_get_indonesian_labels() {
-        let r = render("> [!WARNING]\n> Jangan terima gratifikasi.\n", &labels(), "Tautan");
+        let r = render("> [!WARNING]\n> Jangan terima gratifikasi.\n", &labels(), "Tautan", RawHtml::Allow);
         assert!(r.html.contains("callout-warning"), "{}", r.html);
         assert!(r.html.contains("Peringatan"));
     }
@@ -334,6 +457,7 @@ mod tests {
             "Teks\n\nLihat [Akuntabel](../nilai/akuntabel.md#indikator) dan [luar](https://x.id).\n",
             &labels(),
             "T",
+            RawHtml::Allow,
         );
         assert_eq!(
             r.links,
@@ -350,11 +474,77 @@ mod tests {
 
     #[test]
     fn text_sections_follow_headings() {
-        let r = render("Intro kata.\n\n## Satu\n\nIsi satu.\n", &labels(), "T");
+        let r = render("Intro kata.\n\n## Satu\n\nIsi satu.\n", &labels(), "T", RawHtml::Allow);
         assert_eq!(r.sections.len(), 2);
         assert_eq!(r.sections[0].text, "Intro kata.");
         assert_eq!(r.sections[1].anchor.as_deref(), Some("satu"));
         assert_eq!(r.sections[1].text, "Isi satu.");
         assert_eq!(r.word_count, 4);
+    }
+
+    #[test]
+    fn repeated_headings_get_the_next_free_suffix() {
+        let r = render("## A\n\n## A-1\n\n## A\n\n## A\n\n## A 2\n\n## A\n", &labels(), "T", RawHtml::Allow);
+        assert_eq!(r.heading_ids, ["a", "a-1", "a-2", "a-3", "a-2-1", "a-4"]);
+        let r = render("## x {#satu}\n\n## y {#satu}\n", &labels(), "T", RawHtml::Allow);
+        assert_eq!(r.heading_ids, ["satu", "satu-1"]);
+    }
+
+    #[test]
+    fn explicit_ids_cannot_take_the_themes_namespace() {
+        let r = render("Teks.\n\n## Cari {#_cari-q}\n", &labels(), "T", RawHtml::Allow);
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+        assert_eq!((r.problems[0].line, r.problems[0].col), (3, 1));
+        assert!(r.problems[0].message.contains("`_cari-q`"), "{:?}", r.problems);
+        assert!(r.problems[0].hint.contains("{#cari-q}"), "{:?}", r.problems);
+        let r = render("## Cari {#cari.q}\n\n## Judul\n", &labels(), "T", RawHtml::Allow);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(r.heading_ids.iter().all(|id| !id.starts_with('_')));
+    }
+
+    #[test]
+    fn slugs_fold_accents_to_ascii() {
+        assert_eq!(slugify("Bebas dari KKN"), "bebas-dari-kkn");
+        assert_eq!(slugify("Évaluasi Kinerja — Tahap 2"), "evaluasi-kinerja-tahap-2");
+        assert_eq!(slugify("_Rahasia_"), "rahasia");
+        assert_eq!(slugify("!!!"), "bagian");
+    }
+
+    const HOSTILE: &str = "<script>alert(1)</script>\n\nTeks <img src=x onerror=alert(2)> dan <b>tebal</b>.\n\n\
+[klik](javascript:alert(3)) [data](DATA:text/html;base64,PHNjcmlwdD4=) [baik](https://x.id)\n\n\
+![gambar](java\tscript:alert(4))\n";
+
+    #[test]
+    fn raw_html_is_kept_escaped_or_stripped_as_configured() {
+        let allow = render(HOSTILE, &labels(), "T", RawHtml::Allow).html;
+        assert!(allow.contains("<script>alert(1)</script>") && allow.contains("onerror=alert(2)>"), "{allow}");
+
+        let escaped = render(HOSTILE, &labels(), "T", RawHtml::Escape).html;
+        assert!(escaped.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{escaped}");
+        assert!(escaped.contains("&lt;img src=x onerror=alert(2)&gt;"), "{escaped}");
+        assert!(escaped.contains("&lt;b&gt;tebal&lt;/b&gt;"), "{escaped}");
+
+        let stripped = render(HOSTILE, &labels(), "T", RawHtml::Strip).html;
+        assert!(!stripped.contains("alert(1)") && !stripped.contains("onerror"), "{stripped}");
+        assert!(stripped.contains("Teks  dan tebal."), "{stripped}");
+
+        for html in [&escaped, &stripped] {
+            assert!(!html.contains("<script") && !html.contains("<img src=x"), "{html}");
+            assert!(
+                !html.to_ascii_lowercase().contains("href=\"javascript") && !html.contains("href=\"DATA"),
+                "{html}"
+            );
+            assert!(!html.contains("src=\"java"), "{html}");
+            assert!(html.contains(">klik") && html.contains("href=\"https://x.id\""), "{html}");
+        }
+    }
+
+    #[test]
+    fn nul_bytes_never_reach_the_html() {
+        for mode in [RawHtml::Allow, RawHtml::Escape, RawHtml::Strip] {
+            let r = render("a\0b `c\0d`\n\n<p>e\0f</p>\n\n## g\0h\n", &labels(), "T", mode);
+            assert!(!r.html.contains('\0'), "{mode:?}: {:?}", r.html);
+            assert!(r.html.contains("a\u{FFFD}b"), "{mode:?}: {}", r.html);
+        }
     }
 }

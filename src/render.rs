@@ -6,14 +6,15 @@ use crate::content::{Page, Section, Site};
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::GlossaryEntry;
 use crate::markdown::{slugify, TocEntry};
+use crate::render_budget::{self, Cancel, Instrumented, MeteredOutput, Stop};
 use crate::rerender::Plan;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
-use tera::{Context, Kwargs, State, Tera, TeraResult};
+use std::sync::{Arc, Mutex};
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 /// Sites with more pages than this get a navigation tree expanded only along the current path,
 /// so every page does not carry thousands of links.
@@ -33,12 +34,34 @@ pub struct Body {
 pub struct Renderer {
     tera: Tera,
     shown: HashMap<String, PathBuf>,
+    /// Each template with its budget checkpoints (see `render_budget`), to map error columns back.
+    instrumented: HashMap<String, Instrumented>,
+    /// Set from outside to stop the renders in progress (`serve`: a new save, or Ctrl+C).
+    cancel: Cancel,
+    /// Set when one render ran out of budget: the others stop too, reporting that one.
+    tripped: Cancel,
+    first_stop: Mutex<Option<Diagnostic>>,
 }
 
 impl Renderer {
-    /// Compiles every template; `assets` maps static paths to cache-busted URLs.
-    pub fn new(theme: &Theme, base_path: &str, assets: BTreeMap<String, String>) -> Result<Renderer, Vec<Diagnostic>> {
+    /// Compiles every template; `assets` maps static paths to cache-busted URLs. `cancel` stops
+    /// renders in progress.
+    pub fn new(
+        theme: &Theme,
+        base_path: &str,
+        assets: BTreeMap<String, String>,
+        cancel: Cancel,
+    ) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = Tera::default();
+        tera.register_function(render_budget::TICK, |_: Kwargs, _: &State| -> TeraResult<String> {
+            render_budget::spend(1).map_err(budget_error)?;
+            Ok(String::new())
+        });
+        tera.register_function(render_budget::LOOP, |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let items: Value = kwargs.must_get("items")?;
+            render_budget::spend(items.len().unwrap_or(0) as u64).map_err(budget_error)?;
+            Ok(items)
+        });
         tera.autoescape_on(vec![".html", ".xml"]);
         let base = base_path.to_string();
         tera.register_function("url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
@@ -57,8 +80,12 @@ impl Renderer {
         tera.register_filter("long_date", move |s: &str, _: Kwargs, _: &State| long_date(s, &months));
         let shown: HashMap<String, PathBuf> =
             theme.templates.iter().map(|(n, t)| (n.clone(), t.shown.clone())).collect();
-        let mut renderer = Renderer { tera, shown };
-        let sources: Vec<(&str, &str)> = theme.templates.iter().map(|(n, t)| (n.as_str(), t.source.as_str())).collect();
+        let instrumented: HashMap<String, Instrumented> =
+            theme.templates.iter().map(|(n, t)| (n.clone(), render_budget::instrument(&t.source))).collect();
+        let mut renderer =
+            Renderer { tera, shown, instrumented, cancel, tripped: Cancel::default(), first_stop: Mutex::new(None) };
+        let sources: Vec<(&str, &str)> =
+            renderer.instrumented.iter().map(|(n, t)| (n.as_str(), t.source.as_str())).collect();
         if let Err(e) = renderer.tera.add_raw_templates(sources) {
             return Err(renderer.compile_diagnostics(&e));
         }
@@ -69,8 +96,65 @@ impl Renderer {
         self.tera.contains_template(name)
     }
 
+    /// Renders one template within its budget (`render_budget`).
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| self.diagnostic(name, &e))
+        if self.tripped.is_cancelled() || self.cancel.is_cancelled() {
+            return Err(self.stopped(name, None, Stop::Cancelled));
+        }
+        let (result, stop) = render_budget::metered(&[&self.cancel, &self.tripped], || {
+            let mut out = MeteredOutput::default();
+            self.tera.render_to(name, ctx, &mut out).map(|()| out.bytes)
+        });
+        match (result, stop) {
+            // Tera writes only whole UTF-8 strings.
+            (Ok(bytes), _) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+            (Err(e), Some(stop)) => Err(self.stopped(name, Some(&e), stop)),
+            (Err(e), None) => Err(self.diagnostic(name, &e)),
+        }
+    }
+
+    /// The error for a render the budget stopped: where the loop was, if Tera says. Renders
+    /// stopped because another one ran out report that one, so the build shows it once.
+    fn stopped(&self, rendering: &str, err: Option<&tera::Error>, stop: Stop) -> Diagnostic {
+        let mut first = self.first_stop.lock().unwrap_or_else(|e| e.into_inner());
+        if stop == Stop::Cancelled {
+            if let Some(first) = first.as_ref() {
+                return first.clone();
+            }
+            return Diagnostic::new(self.shown_name(rendering), 0, 0, "rendering was cancelled")
+                .with_hint("a newer build replaces this one");
+        }
+        let (path, line, col) = match err.map(tera::Error::kind) {
+            Some(tera::ErrorKind::RenderingError(r)) => {
+                let span = r.span();
+                (self.shown_name(r.filename()), span.start_line, self.original_col(r.filename(), span) + 1)
+            }
+            _ => (self.shown_name(rendering), 0, 0),
+        };
+        let diag = Diagnostic::new(
+            path,
+            line,
+            col,
+            format!("template stopped: it {} while rendering `{rendering}`", stop.describe()),
+        )
+        .with_hint(format!(
+            "look for a loop that never ends or loops nested too deep; Pedoman stops a template after \
+                     {} loop iterations, {} MB of output or {} s on one page",
+            render_budget::MAX_ITERATIONS,
+            render_budget::MAX_OUTPUT >> 20,
+            render_budget::MAX_TIME.as_secs()
+        ));
+        self.tripped.cancel();
+        first.get_or_insert(diag).clone()
+    }
+
+    fn shown_name(&self, name: &str) -> PathBuf {
+        self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name))
+    }
+
+    /// The column (0-based) of `span` in the template as written, before checkpoints were added.
+    fn original_col(&self, template: &str, span: &tera::Span) -> usize {
+        self.instrumented.get(template).map_or(span.start_col, |t| t.original_col(span.start_line, span.start_col))
     }
 
     /// A Tera error as `template:line:col: message`.
@@ -82,22 +166,26 @@ impl Renderer {
                 Diagnostic::new(
                     shown(r.filename()),
                     span.start_line,
-                    span.start_col + 1,
+                    self.original_col(r.filename(), span) + 1,
                     format!("template error: {}", r.message()),
                 )
                 .with_hint(if rendering.is_empty() {
                     "fix the template syntax".to_string()
                 } else {
-                    format!("while rendering `{rendering}`")
+                    format!("while rendering `{rendering}`: fix the template, or the page value it uses")
                 })
             }
-            tera::ErrorKind::MissingParent { current, .. } => {
-                Diagnostic::new(shown(current), 1, 1, format!("template error: {}", err.kind()))
+            tera::ErrorKind::MissingParent { current, parent } => {
+                Diagnostic::new(shown(current), 1, 1, format!("template error: {}", err.kind())).with_hint(format!(
+                    "put `{parent}` in templates/ (or the theme's), or extend a template that exists, such as base.html"
+                ))
             }
             tera::ErrorKind::CircularExtend { tpl, .. } | tera::ErrorKind::CircularInclude { tpl, .. } => {
                 Diagnostic::new(shown(tpl), 1, 1, format!("template error: {}", err.kind()))
+                    .with_hint("a template cannot extend or include itself, directly or through others")
             }
-            other => Diagnostic::new(shown(rendering), 0, 0, format!("template error: {other}")),
+            other => Diagnostic::new(shown(rendering), 0, 0, format!("template error: {other}"))
+                .with_hint("fix the template"),
         }
     }
 
@@ -114,9 +202,14 @@ impl Renderer {
                 message = Some(m);
             } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
                 let mut parts = loc.rsplitn(3, ':');
-                let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+                let col: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
                 let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
                 let name = parts.next().unwrap_or(loc);
+                // Reported 1-based here; the mapping works on Tera's 0-based columns.
+                let col = match self.instrumented.get(name) {
+                    Some(t) if col > 0 => t.original_col(line, col - 1) + 1,
+                    _ => col,
+                };
                 let shown = self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
                 diags.push(
                     Diagnostic::new(shown, line, col, format!("template error: {m}")).with_hint("fix the template"),
@@ -129,6 +222,11 @@ impl Renderer {
         }
         diags
     }
+}
+
+/// A budget checkpoint's refusal, as the error Tera reports at the checkpoint's place.
+fn budget_error(stop: Stop) -> tera::Error {
+    tera::Error::message(format!("template stopped: it {}", stop.describe()))
 }
 
 /// `2024-08-17` → `17 Agustus 2024`, with month names from the theme's strings.

@@ -118,7 +118,10 @@ impl Theme {
                 Ok(source) => {
                     self.templates.insert(file.rel, Template { source, shown });
                 }
-                Err(e) => diags.push(Diagnostic::new(shown, 0, 0, format!("cannot read template: {e}"))),
+                Err(e) => diags.push(
+                    Diagnostic::new(shown, 0, 0, format!("cannot read template: {e}"))
+                        .with_hint("templates are text files saved as UTF-8"),
+                ),
             }
         }
     }

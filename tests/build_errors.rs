@@ -469,3 +469,103 @@ fn a_broken_page_is_reported_once_not_again_by_every_link_to_it() {
     assert_eq!(diags.iter().filter(|d| d.path == "content/penaut.md").count(), 1, "{}", run.stderr);
     run.diag("content/penaut.md", 5, "hilang.md");
 }
+
+#[test]
+fn a_template_whose_loops_never_end_is_stopped_and_named() {
+    let loops = [
+        // Nested loops that write nothing: only the checkpoints see them.
+        "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}",
+        // Nested loops that write.
+        "{% for a in range(end=100000) %}{% for b in range(end=100000) -%}\n x {%- endfor %}{% endfor %}",
+        // A comprehension inside a comprehension.
+        "{{ [[1 for c in range(end=100000)] for b in range(end=100000)] | length }}",
+    ];
+    for body in loops {
+        let started = std::time::Instant::now();
+        let run = failing(&[
+            ("content/a.md", "---\ntitle: A\n---\n"),
+            (
+                "templates/page.html",
+                &format!("{{% extends \"base.html\" %}}\n{{% block content %}}\n{body}\n{{% endblock content %}}\n"),
+            ),
+        ]);
+        let d = run.diag("templates/page.html", 3, "template stopped");
+        assert!(d.message.contains("loop iterations") && d.message.contains("page.html"), "{d:?}");
+        assert!(run.hint_after("templates/page.html", 3).contains("never ends"), "{}", run.stderr);
+        assert_eq!(run.diagnostics().len(), 1, "reported once: {}", run.stderr);
+        // Generous: the point is that it ends at all (it ran for hours before).
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "{body}: took {:?}", started.elapsed());
+    }
+}
+
+#[test]
+fn base_url_must_be_an_absolute_http_url() {
+    for (value, needle) in [
+        ("rb.example.go.id/panduan", "no scheme"),
+        ("https://rb.example.go.id/?a=b", "query"),
+        ("https://rb.example.go.id/#atas", "fragment"),
+        ("https://admin:rahasia@rb.example.go.id/", "password"),
+        ("ftp://rb.example.go.id/", "http or https"),
+    ] {
+        let site = Site::new(&[("config.yaml", &format!("title: T\nlanguage: id\nbase_url: \"{value}\"\n")), HOME]);
+        let run = site.build(&[]);
+        run.assert_failed();
+        let d = run.diag("config.yaml", 3, "base_url");
+        assert!(d.message.contains(needle), "{value}: {d:?}");
+    }
+    // The flag is checked as strictly, and a line break cannot reach robots.txt.
+    let site = Site::new(&[HOME]);
+    let run = site.build(&["--base-url", "https://x.go.id/\nDisallow: /"]);
+    run.assert_failed();
+    assert!(run.stderr.starts_with("--base-url: "), "{}", run.stderr);
+    assert!(run.stderr.contains("control character"), "{}", run.stderr);
+    assert!(!site.public().exists());
+    site.build_ok(&["--base-url", "https://x.go.id/panduan/"]);
+    assert!(site.read("robots.txt").contains("Sitemap: https://x.go.id/panduan/sitemap.xml"));
+}
+
+#[test]
+fn heading_ids_starting_with_an_underscore_are_refused() {
+    let run = failing(&[("content/a.md", "---\ntitle: A\n---\n\nTeks.\n\n## Cari {#_cari-q}\n")]);
+    let d = run.diag("content/a.md", 7, "_cari-q");
+    assert_eq!(d.col, 1, "{d:?}");
+    assert!(run.hint_after("content/a.md", 7).contains("{#cari-q}"), "{}", run.stderr);
+}
+
+#[test]
+fn cr_only_line_endings_build_correctly() {
+    let cr = |s: &str| s.replace('\n', "\r");
+    let site = Site::new(&[
+        ("config.yaml", &cr("title: \"Situs CR\"\nbase_url: \"https://uji.example.go.id\"\n")),
+        ("content/_index.md", &cr("---\ntitle: Beranda\n---\n\nHalo.\n")),
+        ("content/a.md", &cr("---\ntitle: \"Akuntabel\"\n---\n\n## Bebas dari KKN\n\nIsi.\n")),
+    ]);
+    site.build_ok(&[]);
+    let html = site.read("a/index.html");
+    assert!(html.contains("<h1>Akuntabel</h1>") && html.contains(r#"id="bebas-dari-kkn""#), "{html}");
+    assert!(!html.contains('\r'));
+    site.write(&[("content/b.md", &cr("---\ntitle: B\n\nwieght: 1\n---\n"))]);
+    site.build(&[]).diag("content/b.md", 4, "wieght");
+}
+
+/// `markdown.raw_html` decides what HTML written in Markdown becomes; NUL never gets through.
+#[test]
+fn raw_html_follows_the_config() {
+    let page = "---\ntitle: A\n---\n\n<script>alert(1)</script>\n\nTeks <img src=x onerror=alert(2)> dan [klik](javascript:alert(3)) \u{0}.\n";
+    for (mode, kept) in [("allow", true), ("escape", false), ("strip", false)] {
+        let config = format!("title: T\nbase_url: \"https://x.go.id\"\nmarkdown:\n  raw_html: {mode}\n");
+        let site = Site::new(&[("config.yaml", &config), HOME, ("content/a.md", page)]);
+        site.build_ok(&[]);
+        let html = site.read("a/index.html");
+        let content = between(&html, "<h1>", "</main>");
+        assert_eq!(content.contains("<script>alert(1)"), kept, "{mode}: {content}");
+        assert_eq!(content.contains("onerror=alert(2)>"), kept, "{mode}: {content}");
+        assert_eq!(content.contains("href=\"javascript:"), kept, "{mode}: {content}");
+        assert!(!html.contains('\0') && content.contains('\u{FFFD}'), "{mode}");
+    }
+    let site = Site::new(&[("config.yaml", "title: T\nmarkdown:\n  raw_html: sanitize\n"), HOME]);
+    let run = site.build(&[]);
+    run.assert_failed();
+    let d = run.diag("config.yaml", 3, "sanitize");
+    assert!(d.message.contains("allow") && d.message.contains("strip"), "{d:?}");
+}

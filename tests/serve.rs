@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{http_get, write_files, EventStream};
+use common::{http_get, http_request, write_files, EventStream};
 use pedoman::serve::{start, ServeOptions, ServerHandle};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
@@ -76,7 +76,7 @@ fn serves_the_built_site_with_the_reload_client() {
 
     for (target, kind) in [
         ("/style.css", "text/css; charset=utf-8"),
-        ("/sitemap.xml", "application/xml"),
+        ("/sitemap.xml", "text/xml; charset=utf-8"),
         ("/robots.txt", "text/plain; charset=utf-8"),
         ("/__pedoman/reload.js", "text/javascript; charset=utf-8"),
         ("/__pedoman/overlay.css", "text/css; charset=utf-8"),
@@ -262,7 +262,7 @@ fn requests_outside_the_output_folder_are_refused() {
     assert_eq!(http_get(server.addr(), "/bocor.txt").status, if cfg!(unix) { 403 } else { 404 });
     // Only GET and HEAD.
     let mut stream = TcpStream::connect(server.addr()).unwrap();
-    write!(stream, "DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    write!(stream, "DELETE / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.addr()).unwrap();
     let mut raw = String::new();
     stream.read_to_string(&mut raw).unwrap();
     assert!(raw.starts_with("HTTP/1.1 405"), "{raw}");
@@ -512,4 +512,205 @@ fn a_folder_that_is_not_a_site_is_refused() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no config.yaml") && err.contains("pedoman init"), "{err}");
+}
+
+/// A page elsewhere that points its own domain name at 127.0.0.1 (DNS rebinding) sends that
+/// name as `Host`: the preview must not answer it.
+#[test]
+fn requests_for_another_host_are_refused() {
+    let (_dir, server, _events) = fixture();
+    let addr = server.addr();
+    for host in ["evil.example", &format!("evil.example:{}", addr.port()), "127.0.0.1:1", ""] {
+        let reply =
+            http_request(addr, &format!("GET /panduan/halaman/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+        assert_eq!(reply.status, 421, "Host: {host}");
+        assert!(!reply.text().contains("MARKA-AWAL"), "Host: {host} got the page");
+        assert!(reply.text().contains(&format!("http://{addr}")), "the refusal says where to go: {}", reply.text());
+    }
+    // The live-reload stream too.
+    let reply = http_request(addr, "GET /__pedoman/events HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+    assert_eq!(reply.status, 421);
+    for host in [addr.to_string(), format!("localhost:{}", addr.port())] {
+        let reply =
+            http_request(addr, &format!("GET /panduan/halaman/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+        assert_eq!(reply.status, 200, "Host: {host}");
+        assert!(reply.text().contains("MARKA-AWAL"));
+    }
+}
+
+#[test]
+fn files_are_answered_in_ranges() {
+    let (dir, server, mut events) = fixture();
+    let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(dir.path().join("static/data.bin"), &data).unwrap();
+    events.expect("reload", EVENT_TIMEOUT);
+    let addr = server.addr();
+    let get = |range: &str| {
+        http_request(
+            addr,
+            &format!("GET /data.bin HTTP/1.1\r\nHost: {addr}\r\nRange: {range}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    let whole = http_get(addr, "/data.bin");
+    assert_eq!((whole.status, whole.header("accept-ranges")), (200, Some("bytes")));
+    assert_eq!(whole.body, data);
+
+    let part = get("bytes=10-19");
+    assert_eq!(part.status, 206);
+    assert_eq!(part.header("content-range"), Some("bytes 10-19/100000"));
+    assert_eq!(part.header("content-length"), Some("10"));
+    assert_eq!(part.body, &data[10..20]);
+    let tail = get("bytes=-5");
+    assert_eq!((tail.status, &tail.body[..]), (206, &data[99_995..]));
+    let rest = get("bytes=99990-");
+    assert_eq!((rest.status, &rest.body[..]), (206, &data[99_990..]));
+    let beyond = get("bytes=100000-");
+    assert_eq!(beyond.status, 416);
+    assert_eq!(beyond.header("content-range"), Some("bytes */100000"));
+    // A header that is not a range is ignored: the whole file.
+    let odd = get("pages=1-2");
+    assert_eq!((odd.status, odd.body.len()), (200, data.len()));
+}
+
+/// Ten clients download a 50 MB file at once, reading slowly: the preview sends each in chunks
+/// as it is read, so its memory stays far below the 500 MB that reading each whole took.
+#[cfg(target_os = "linux")]
+#[test]
+fn ten_downloads_of_a_large_file_keep_memory_small() {
+    use std::process::{Command, Stdio};
+    const SIZE: usize = 50 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    site(dir.path());
+    let blob: Vec<u8> = (0..SIZE).map(|i| (i % 253) as u8).collect();
+    std::fs::write(dir.path().join("static/besar.bin"), &blob).unwrap();
+    drop(blob);
+    let mut child = Command::new(common::pedoman_bin())
+        .args(["serve", "--port", "0", "--root"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let addr = common::serving_addr(&mut child);
+    let peak = |pid: u32| -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap().to_string();
+        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() / 1024
+    };
+    let before = peak(child.id());
+    let downloads: Vec<_> = (0..10)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut stream = TcpStream::connect(addr).unwrap();
+                write!(stream, "GET /besar.bin HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+                let mut total = 0usize;
+                let mut buf = vec![0; 256 * 1024];
+                loop {
+                    match stream.read(&mut buf).unwrap() {
+                        0 => break total,
+                        n => total += n,
+                    }
+                    // A slow reader: the server must wait for it, not buffer the file.
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            })
+        })
+        .collect();
+    for download in downloads {
+        assert!(download.join().unwrap() > SIZE, "a download came back short");
+    }
+    let after = peak(child.id());
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let _ = child.wait();
+    println!("peak RSS of the preview: {before} MB after the first build, {after} MB after 10 x 50 MB downloads");
+    assert!(after < before + 60, "peak RSS grew from {before} MB to {after} MB");
+}
+
+#[cfg(unix)]
+#[test]
+fn binding_beyond_loopback_warns_that_the_network_sees_the_preview() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    site(dir.path());
+    let mut child = Command::new(common::pedoman_bin())
+        .args(["serve", "--port", "0", "--bind", "0.0.0.0", "--root"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let addr = common::serving_addr(&mut child);
+    assert!(addr.ip().is_unspecified(), "{addr}");
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: listening on 0.0.0.0") && stderr.contains("drafts"), "{stderr}");
+}
+
+/// A page template whose every loop iteration is slow: it would run far past the 10 s time
+/// budget of one page, so anything faster than that is the preview stopping it on purpose.
+const SLOW_TEMPLATE: &str = "{% extends \"base.html\" %}\n{% block content %}\
+{% for a in range(end=100000) %}{% set s = range(end=50000) | join(sep=\",\") %}{% endfor %}\
+{% endblock content %}\n";
+
+#[test]
+fn saving_a_fixed_template_stops_the_runaway_render_at_once() {
+    let (dir, server, mut events) = fixture();
+    write_files(dir.path(), &[("templates/page.html", SLOW_TEMPLATE)]);
+    // Let the slow build get going, then save the fix.
+    std::thread::sleep(Duration::from_millis(700));
+    let fixed = "{% extends \"base.html\" %}\n{% block content %}MARKA-PERBAIKAN{% endblock content %}\n";
+    let saved = Instant::now();
+    write_files(dir.path(), &[("templates/page.html", fixed)]);
+    events.expect("reload", Duration::from_secs(8));
+    assert!(saved.elapsed() < Duration::from_secs(8), "the fix waited {:?}", saved.elapsed());
+    assert!(
+        !events.seen.iter().any(|(name, _)| name == "build-error"),
+        "a cancelled build is no error: {:?}",
+        events.seen
+    );
+    assert_page(&server, "/panduan/halaman/", 200, "MARKA-PERBAIKAN");
+}
+
+#[test]
+fn a_runaway_template_fails_the_build_and_names_the_template() {
+    let (dir, _server, mut events) = fixture();
+    write_files(
+        dir.path(),
+        &[(
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}\n{% endblock content %}\n",
+        )],
+    );
+    let data = events.expect("build-error", EVENT_TIMEOUT);
+    assert!(data.contains("templates/page.html:3:") && data.contains("template stopped"), "{data}");
+}
+
+/// Ctrl+C while a template loops: the preview stops without waiting for the render.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_a_preview_that_is_rendering_a_runaway_template() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    site(dir.path());
+    let mut child = Command::new(common::pedoman_bin())
+        .args(["serve", "--port", "0", "--root"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    common::serving_addr(&mut child);
+    write_files(dir.path(), &[("templates/page.html", SLOW_TEMPLATE)]);
+    std::thread::sleep(Duration::from_millis(700));
+    let asked = Instant::now();
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(asked.elapsed() < Duration::from_secs(5), "still running 5 s after Ctrl+C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
 }

@@ -3,14 +3,15 @@
 //!
 //! Every connection is a task, not a thread: a live-reload stream or a browser's idle
 //! keep-alive connection costs next to nothing and can never keep a new connection waiting.
-//! What to answer is decided by [`routes::answer`] alone (run on the blocking pool, as it reads
-//! files); the event stream comes from the [`Hub`].
+//! What to answer is decided by [`routes::answer`] alone (run on the blocking pool, as it opens
+//! files); the event stream comes from the [`Hub`]. Files are sent in chunks as the client
+//! reads them, so a download costs a buffer, not the file's size.
 
 use super::reload::{Hub, Subscription};
-use super::routes::{self, Answer, Reply};
+use super::routes::{self, Answer, Content, Reply};
 use http_body_util::{Either, Full};
-use hyper::body::{Body, Bytes, Frame, Incoming};
-use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
+use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
+use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, HOST, RANGE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 use std::time::Duration;
+use tokio::io::{AsyncRead, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -34,8 +36,10 @@ const WORKERS: usize = 2;
 const HEADER_READ: Duration = Duration::from_secs(30);
 /// On shutdown, how long answers in flight may take to finish before their connections are cut.
 const GRACE: Duration = Duration::from_secs(2);
+/// Bytes read from a file per body frame.
+const CHUNK: usize = 64 * 1024;
 
-type ResponseBody = Either<Full<Bytes>, EventBody>;
+type ResponseBody = Either<Full<Bytes>, Either<FileBody, EventBody>>;
 
 pub(crate) struct Server {
     addr: SocketAddr,
@@ -47,6 +51,8 @@ pub(crate) struct Server {
 struct Shared {
     root: PathBuf,
     hub: Arc<Hub>,
+    /// The address bound, for the `Host` check.
+    addr: SocketAddr,
 }
 
 impl Server {
@@ -66,7 +72,7 @@ impl Server {
             let _context = runtime.enter();
             TcpListener::from_std(listener)?
         };
-        let shared = Arc::new(Shared { root, hub: hub.clone() });
+        let shared = Arc::new(Shared { root, hub: hub.clone(), addr });
         let (stop, stopped) = oneshot::channel();
         let runtime = std::thread::Builder::new().name("pedoman-server".into()).spawn(move || {
             runtime.block_on(accept_loop(listener, shared, stopped));
@@ -132,8 +138,15 @@ async fn respond(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Resp
     let method = request.method().as_str().to_string();
     // Origin form (`/a?b`) as sent; `*` and absolute forms too, which `answer` refuses.
     let target = request.uri().to_string();
-    let root = shared.clone();
-    let answer = tokio::task::spawn_blocking(move || routes::answer(&method, &target, &root.root)).await;
+    let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (host, range) = (header(HOST), header(RANGE));
+    let worker = shared.clone();
+    let answer = tokio::task::spawn_blocking(move || {
+        let request =
+            routes::Request { method: &method, target: &target, host: host.as_deref(), range: range.as_deref() };
+        routes::answer(&request, &worker.root, worker.addr)
+    })
+    .await;
     Ok(match answer {
         Ok(Answer::Reply(reply)) => full(reply),
         Ok(Answer::Events) => match shared.hub.subscribe() {
@@ -149,7 +162,14 @@ fn full(reply: Reply) -> Response<ResponseBody> {
     for (name, value) in reply.headers {
         response = response.header(name, value);
     }
-    response.body(Either::Left(Full::new(Bytes::from(reply.body)))).unwrap_or_else(|_| {
+    let body = match reply.body {
+        Content::Bytes(bytes) => Either::Left(Full::new(Bytes::from(bytes))),
+        Content::File { file, len } => {
+            response = response.header(CONTENT_LENGTH, len);
+            Either::Right(Either::Left(FileBody { file: tokio::fs::File::from_std(file), left: len }))
+        }
+    };
+    response.body(body).unwrap_or_else(|_| {
         // Only a header value `routes` built from the target could be invalid.
         let mut response = Response::new(Either::Left(Full::new(Bytes::from_static(b"Bad request\n"))));
         *response.status_mut() = StatusCode::BAD_REQUEST;
@@ -158,9 +178,52 @@ fn full(reply: Reply) -> Response<ResponseBody> {
     })
 }
 
+/// The next `left` bytes of a file, read a chunk at a time when hyper asks for more, that is when
+/// the client has taken the last one.
+struct FileBody {
+    file: tokio::fs::File,
+    left: u64,
+}
+
+impl Body for FileBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        let this = self.get_mut();
+        if this.left == 0 {
+            return Poll::Ready(None);
+        }
+        let mut chunk = vec![0; CHUNK.min(this.left as usize)];
+        let mut buf = ReadBuf::new(&mut chunk);
+        match Pin::new(&mut this.file).poll_read(cx, &mut buf) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(e)) => Poll::Ready(Some(Err(e))),
+            // The file shrank under us (a rebuild replaced it): end here, hyper reports the short body.
+            Poll::Ready(Ok(())) if buf.filled().is_empty() => {
+                Poll::Ready(Some(Err(io::Error::new(io::ErrorKind::UnexpectedEof, "file shrank while sent"))))
+            }
+            Poll::Ready(Ok(())) => {
+                let n = buf.filled().len();
+                this.left -= n as u64;
+                chunk.truncate(n);
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from(chunk)))))
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.left == 0
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.left)
+    }
+}
+
 /// An event stream: no length, so it runs until the hub ends it or the client goes.
 fn events(frames: Subscription) -> Response<ResponseBody> {
-    let mut response = Response::new(Either::Right(EventBody(frames)));
+    let mut response = Response::new(Either::Right(Either::Right(EventBody(frames))));
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream; charset=utf-8"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));

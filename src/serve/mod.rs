@@ -18,6 +18,7 @@ mod reload;
 mod routes;
 mod watch;
 
+use crate::render_budget::Cancel;
 use crate::BuildOptions;
 use anyhow::{bail, Context};
 use preview_dir::PreviewDir;
@@ -44,17 +45,23 @@ pub struct ServeOptions {
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     let open = opts.open;
     // Before the first build, so a Ctrl+C during it still removes the preview folder.
-    interrupt::install();
+    let interrupts = interrupt::install()?;
     let server = start(opts)?;
     let url = server.url();
     if !server.addr().ip().is_loopback() {
-        println!("Note: listening on {}, so other machines on the network can see this preview.", server.addr().ip());
+        eprintln!(
+            "warning: listening on {}, so every machine that can reach this one sees the preview, drafts included \
+             when --drafts is given. Use --bind 127.0.0.1 to keep it to this computer.",
+            server.addr().ip()
+        );
     }
     println!("Serving at {url} (Ctrl+C to stop)");
     if open {
-        open_browser(&url);
+        if let Err(e) = opener::open_browser(&url) {
+            eprintln!("Could not open a browser ({e}): open {url} yourself.");
+        }
     }
-    interrupt::wait();
+    interrupts.wait();
     println!("Stopping…");
     drop(server);
     Ok(())
@@ -63,6 +70,8 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
 /// A running preview server. Dropping it stops the server and removes the preview folder.
 pub struct ServerHandle {
     hub: Arc<Hub>,
+    /// Stops a build in progress, so stopping never waits for a runaway template.
+    cancel: Cancel,
     rebuild_tx: Sender<Msg>,
     rebuild: Option<JoinHandle<()>>,
     // Fields drop in this order: the server (closing every connection), then the folder.
@@ -89,6 +98,7 @@ impl ServerHandle {
 
 impl Drop for ServerHandle {
     fn drop(&mut self) {
+        self.cancel.cancel();
         let _ = self.rebuild_tx.send(Msg::Stop);
         if let Some(rebuild) = self.rebuild.take() {
             let _ = rebuild.join();
@@ -133,10 +143,18 @@ pub fn start(opts: ServeOptions) -> anyhow::Result<ServerHandle> {
     let (ready_tx, ready_rx) = mpsc::channel::<anyhow::Result<()>>();
     let watch_tx = rebuild_tx.clone();
     let rebuild_hub = hub.clone();
+    let cancel = Cancel::default();
+    let (watch_cancel, rebuild_cancel) = (cancel.clone(), cancel.clone());
     // The Builder is made and used on this one thread, so it need not be `Send`.
     let rebuild = std::thread::Builder::new().name("pedoman-rebuild".into()).spawn(move || {
         // Watch before the first build, so a save made while it runs is not missed.
+        let templates = watch::TemplateInputs::new(&root);
         let watcher = match Watcher::start(&root, move |batch| {
+            // A build still rendering with the old templates (a runaway loop, say) is pointless:
+            // stop it, so the fix shows at once.
+            if batch.rescan || batch.paths.iter().any(|p| templates.contains(p)) {
+                watch_cancel.cancel();
+            }
             let _ = watch_tx.send(Msg::Changed(batch));
         }) {
             Ok(watcher) => watcher,
@@ -145,37 +163,16 @@ pub fn start(opts: ServeOptions) -> anyhow::Result<ServerHandle> {
                 return;
             }
         };
-        let mut rebuilder = Rebuilder::new(build_opts, rebuild_hub);
+        let mut rebuilder = Rebuilder::new(build_opts, rebuild_hub, rebuild_cancel);
         rebuilder.first_build();
         let _ = ready_tx.send(Ok(()));
         rebuilder.run(rebuild_rx, watcher);
     })?;
 
-    let handle = ServerHandle { hub, rebuild_tx, rebuild: Some(rebuild), server, preview };
+    let handle = ServerHandle { hub, cancel, rebuild_tx, rebuild: Some(rebuild), server, preview };
     match ready_rx.recv() {
         Ok(Ok(())) => Ok(handle),
         Ok(Err(e)) => Err(e),
         Err(_) => bail!("the rebuild thread stopped during the first build"),
-    }
-}
-
-/// Opens `url` in the desktop's browser, if the desktop has a way to.
-fn open_browser(url: &str) {
-    let mut command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    command.arg(url).stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null());
-    match command.spawn() {
-        // Reaped on a thread of its own: the opener may outlive a slow browser start.
-        Ok(mut child) => {
-            std::thread::spawn(move || child.wait());
-        }
-        Err(e) => eprintln!("Could not open a browser ({e}): open {url} yourself."),
     }
 }

@@ -7,44 +7,38 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use tempfile::TempDir;
 
 pub(crate) struct PreviewDir {
+    /// Removed, with everything in it, when the `PreviewDir` is dropped.
+    _dir: TempDir,
+    /// Canonical, so that the HTTP layer's "inside the output folder" check compares like with
+    /// like when the temp folder is reached through a symlink (macOS `/tmp`).
     path: PathBuf,
 }
 
 impl PreviewDir {
     pub(crate) fn create() -> io::Result<PreviewDir> {
-        // Several servers may run in one process (tests) and several processes at once, so the
-        // name mixes the pid, a per-process counter and the clock; `create_dir` (not `_all`)
-        // fails rather than reuse a folder someone else made.
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
         let base = std::env::temp_dir();
         sweep_orphans(&base);
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        for _ in 0..100 {
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let path = base.join(format!("{PREFIX}{}-{n}-{nanos:x}", std::process::id()));
-            match private_dir_builder().create(&path) {
-                // Canonical, so that the HTTP layer's "inside the output folder" check compares
-                // like with like when the temp folder is reached through a symlink (macOS /tmp).
-                Ok(()) => return Ok(PreviewDir { path: path.canonicalize()? }),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
+        // The pid in the name lets a later preview tell whether this one's process is gone;
+        // tempfile adds a random part, and never reuses a folder someone else made.
+        let prefix = format!("{PREFIX}{}-", std::process::id());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Drafts are in there: private to the user.
+            builder.permissions(std::fs::Permissions::from_mode(0o700));
         }
-        Err(io::Error::new(io::ErrorKind::AlreadyExists, "could not find a free name in the temp folder"))
+        let dir = builder.tempdir_in(&base)?;
+        let path = dir.path().canonicalize()?;
+        Ok(PreviewDir { _dir: dir, path })
     }
 
     pub(crate) fn path(&self) -> &Path {
         &self.path
-    }
-}
-
-impl Drop for PreviewDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
@@ -71,31 +65,18 @@ fn sweep_orphans(base: &Path) {
 
 #[cfg(unix)]
 fn process_is_gone(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
+    use nix::sys::signal::kill;
+    use nix::unistd::Pid;
+    let Ok(pid) = i32::try_from(pid) else {
         return false;
     };
-    // Signal 0 only checks: ESRCH means no such process.
-    // SAFETY: kill with signal 0 sends nothing.
-    let alive = unsafe { libc::kill(pid, 0) } == 0;
-    !alive && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+    // No signal, only the check: ESRCH means no such process.
+    kill(Pid::from_raw(pid), None) == Err(nix::errno::Errno::ESRCH)
 }
 
 #[cfg(not(unix))]
 fn process_is_gone(_pid: u32) -> bool {
     false
-}
-
-#[cfg(unix)]
-fn private_dir_builder() -> std::fs::DirBuilder {
-    use std::os::unix::fs::DirBuilderExt;
-    let mut builder = std::fs::DirBuilder::new();
-    builder.mode(0o700);
-    builder
-}
-
-#[cfg(not(unix))]
-fn private_dir_builder() -> std::fs::DirBuilder {
-    std::fs::DirBuilder::new()
 }
 
 #[cfg(test)]
@@ -127,8 +108,14 @@ mod tests {
         // A folder of a live process (this one) stays.
         let live = std::env::temp_dir().join(format!("pedoman-serve-{}-x", std::process::id()));
         std::fs::create_dir_all(&live).unwrap();
-        let _other = PreviewDir::create().unwrap();
+        let other = PreviewDir::create().unwrap();
         assert!(live.exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(other.path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "private to the user");
+        }
         std::fs::remove_dir_all(live).unwrap();
     }
 }

@@ -4,6 +4,7 @@
 use super::reload::{Event, Hub, Timing};
 use super::watch::{Batch, Watcher};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render_budget::Cancel;
 use crate::{BuildOptions, BuildReport, Builder};
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -27,25 +28,36 @@ pub(crate) struct Rebuilder {
     /// The next build must treat everything as changed (events were lost, or the Builder panicked).
     everything: bool,
     failing: bool,
+    /// Set by a save that makes the build in progress pointless, or by stopping the server.
+    cancel: Cancel,
+}
+
+/// What became of one build.
+enum Outcome {
+    Built(BuildReport),
+    Failed(Diagnostics),
+    /// Stopped by `cancel`: a newer build (or the end of the server) replaces it.
+    Cancelled,
 }
 
 impl Rebuilder {
-    pub(crate) fn new(opts: BuildOptions, hub: Arc<Hub>) -> Rebuilder {
-        let builder = Builder::new(opts.clone());
-        Rebuilder { opts, builder, hub, pending: BTreeSet::new(), everything: true, failing: false }
+    pub(crate) fn new(opts: BuildOptions, hub: Arc<Hub>, cancel: Cancel) -> Rebuilder {
+        let builder = Builder::with_cancel(opts.clone(), cancel.clone());
+        Rebuilder { opts, builder, hub, pending: BTreeSet::new(), everything: true, failing: false, cancel }
     }
 
     /// The build before serving starts. A failure is reported like any other: the server still
     /// starts, and the overlay tells the editor what to fix.
     pub(crate) fn first_build(&mut self) {
         match self.build(&[]) {
-            Ok(report) => println!(
+            Outcome::Cancelled => {}
+            Outcome::Built(report) => println!(
                 "Built {} pages, {} sections in {} ms",
                 report.pages,
                 report.sections,
                 report.elapsed.as_millis()
             ),
-            Err(diags) => {
+            Outcome::Failed(diags) => {
                 eprintln!("{diags}");
                 eprintln!(
                     "Build failed: {} error(s). Serving what there is; fix the file and save to retry.",
@@ -90,7 +102,8 @@ impl Rebuilder {
         let what = self.describe(&changed);
         let was_failing = self.failing;
         match self.build(&changed) {
-            Ok(report) => {
+            Outcome::Cancelled => {}
+            Outcome::Built(report) => {
                 let timing = Timing { wait_ms, build_ms: report.elapsed.as_millis() as u64 };
                 let event = event_for(&report, &changed, was_failing, timing);
                 let outcome = match &event {
@@ -109,7 +122,7 @@ impl Rebuilder {
                     self.hub.publish(&event);
                 }
             }
-            Err(diags) => {
+            Outcome::Failed(diags) => {
                 eprintln!("{diags}");
                 eprintln!(
                     "Build failed ({what}): {} error(s); still serving the last good version. Fix the file and save.",
@@ -124,7 +137,9 @@ impl Rebuilder {
     /// Diagnostics come back with paths relative to the root, as the editor
     /// sees them. A panic inside the Builder becomes a diagnostic too: a bug must not end the
     /// preview.
-    fn build(&mut self, changed: &[PathBuf]) -> Result<BuildReport, Diagnostics> {
+    fn build(&mut self, changed: &[PathBuf]) -> Outcome {
+        // A cancel that came before this build started was meant for the one before.
+        self.cancel.reset();
         let changed = if self.everything { None } else { Some(changed) };
         let builder = &mut self.builder;
         let result = catch_unwind(AssertUnwindSafe(|| builder.build(changed))).unwrap_or_else(|panic| {
@@ -134,7 +149,7 @@ impl Rebuilder {
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             // Whatever the Builder kept may be half-updated: start afresh.
-            self.builder = Builder::new(self.opts.clone());
+            self.builder = Builder::with_cancel(self.opts.clone(), self.cancel.clone());
             self.everything = true;
             Err(Diagnostics(vec![Diagnostic::new(
                 "pedoman",
@@ -144,12 +159,16 @@ impl Rebuilder {
             )
             .with_hint("this is a bug in Pedoman, please report it; saving a file retries the build")]))
         });
+        if result.is_err() && self.cancel.is_cancelled() {
+            // `pending` stays: the next build redoes this one's work.
+            return Outcome::Cancelled;
+        }
         self.failing = result.is_err();
         match result {
             Ok(report) => {
                 self.pending.clear();
                 self.everything = false;
-                Ok(report)
+                Outcome::Built(report)
             }
             Err(mut diags) => {
                 for d in &mut diags.0 {
@@ -157,7 +176,7 @@ impl Rebuilder {
                         d.path = rel.to_path_buf();
                     }
                 }
-                Err(diags)
+                Outcome::Failed(diags)
             }
         }
     }

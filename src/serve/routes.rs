@@ -1,10 +1,17 @@
-//! What each request path answers: routing, path safety and content types.
+//! What each request answers: which hosts may ask, routing, path safety, ranges and content
+//! types.
 //!
 //! The preview server answers from one folder (the preview build) plus a few files of its own
 //! under `/__pedoman/`. Anything that could reach outside that folder is refused before the file
 //! system is asked, and what the file system answers is checked again after symlinks resolve.
+//! Files are answered as open handles, streamed by the HTTP layer, never read whole (but HTML
+//! pages, which get the reload client).
 
 use super::reload::{OVERLAY_CSS, RELOAD_JS, SCRIPT_TAG};
+use http_range_header::parse_range_header;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
 
 /// Where a request path leads inside the output folder.
@@ -91,64 +98,55 @@ enum Refusal {
     Malformed,
 }
 
-/// Decodes `%XX` escapes. An escaped `/`, `\` or NUL is refused outright: a file name never
+/// Decodes `%XX` escapes. An escaped `/`, `\\` or NUL is refused outright: a file name never
 /// needs them, and letting them through would let `..%2f..` slip past the segment check.
 fn percent_decode(raw: &str) -> Result<Vec<u8>, Refusal> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3).ok_or(Refusal::Malformed)?;
-            let hex = std::str::from_utf8(hex).map_err(|_| Refusal::Malformed)?;
-            let value = u8::from_str_radix(hex, 16).map_err(|_| Refusal::Malformed)?;
-            if matches!(value, b'/' | b'\\' | 0) {
-                return Err(Refusal::Forbidden);
+    // `percent_decode_str` passes broken escapes through as text; a broken one is refused instead.
+    for (i, _) in raw.match_indices('%') {
+        let hex = raw.get(i + 1..i + 3).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+        match hex {
+            None => return Err(Refusal::Malformed),
+            Some(h) if ["2f", "5c", "00"].iter().any(|bad| h.eq_ignore_ascii_case(bad)) => {
+                return Err(Refusal::Forbidden)
             }
-            out.push(value);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
+            Some(_) => {}
         }
     }
-    Ok(out)
+    Ok(percent_encoding::percent_decode_str(raw).collect())
 }
 
 /// The `Content-Type` for a file, by extension; unknown files are plain bytes.
-pub(crate) fn content_type(path: &Path) -> &'static str {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "webmanifest" => "application/manifest+json",
-        "xml" => "application/xml",
-        "atom" => "application/atom+xml",
-        "rss" => "application/rss+xml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "gif" => "image/gif",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        "zip" => "application/zip",
-        "gz" => "application/gzip",
-        _ => "application/octet-stream",
+pub(crate) fn content_type(path: &Path) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let textual = mime.type_() == mime_guess::mime::TEXT || mime.subtype() == mime_guess::mime::JAVASCRIPT;
+    if textual {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    }
+}
+
+/// Whether a request's `Host` names this server: the address it is bound to (any IP address of
+/// the machine when bound to all of them) or `localhost`, with the server's port. A page on
+/// another site that re-points its own domain name at this machine (DNS rebinding) sends its
+/// own name, and is refused.
+pub(crate) fn host_allowed(host: Option<&str>, bound: SocketAddr) -> bool {
+    let Some(host) = host.filter(|h| !h.is_empty()) else {
+        return false;
+    };
+    let Ok(authority) = host.parse::<hyper::http::uri::Authority>() else {
+        return false;
+    };
+    if authority.port_u16().unwrap_or(80) != bound.port() {
+        return false;
+    }
+    let name = authority.host().trim_start_matches('[').trim_end_matches(']');
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match name.parse::<IpAddr>() {
+        Ok(ip) => bound.ip().is_unspecified() || ip == bound.ip(),
+        Err(_) => false,
     }
 }
 
@@ -166,12 +164,26 @@ const FALLBACK_404: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta chars
 <title>Not found</title></head><body><h1>Not found</h1>\
 <p>No page at this address (yet). <a href=\"/\">Home</a></p></body></html>\n";
 
-/// One whole answer. The server adds `Content-Length` and the connection headers.
+/// HTML pages larger than this are streamed as they are, without the reload client.
+const INJECT_LIMIT: u64 = 16 << 20;
+
+/// An answer's bytes.
+#[derive(Debug)]
+pub(crate) enum Content {
+    Bytes(Vec<u8>),
+    /// `len` bytes of an open file, from where it is positioned.
+    File {
+        file: File,
+        len: u64,
+    },
+}
+
+/// One answer. The server adds `Content-Length` and the connection headers.
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub(crate) status: u16,
     pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Vec<u8>,
+    pub(crate) body: Content,
 }
 
 /// What the connection should do with a request.
@@ -182,24 +194,42 @@ pub(crate) enum Answer {
     Events,
 }
 
-/// Answers one request for `target` under `root` (canonical). GET and HEAD only.
-pub(crate) fn answer(method: &str, target: &str, root: &Path) -> Answer {
-    if method != "GET" && method != "HEAD" {
+/// One request, as far as answering it goes.
+pub(crate) struct Request<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) target: &'a str,
+    pub(crate) host: Option<&'a str>,
+    pub(crate) range: Option<&'a str>,
+}
+
+/// Answers `request` from `root` (canonical) for a server bound to `bound`. GET and HEAD only.
+pub(crate) fn answer(request: &Request, root: &Path, bound: SocketAddr) -> Answer {
+    if !host_allowed(request.host, bound) {
+        return Answer::Reply(text(
+            421,
+            &format!(
+                "This preview answers only to http://{bound} and http://localhost:{}: open one of those addresses.\n\
+                 (Requests naming another host are refused, so other web pages cannot read the preview.)\n",
+                bound.port()
+            ),
+        ));
+    }
+    if request.method != "GET" && request.method != "HEAD" {
         let mut reply = text(405, "Method not allowed\n");
         reply.headers.push(("Allow", "GET, HEAD".into()));
         return Answer::Reply(reply);
     }
-    let path = target.split(['?', '#']).next().unwrap_or("");
+    let path = request.target.split(['?', '#']).next().unwrap_or("");
     if let Some(own) = path.strip_prefix("/__pedoman/") {
         return match own {
-            "events" if method == "GET" => Answer::Events,
+            "events" if request.method == "GET" => Answer::Events,
             "reload.js" => Answer::Reply(bytes(200, RELOAD_JS.as_bytes().to_vec(), "text/javascript; charset=utf-8")),
             "overlay.css" => Answer::Reply(bytes(200, OVERLAY_CSS.as_bytes().to_vec(), "text/css; charset=utf-8")),
             _ => Answer::Reply(text(404, "Not found\n")),
         };
     }
-    Answer::Reply(match resolve(root, target) {
-        Resolved::File(file) => serve_file(&file, 200).unwrap_or_else(|| not_found(root)),
+    Answer::Reply(match resolve(root, request.target) {
+        Resolved::File(file) => serve_file(&file, request.range).unwrap_or_else(|| not_found(root)),
         Resolved::Redirect(location) => {
             let mut reply = text(302, "Moved\n");
             reply.headers.push(("Location", location));
@@ -211,31 +241,59 @@ pub(crate) fn answer(method: &str, target: &str, root: &Path) -> Answer {
     })
 }
 
-fn serve_file(file: &Path, status: u16) -> Option<Reply> {
-    // Files are read whole: preview sites are small, and an HTML page must be read anyway to
-    // inject the reload client.
-    let data = std::fs::read(file).ok()?;
-    let kind = content_type(file);
-    let data = if kind.starts_with("text/html") { inject_reload(data) } else { data };
-    Some(bytes(status, data, kind))
+/// A file as a 200, or the part a `Range` header asks for as a 206 (416 when it lies past the
+/// end). HTML is read whole to carry the reload client, so it is never answered in parts.
+fn serve_file(path: &Path, range: Option<&str>) -> Option<Reply> {
+    let mut file = File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let kind = content_type(path);
+    if kind.starts_with("text/html") && len <= INJECT_LIMIT {
+        let mut html = Vec::with_capacity(len as usize);
+        file.read_to_end(&mut html).ok()?;
+        return Some(bytes(200, inject_reload(html), &kind));
+    }
+    // A malformed header is ignored (RFC 9110 §14.2): the whole file is a valid answer. So is
+    // the whole file for several ranges, which would need a multipart answer.
+    let wanted = range.and_then(|r| parse_range_header(r).ok()).map(|parsed| parsed.validate(len));
+    let mut reply = match wanted {
+        Some(Ok(parts)) if parts.len() == 1 => {
+            let (start, end) = (*parts[0].start(), *parts[0].end());
+            file.seek(SeekFrom::Start(start)).ok()?;
+            let mut reply = streamed(206, file, end - start + 1, &kind);
+            reply.headers.push(("Content-Range", format!("bytes {start}-{end}/{len}")));
+            reply
+        }
+        Some(Err(_)) => {
+            let mut reply = text(416, "Range not satisfiable\n");
+            reply.headers.push(("Content-Range", format!("bytes */{len}")));
+            reply
+        }
+        _ => streamed(200, file, len, &kind),
+    };
+    reply.headers.push(("Accept-Ranges", "bytes".into()));
+    Some(reply)
 }
 
 fn not_found(root: &Path) -> Reply {
-    serve_file(&root.join("404.html"), 404)
-        .unwrap_or_else(|| bytes(404, inject_reload(FALLBACK_404.as_bytes().to_vec()), "text/html; charset=utf-8"))
+    let page = std::fs::read(root.join("404.html")).unwrap_or_else(|_| FALLBACK_404.as_bytes().to_vec());
+    bytes(404, inject_reload(page), "text/html; charset=utf-8")
+}
+
+fn headers(kind: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("Content-Type", kind.to_string()),
+        // Every answer may change on the next save: make the browser ask again each time.
+        ("Cache-Control", "no-cache".into()),
+        ("X-Content-Type-Options", "nosniff".into()),
+    ]
+}
+
+fn streamed(status: u16, file: File, len: u64, kind: &str) -> Reply {
+    Reply { status, headers: headers(kind), body: Content::File { file, len } }
 }
 
 fn bytes(status: u16, body: Vec<u8>, kind: &str) -> Reply {
-    Reply {
-        status,
-        headers: vec![
-            ("Content-Type", kind.to_string()),
-            // Every answer may change on the next save: make the browser ask again each time.
-            ("Cache-Control", "no-cache".into()),
-            ("X-Content-Type-Options", "nosniff".into()),
-        ],
-        body,
-    }
+    Reply { status, headers: headers(kind), body: Content::Bytes(body) }
 }
 
 pub(crate) fn text(status: u16, body: &str) -> Reply {
@@ -324,23 +382,37 @@ mod tests {
             ("a.CSS", "text/css; charset=utf-8"),
             ("a.js", "text/javascript; charset=utf-8"),
             ("a.json", "application/json"),
-            ("sitemap.xml", "application/xml"),
+            ("sitemap.xml", "text/xml; charset=utf-8"),
             ("a.svg", "image/svg+xml"),
             ("a.png", "image/png"),
             ("a.jpg", "image/jpeg"),
-            ("a.jpeg", "image/jpeg"),
             ("a.webp", "image/webp"),
-            ("a.gif", "image/gif"),
-            ("favicon.ico", "image/x-icon"),
             ("a.woff2", "font/woff2"),
             ("robots.txt", "text/plain; charset=utf-8"),
             ("a.pdf", "application/pdf"),
-            ("a.json.gz", "application/gzip"),
             ("blob", "application/octet-stream"),
-            ("a.bin", "application/octet-stream"),
         ] {
             assert_eq!(content_type(Path::new(name)), kind, "{name}");
         }
+    }
+
+    #[test]
+    fn only_hosts_naming_this_server_are_answered() {
+        let loopback: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        for host in ["127.0.0.1:1111", "localhost:1111", "LOCALHOST:1111"] {
+            assert!(host_allowed(Some(host), loopback), "{host}");
+        }
+        for host in ["evil.example:1111", "127.0.0.1", "127.0.0.1:80", "localhost", "10.0.0.2:1111", "", "a b"] {
+            assert!(!host_allowed(Some(host), loopback), "{host}");
+        }
+        assert!(!host_allowed(None, loopback));
+        let everywhere: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert!(host_allowed(Some("192.168.1.20:8080"), everywhere));
+        assert!(host_allowed(Some("[fe80::1]:8080"), everywhere));
+        assert!(!host_allowed(Some("laptop.rebind.example:8080"), everywhere));
+        let v6: SocketAddr = "[::1]:80".parse().unwrap();
+        assert!(host_allowed(Some("[::1]"), v6) && host_allowed(Some("localhost"), v6));
+        assert!(!host_allowed(Some("127.0.0.1"), v6));
     }
 
     #[test]

@@ -24,6 +24,25 @@ const QUIET: Duration = Duration::from_millis(50);
 /// Files that never stop changing (a log written into content/) still get a build this often.
 const MAX_WAIT: Duration = Duration::from_millis(500);
 
+/// Inputs that decide how every page renders: `config.yaml`, `templates/`, `themes/`.
+pub(crate) struct TemplateInputs {
+    root: PathBuf,
+}
+
+impl TemplateInputs {
+    pub(crate) fn new(root: &Path) -> TemplateInputs {
+        TemplateInputs { root: root.to_path_buf() }
+    }
+
+    pub(crate) fn contains(&self, path: &Path) -> bool {
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return false;
+        };
+        let first = rel.components().next().and_then(|c| c.as_os_str().to_str());
+        matches!(first, Some(CONFIG_FILE | "templates" | "themes"))
+    }
+}
+
 /// Input paths that changed, as absolute paths under the root.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Batch {

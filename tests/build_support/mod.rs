@@ -173,7 +173,7 @@ impl Run {
     }
 }
 
-/// One `path:line:col: message` line.
+/// One `path:line:col: message` (or `path: message`) line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diag {
     pub path: String,
@@ -183,9 +183,13 @@ pub struct Diag {
 }
 
 impl Diag {
+    /// `path:line:col: message`, or `path: message` for a problem with a whole file or folder
+    /// (line and column 0). Indented lines (hints) are not diagnostics.
     pub fn parse(text: &str) -> Option<Diag> {
-        // path:line:col: message — the path may itself hold `:` only in theory; split from the left
-        // at the first `:N:N: `.
+        if text.starts_with(char::is_whitespace) {
+            return None;
+        }
+        // The path may itself hold `:` only in theory; split from the left at the first `:N:N: `.
         let mut search = 0;
         while let Some(i) = text[search..].find(':').map(|i| i + search) {
             let rest = &text[i + 1..];
@@ -198,7 +202,9 @@ impl Diag {
             }
             search = i + 1;
         }
-        None
+        // A place never holds a space (`Build failed: …` and `warning: …` are not diagnostics).
+        let (path, message) = text.split_once(": ").filter(|(p, _)| !p.is_empty() && !p.contains(' '))?;
+        (path != "warning").then(|| Diag { path: path.to_string(), line: 0, col: 0, message: message.to_string() })
     }
 }
 

@@ -277,3 +277,32 @@ pub fn start_preview(root: &Path) -> pedoman::serve::ServerHandle {
     })
     .expect("start the preview server")
 }
+
+/// Sends `head` (a whole request: request line, headers, blank line) as given and reads the
+/// answer, for requests `http_get` cannot make (another `Host`, a `Range`).
+pub fn http_request(addr: std::net::SocketAddr, head: &str) -> HttpReply {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the preview server");
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read the answer");
+    parse_http_reply(&raw).unwrap_or_else(|| panic!("malformed answer to {head:?}: {}", String::from_utf8_lossy(&raw)))
+}
+
+/// Reads a `pedoman serve` child's stdout up to its `Serving at http://ADDR` line.
+pub fn serving_addr(child: &mut std::process::Child) -> std::net::SocketAddr {
+    use std::io::BufRead;
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout piped"));
+    let mut line = String::new();
+    while stdout.read_line(&mut line).expect("read stdout") > 0 {
+        if let Some(rest) = line.strip_prefix("Serving at http://") {
+            let addr = rest.split(' ').next().unwrap().parse().expect("an address");
+            // Keep draining stdout so the server never blocks on a full pipe.
+            std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+            return addr;
+        }
+        line.clear();
+    }
+    panic!("pedoman serve printed no `Serving at` line");
+}
