@@ -106,8 +106,10 @@ impl Renderer {
             self.tera.render_to(name, ctx, &mut out).map(|()| out.bytes)
         });
         match (result, stop) {
-            // Tera writes only whole UTF-8 strings.
-            (Ok(bytes), _) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+            // Tera writes only whole UTF-8 strings, so this never copies.
+            (Ok(bytes), _) => {
+                Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+            }
             (Err(e), Some(stop)) => Err(self.stopped(name, Some(&e), stop)),
             (Err(e), None) => Err(self.diagnostic(name, &e)),
         }
@@ -159,7 +161,7 @@ impl Renderer {
 
     /// A Tera error as `template:line:col: message`.
     fn diagnostic(&self, rendering: &str, err: &tera::Error) -> Diagnostic {
-        let shown = |name: &str| self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+        let shown = |name: &str| self.shown_name(name);
         match err.kind() {
             tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
                 let span = r.span();
@@ -210,7 +212,7 @@ impl Renderer {
                     Some(t) if col > 0 => t.original_col(line, col - 1) + 1,
                     _ => col,
                 };
-                let shown = self.shown.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+                let shown = self.shown_name(name);
                 diags.push(
                     Diagnostic::new(shown, line, col, format!("template error: {m}")).with_hint("fix the template"),
                 );

@@ -11,7 +11,7 @@
 //!   nothing);
 //! - each list comprehension's source goes through `__pedoman_loop(items=…)`, which counts the
 //!   elements it will visit;
-//! - every write to the page's output is counted and checked.
+//! - the page's output is counted as it is written, and checked every 64 KB.
 //!
 //! The checkpoints write nothing, and keep `-%}` trimming as written, so output is unchanged;
 //! columns in error messages are mapped back to the template as written. What a checkpoint
@@ -90,7 +90,7 @@ struct Meter {
 }
 
 impl Meter {
-    /// `clock`: read the clock now whatever the count (a write of 4 KB is worth it).
+    /// `clock`: read the clock now whatever the count (64 KB of output is worth it).
     fn check(&mut self, clock: bool) -> Result<(), Stop> {
         self.unclocked += 1;
         let clock_due = clock || self.unclocked >= 256;
@@ -152,21 +152,33 @@ pub fn spend(iterations: u64) -> Result<(), Stop> {
     })
 }
 
-/// The output of one render, counted and checked as it is written.
-#[derive(Default)]
+/// The output of one render, checked against the budget every 64 KB.
 pub struct MeteredOutput {
     pub bytes: Vec<u8>,
-    since_check: usize,
+    next_check: usize,
+}
+
+/// Bytes written between two checks of the output budget (and the clock).
+const CHECK_EVERY: usize = 64 * 1024;
+
+impl Default for MeteredOutput {
+    fn default() -> Self {
+        // Most pages are a few tens of KB: start there rather than grow from nothing.
+        MeteredOutput { bytes: Vec::with_capacity(32 * 1024), next_check: CHECK_EVERY }
+    }
 }
 
 impl std::io::Write for MeteredOutput {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         self.bytes.extend_from_slice(buf);
-        self.since_check += buf.len() + 1;
-        // Checking the clock on every small write would cost more than the writing.
-        if self.since_check >= 4096 {
+        if self.bytes.len() >= self.next_check {
+            self.next_check = self.bytes.len() + CHECK_EVERY;
             let written = self.bytes.len() as u64;
-            self.since_check = 0;
             let over = METER.with(|m| match m.borrow_mut().as_mut() {
                 Some(meter) => {
                     meter.written = written;
@@ -178,7 +190,7 @@ impl std::io::Write for MeteredOutput {
                 return Err(std::io::Error::other("template budget spent"));
             }
         }
-        Ok(buf.len())
+        Ok(())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {

@@ -3,6 +3,8 @@
 //! - a site (`config.yaml`, `content/`, … whatever it takes to cause the error),
 //! - optionally `args`: extra `pedoman build` arguments, one per line, where `{site}` stands for
 //!   the site's folder,
+//! - optionally `symlinks`: lines `LINK -> TARGET` (relative to the site), made when the site is
+//!   copied, so the repository itself holds no symlink loops,
 //! - `stderr.snap`: the expected standard error (an `insta` snapshot).
 //!
 //! Adding a kind is adding a folder: run `INSTA_UPDATE=always cargo test --test error_catalogue`
@@ -18,23 +20,30 @@ fn fixtures() -> PathBuf {
     build_support::repo_root().join("tests/fixtures/errors")
 }
 
-/// Copies a fixture site, keeping symlinks as symlinks (some kinds are about them).
+/// Copies a fixture site, then makes the symlinks its `symlinks` file lists.
 fn copy_site(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).min_depth(1) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
-        if rel == Path::new("args") || rel.extension().is_some_and(|e| e == "snap" || e == "new") {
+        let own = ["args", "symlinks"].iter().any(|n| rel.file_name() == Some(n.as_ref()));
+        if own || rel.extension().is_some_and(|e| e == "snap" || e == "new") {
             continue;
         }
-        let dest = to.join(rel);
-        if entry.path_is_symlink() {
-            #[cfg(unix)]
-            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), &dest).unwrap();
-        } else if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(to.join(rel)).unwrap();
         } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
+            std::fs::copy(entry.path(), to.join(rel)).unwrap();
         }
+    }
+    let links = std::fs::read_to_string(from.join("symlinks")).unwrap_or_default();
+    for line in links.lines().filter(|l| !l.trim().is_empty()) {
+        let (link, target) = line.split_once(" -> ").expect("`LINK -> TARGET`");
+        let link = to.join(link);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(target, link).unwrap();
+        #[cfg(not(unix))]
+        let _ = (target, link);
     }
 }
 
