@@ -9,7 +9,8 @@
 //! Options: `--sizes N,N…`, `--runs R` (at 50,000 pages and more, at most 3), `--work DIR`
 //! (corpora and outputs; default `target/bench`), `--out FILE` (default `BENCHMARKS.md`),
 //! `--generator PATH` (default `../shared/bench/gen_corpus.py`), `--serve-size N`,
-//! `--serve-rounds R`, `--no-pagefind`, `--no-profile`. Hugo (Debian's `hugo`), GNU `time` and
+//! `--serve-rounds R`, `--no-pagefind`, `--no-profile`, `--pedoman PATH` (measure that binary,
+//! e.g. an older release, instead of building this one). Hugo (Debian's `hugo`), GNU `time` and
 //! `perf` (`linux-perf`) are installed with apt-get when missing; Pagefind with npm.
 
 mod runner;
@@ -20,6 +21,7 @@ fn main() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut settings = runner::Settings::full(&repo);
     let mut args = std::env::args().skip(1);
+    let mut binary = None;
     while let Some(arg) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| fail(&format!("{arg} needs a value")));
         match arg.as_str() {
@@ -32,6 +34,7 @@ fn main() {
             "--serve-rounds" => settings.serve_rounds = number(&value()),
             "--no-pagefind" => settings.pagefind = false,
             "--no-profile" => settings.profile = false,
+            "--pedoman" => binary = Some(PathBuf::from(value())),
             "--help" | "-h" => {
                 let doc = include_str!("main.rs").lines().take_while(|l| l.starts_with("//!"));
                 for line in doc {
@@ -42,15 +45,17 @@ fn main() {
             other => fail(&format!("unknown option {other} (see --help)")),
         }
     }
-    let status = std::process::Command::new(env!("CARGO"))
-        .args(["build", "--release", "--locked", "--bin", "pedoman"])
-        .current_dir(&repo)
-        .status()
-        .unwrap_or_else(|e| fail(&format!("cannot run cargo: {e}")));
-    if !status.success() {
-        fail("cargo build --release failed");
-    }
-    settings.pedoman = repo.join("target/release/pedoman");
+    settings.pedoman = binary.unwrap_or_else(|| {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "--release", "--locked", "--bin", "pedoman"])
+            .current_dir(&repo)
+            .status()
+            .unwrap_or_else(|e| fail(&format!("cannot run cargo: {e}")));
+        if !status.success() {
+            fail("cargo build --release failed");
+        }
+        repo.join("target/release/pedoman")
+    });
     match runner::run(&settings) {
         Ok(()) => println!("wrote {}", settings.out.display()),
         Err(e) => fail(&e),
