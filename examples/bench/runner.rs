@@ -590,8 +590,13 @@ fn profile(settings: &Settings, site: &Path, out: &Path, work: &Path) -> Result<
             .args(["report", "--stdio", "--no-children", "--sort", "dso,symbol", "-g", "none", "-i"])
             .arg(&data),
     )?;
-    let top: Vec<&str> =
-        text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).take(25).map(str::trim_end).collect();
+    // perf pads its columns with spaces and `-`s for the unused call-graph fields.
+    let top: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .take(25)
+        .map(|l| l.trim_end_matches([' ', '-']))
+        .collect();
     Ok(top.join("\n"))
 }
 
