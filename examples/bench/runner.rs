@@ -318,8 +318,12 @@ fn measure_builds(
         c.arg("--site").arg(&out_hugo).arg("--silent");
         c
     };
-    // One untimed build each, so every timed run overwrites an earlier output, as in daily use.
+    // One untimed build each, so every timed run overwrites an earlier output, as in daily use;
+    // from empty folders, as another tool (or another version) may have written them.
     eprintln!("bench: {pages} pages, warming up");
+    for out in [&out_pedoman, &out_hugo] {
+        let _ = std::fs::remove_dir_all(out);
+    }
     timed(&mut pedoman(), &log)?;
     if hugo {
         timed(&mut hugo_cmd(), &log)?;
