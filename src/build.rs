@@ -151,17 +151,23 @@ impl Builder {
         }
 
         let renderer = Renderer::new(&theme, &base, asset_urls.clone(), self.cancel.clone())?;
-        let config_text = serde_yaml::to_string(&config).unwrap_or_default();
         let words: Vec<usize> = loaded.page_md.iter().map(|md| md.word_count).collect();
-        let (plan, snapshot) = self.rerender.plan(&rerender::Inputs {
-            site: &loaded.site,
-            words: &words,
-            theme: &theme,
-            asset_urls: &asset_urls,
-            config_text: &config_text,
-            reread: &loaded.reread,
-        });
-        let plan = plan.filter(|_| self.opts.write == Write::InPlace { incremental: true });
+        // Only an incremental in-place build can leave pages out; it plans from what the last
+        // one rendered.
+        let (plan, snapshot) = match self.opts.write {
+            Write::InPlace { incremental: true } => {
+                let (plan, snapshot) = self.rerender.plan(&rerender::Inputs {
+                    site: &loaded.site,
+                    words: &words,
+                    theme: &theme,
+                    asset_urls: &asset_urls,
+                    config_text: &serde_yaml::to_string(&config).unwrap_or_default(),
+                    reread: &loaded.reread,
+                });
+                (plan, Some(snapshot))
+            }
+            _ => (None, None),
+        };
         let writer = match self.opts.write {
             Write::Swap { force } => Swap::begin(&root, &output, &self.opts.output, force).map(Writer::Swap),
             Write::InPlace { .. } => self.in_place.begin(&root, &output, &self.opts.output).map(Writer::InPlace),
@@ -190,7 +196,9 @@ impl Builder {
         let done = writer.commit()?;
         clock.lap("write");
         self.loader.settle();
-        self.rerender.settle(snapshot);
+        if let Some(snapshot) = snapshot {
+            self.rerender.settle(snapshot);
+        }
         let mut warnings = loaded.warnings;
         warnings.extend(done.warnings);
         Ok(BuildReport {
