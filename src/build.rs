@@ -12,6 +12,7 @@ use crate::index::Indexer;
 use crate::links::{self, Linker};
 use crate::load::{Loaded, Loader, ParseOptions};
 use crate::markdown::{CalloutLabels, Rendered};
+use crate::offline::{self, Ledger, MANIFEST};
 use crate::output::{self, Data, InPlace, Swap, Writer};
 use crate::render::{self, Body, Renderer};
 use crate::render_budget::Cancel;
@@ -182,17 +183,29 @@ impl Builder {
             word_counts: &words,
             base: base.clone(),
         };
-        let emit = |rel: String, bytes: Option<Vec<u8>>| writer.put(&rel, bytes.map(Data::Bytes));
+        // The service worker lists every file written, so an offline build notes each one.
+        let ledger = config.offline.then(Ledger::default);
+        let put = |rel: &str, data: Option<Data>| {
+            if let (Some(ledger), Some(data)) = (&ledger, &data) {
+                ledger.record(rel, data)?;
+            }
+            writer.put(rel, data)
+        };
+        let emit = |rel: String, bytes: Option<Vec<u8>>| put(&rel, bytes.map(Data::Bytes));
         render::render_site(&input, &renderer, plan.as_ref(), &emit)?;
         clock.lap("render");
 
-        let files = self.indexer.run(&loaded.site, &loaded.page_md, &loaded.section_md, &config.search.synonyms);
+        let files = self.indexer.run(&loaded.site, &loaded.page_md, &loaded.section_md, &config.search);
         for (rel, bytes) in files {
-            writer.put(&format!("{}/{rel}", claims::SEARCH_DIR), Some(Data::Bytes(bytes))).map_err(|d| vec![d])?;
+            put(&format!("{}/{rel}", claims::SEARCH_DIR), Some(Data::Bytes(bytes))).map_err(|d| vec![d])?;
         }
         clock.lap("index");
 
-        write_rest(&writer, &config, &theme, &loaded)?;
+        write_rest(&put, &config, &theme, &loaded)?;
+        if let Some(ledger) = ledger {
+            let worker = offline::service_worker(&renderer, &base, ledger, &asset_urls).map_err(|d| vec![d])?;
+            writer.put("sw.js", Some(Data::Bytes(worker))).map_err(|d| vec![d])?;
+        }
         let done = writer.commit()?;
         clock.lap("write");
         self.loader.settle();
@@ -229,6 +242,10 @@ impl Builder {
         if let Some(url) = &self.opts.base_url {
             config.override_base_url(url).map_err(|d| vec![d])?;
         }
+        // A preview gets no service worker: it must never show a page from a cache.
+        if matches!(self.opts.write, Write::InPlace { .. }) {
+            config.offline = false;
+        }
         Ok(config)
     }
 }
@@ -263,8 +280,8 @@ fn body(md: &Rendered, urls: &[String]) -> Body {
     Body { html: links::rewrite(&md.html, urls), toc: md.toc.clone(), word_count: md.word_count }
 }
 
-/// Static files, content assets, feeds and alias redirects.
-fn write_rest(writer: &Writer, config: &Config, theme: &Theme, loaded: &Loaded) -> Result<(), Vec<Diagnostic>> {
+/// Static files, content assets, feeds, the web manifest and alias redirects.
+fn write_rest(put: &Put, config: &Config, theme: &Theme, loaded: &Loaded) -> Result<(), Vec<Diagnostic>> {
     let mut files: Vec<(String, Data)> = theme
         .statics
         .iter()
@@ -277,6 +294,9 @@ fn write_rest(writer: &Writer, config: &Config, theme: &Theme, loaded: &Loaded) 
     let site = &loaded.site;
     files.push(("sitemap.xml".into(), Data::Bytes(feeds::sitemap(config, site).into_bytes())));
     files.push(("robots.txt".into(), Data::Bytes(feeds::robots(config).into_bytes())));
+    if !theme.statics.contains_key(MANIFEST) {
+        files.push((MANIFEST.into(), Data::Bytes(offline::manifest(config, &config.base_path()))));
+    }
     if config.feed.enabled {
         files.push(("atom.xml".into(), Data::Bytes(feeds::atom(config, site).into_bytes())));
     }
@@ -288,13 +308,16 @@ fn write_rest(writer: &Writer, config: &Config, theme: &Theme, loaded: &Loaded) 
         }
     }
     let errors: Vec<Diagnostic> =
-        files.into_iter().filter_map(|(rel, data)| writer.put(&rel, Some(data)).err()).collect();
+        files.into_iter().filter_map(|(rel, data)| put(&rel, Some(data)).err()).collect();
     if errors.is_empty() {
         Ok(())
     } else {
         Err(errors)
     }
 }
+
+/// Hands one file to the writer (see [`Writer::put`]).
+type Put<'a> = dyn Fn(&str, Option<Data>) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// One stage of a build: how long it took, and the process's peak memory when it ended.
 #[derive(Debug, Clone)]

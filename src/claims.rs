@@ -8,7 +8,8 @@ use crate::content::{self, Site};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::slugify;
 use crate::output::MARKER;
-use crate::render::taxonomy_terms;
+use crate::offline::MANIFEST;
+use crate::render::{print_path, taxonomy_terms};
 use crate::theme::{StaticSource, Theme};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -119,6 +120,13 @@ pub fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnostic> {
     if config.feed.enabled {
         claims.claim("atom.xml".into(), generated("the Atom feed"), "atom.xml");
     }
+    if config.offline {
+        claims.claim("sw.js".into(), generated("the service worker"), "sw.js");
+        claims.claim("offline.html".into(), generated("the offline page"), "offline.html");
+    }
+    if !theme.statics.contains_key(MANIFEST) {
+        claims.claim(MANIFEST.into(), generated("the web manifest"), MANIFEST);
+    }
     for taxonomy in &config.taxonomies {
         let list = format!("the `{taxonomy}` list");
         claims.claim(format!("{}/index.html", slugify(taxonomy)), generated(&list), taxonomy);
@@ -126,6 +134,10 @@ pub fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnostic> {
     let url = |path: &str| format!("URL `{path}`");
     for s in &site.sections {
         claims.claim(page_file(&s.path), Claimant::Input { path: s.source.clone(), line: 0 }, &url(&s.path));
+    }
+    for s in site.sections.iter().filter(|s| !s.pages.is_empty()) {
+        let path = print_path(s);
+        claims.claim(page_file(&path), Claimant::Input { path: s.source.clone(), line: 0 }, &format!("print page URL `{path}`"));
     }
     for p in &site.pages {
         let line = if p.meta.slug.is_some() { p.slug_line } else { 0 };

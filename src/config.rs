@@ -1,7 +1,6 @@
 //! `config.yaml`: the site's settings. Unknown keys are errors so typos never vanish silently.
 
 use crate::diagnostics::Diagnostic;
-use crate::frontmatter::yaml_diagnostic;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use url::Url;
@@ -21,8 +20,18 @@ pub struct Config {
     pub theme: String,
     #[serde(default = "default_taxonomies")]
     pub taxonomies: Vec<String>,
+    /// Who publishes the site: the Atom feed's `<author>` (default: the site's title).
+    #[serde(default)]
+    pub author: String,
     #[serde(default)]
     pub feed: FeedConfig,
+    /// Readable offline: a service worker caches the theme, the search engine and the pages
+    /// readers open, and offers to save the whole guide.
+    #[serde(default)]
+    pub offline: bool,
+    /// A page without `updated:` takes the date of the last git commit that changed its file.
+    #[serde(default)]
+    pub updated_from_git: bool,
     #[serde(default)]
     pub search: SearchConfig,
     #[serde(default)]
@@ -34,7 +43,7 @@ pub struct Config {
     #[serde(default)]
     pub footer: String,
     /// Free-form values for custom templates.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::frontmatter::extra")]
     pub extra: serde_yaml::Mapping,
 }
 
@@ -54,12 +63,52 @@ impl Default for FeedConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchConfig {
-    /// Extra synonym groups, e.g. `[[ASN, pegawai negeri]]`.
+    /// Extra synonym groups, each member finding the others, e.g. `[[ASN, pegawai negeri]]`.
     #[serde(default)]
     pub synonyms: Vec<Vec<String>>,
+    /// One-way expansions: a word or phrase readers type → what the pages say. An entry
+    /// replaces every other rule for its word; an empty list removes them.
+    #[serde(default)]
+    pub thesaurus: std::collections::BTreeMap<String, Vec<String>>,
+    /// Use Pedoman's everyday-language thesaurus (`src/search/thesaurus.txt`).
+    #[serde(default = "yes")]
+    pub builtin_thesaurus: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { synonyms: Vec::new(), thesaurus: Default::default(), builtin_thesaurus: true }
+    }
+}
+
+impl SearchConfig {
+    /// Every synonym and thesaurus member must hold a word search can match.
+    fn check(&self, text: &str, shown: &Path) -> Result<(), Diagnostic> {
+        let members =
+            self.synonyms.iter().flatten().chain(self.thesaurus.iter().flat_map(|(k, v)| std::iter::once(k).chain(v)));
+        for member in members {
+            if let Some(problem) = crate::search::synonyms::check_member(member) {
+                // The member's line, for the message: its first appearance after `search:`.
+                let from = text.find("search:").unwrap_or(0);
+                let (line, col) = text[from..]
+                    .find(member.as_str())
+                    .map(|at| {
+                        let before = &text[..from + at];
+                        (
+                            before.matches('\n').count() + 1,
+                            before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                        )
+                    })
+                    .unwrap_or((0, 0));
+                return Err(Diagnostic::new(shown, line, col, format!("search: {problem}"))
+                    .with_hint("give a word or phrase with at least one meaningful word, or remove it"));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -114,10 +163,16 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join("config.yaml");
         let shown = Path::new("config.yaml");
-        let text = std::fs::read(&path).map_err(|e| {
-            Diagnostic::new(shown, 0, 0, format!("cannot read config.yaml: {e}"))
-                .with_hint("every site needs a config.yaml at its root; `pedoman init DIR` creates one")
-        })?;
+        let text = crate::frontmatter::read_limited(&path)
+            .map_err(|e| {
+                let hint = if e.kind() == std::io::ErrorKind::NotFound {
+                    "every site needs a config.yaml at its root; `pedoman init DIR` creates one"
+                } else {
+                    "config.yaml must be a plain file Pedoman can read"
+                };
+                Diagnostic::new(shown, 0, 0, format!("cannot read config.yaml: {e}")).with_hint(hint)
+            })?
+            .ok_or_else(|| Diagnostic::new(shown, 0, 0, "config.yaml is larger than 16 MB"))?;
         let text = String::from_utf8(text).map_err(|_| {
             Diagnostic::new(shown, 0, 0, "config.yaml is not valid UTF-8").with_hint("save the file as UTF-8")
         })?;
@@ -125,12 +180,25 @@ impl Config {
         if text.trim().is_empty() {
             return Err(Diagnostic::new(shown, 1, 1, "config.yaml is empty").with_hint("add at least `title: …`"));
         }
-        let mut config: Config = serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(shown, 0, &e))?;
-        let line = crate::frontmatter::key_line(text, 1, "base_url");
-        config.base_url = checked_base_url(&config.base_url).map_err(|(message, hint)| {
-            Diagnostic::new(shown, line, 1, format!("base_url: {message}")).with_hint(hint)
-        })?;
+        let mut config: Config = crate::frontmatter::parse(shown, text, 0)?;
+        let at = |key: &str, (message, hint): (String, String)| {
+            Diagnostic::new(shown, crate::frontmatter::key_line(text, 1, key), 1, format!("{key}: {message}"))
+                .with_hint(hint)
+        };
+        config.base_url = checked_base_url(&config.base_url).map_err(|e| at("base_url", e))?;
+        check_theme(&config.theme).map_err(|e| at("theme", e))?;
+        check_language(&config.language).map_err(|e| at("language", e))?;
+        config.search.check(text, shown)?;
         Ok(config)
+    }
+
+    /// The feed's author: `author`, or the site's title when none is set.
+    pub fn author(&self) -> &str {
+        if self.author.trim().is_empty() {
+            &self.title
+        } else {
+            &self.author
+        }
     }
 
     /// Replaces `base_url` with the value of the `--base-url` flag, checked as strictly.
@@ -147,6 +215,33 @@ impl Config {
     }
 }
 
+/// A theme is a folder of `themes/`: one plain name, so `theme:` cannot reach a folder outside
+/// the site (`../x`, `/etc`) and publish its files.
+fn check_theme(name: &str) -> Result<(), (String, String)> {
+    let plain = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if !name.is_empty() && !name.starts_with('.') && name.chars().all(plain) {
+        return Ok(());
+    }
+    Err((
+        format!("`{name}` is not a theme name"),
+        "name a folder of themes/ (`theme: nama-tema` for themes/nama-tema/): letters, digits, `-`, `_` and `.`".into(),
+    ))
+}
+
+/// A language code (`id`, `en`, `en-GB`): it names the theme's `i18n/CODE.yaml` and goes into
+/// every page's `lang` attribute.
+fn check_language(code: &str) -> Result<(), (String, String)> {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    let ok = (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if ok {
+        return Ok(());
+    }
+    Err((format!("`{code}` is not a language code"), "write a code such as `id` (Indonesian) or `en`".into()))
+}
+
 /// `base_url` as every link, the sitemap and robots.txt will use it: an absolute http(s) URL
 /// with no query, fragment, credentials or control characters, without a trailing slash.
 /// Errors come as (what is wrong, what to do).
@@ -156,7 +251,16 @@ fn checked_base_url(raw: &str) -> Result<String, (String, String)> {
     if raw.chars().any(char::is_control) {
         return Err(("contains a control character (a line break or tab?)".into(), example.into()));
     }
-    let url = Url::parse(raw.trim()).map_err(|e| match e {
+    let raw = raw.trim();
+    // The url crate reads `\` as `/` and drops `..` segments; say so rather than guess.
+    if raw.contains('\\') {
+        return Err(("contains a backslash".into(), "separate the parts of the address with `/`".into()));
+    }
+    let path = raw.split_once("://").map_or("", |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p));
+    if path.split('/').any(|seg| matches!(seg.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | "..")) {
+        return Err(("has `.` or `..` in its path".into(), "write the path it leads to, without `.` and `..`".into()));
+    }
+    let url = Url::parse(raw).map_err(|e| match e {
         url::ParseError::RelativeUrlWithoutBase => {
             (format!("`{raw}` has no scheme"), format!("start it with https:// or http://; {example}"))
         }
@@ -164,10 +268,14 @@ fn checked_base_url(raw: &str) -> Result<String, (String, String)> {
     })?;
     let problem = if !matches!(url.scheme(), "http" | "https") {
         Some(format!("the scheme must be http or https, not `{}`", url.scheme()))
+    } else if !raw[url.scheme().len()..].starts_with("://") {
+        Some(format!("`{raw}` lacks the `//` after `{}:`", url.scheme()))
     } else if url.host_str().is_none_or(str::is_empty) {
         Some("has no host name".to_string())
     } else if !url.username().is_empty() || url.password().is_some() {
         Some("must not hold a user name or password".to_string())
+    } else if url.port() == Some(0) {
+        Some("port 0 is not a port a site can be reached on".to_string())
     } else if url.query().is_some() {
         Some("must not have a query (`?…`): it would end up inside every link".to_string())
     } else if url.fragment().is_some() {
@@ -183,13 +291,31 @@ fn checked_base_url(raw: &str) -> Result<String, (String, String)> {
 
 #[cfg(test)]
 mod tests {
-    use super::checked_base_url;
+    use super::{check_language, check_theme, checked_base_url};
+
+    #[test]
+    fn theme_and_language_are_names_not_paths() {
+        for ok in ["pedoman", "tema-2", "my_theme.v2"] {
+            assert!(check_theme(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "..", "../x", "/etc", "a/b", "a\\b", ".hidden", "x\ny"] {
+            assert!(check_theme(bad).is_err(), "{bad:?}");
+        }
+        for ok in ["id", "en", "en-GB", "zh-Hant-TW", "jv"] {
+            assert!(check_language(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "i", "../../etc/passwd", "en_GB", "id\n", "en-", "x y"] {
+            assert!(check_language(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn base_urls_are_absolute_http_without_extras() {
         assert_eq!(checked_base_url("https://rb.example.go.id/panduan/").unwrap(), "https://rb.example.go.id/panduan");
         assert_eq!(checked_base_url("http://LOCALHOST:1111").unwrap(), "http://localhost:1111");
         assert_eq!(checked_base_url(" https://x.id ").unwrap(), "https://x.id");
+        assert_eq!(checked_base_url("https://bücher.example/a..b/").unwrap(), "https://xn--bcher-kva.example/a..b");
+        assert_eq!(checked_base_url("http://[::1]:8080/rb").unwrap(), "http://[::1]:8080/rb");
         for bad in [
             "rb.example.go.id",
             "/panduan",
@@ -202,6 +328,13 @@ mod tests {
             "https://x.id/\t",
             "https://",
             "",
+            "https:x.id",
+            "https:/x.id",
+            "https://x.id\\evil.id/",
+            "https://x.id/a/../b",
+            "https://x.id/%2E%2e/b",
+            "https://x.id/./b",
+            "https://x.id:0/",
         ] {
             assert!(checked_base_url(bad).is_err(), "{bad:?} accepted");
         }

@@ -1,6 +1,6 @@
 //! Problems found in the input, reported as `path:line:col: message` so editors can jump to them.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 
 /// One problem in one input file. `line` and `col` are 1-based; line 0 means the whole file or
@@ -28,17 +28,49 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.path.display(), self.message)?;
-        } else {
-            write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.col.max(1), self.message)?;
+        write_shown(f, &self.path.display().to_string(), None)?;
+        if self.line != 0 {
+            write!(f, ":{}:{}", self.line, self.col.max(1))?;
         }
+        f.write_str(": ")?;
+        // Lines after the first line up under it, so only the first can read as a diagnostic.
+        write_shown(f, &self.message, Some("\n  "))?;
         if let Some(hint) = &self.hint {
-            // Lines after the first line up under it, so every line but the first is indented.
-            write!(f, "\n  hint: {}", hint.replace('\n', "\n        "))?;
+            f.write_str("\n  hint: ")?;
+            write_shown(f, hint, Some("\n        "))?;
         }
         Ok(())
     }
+}
+
+/// Characters of a message or path shown at most; the rest is counted, not shown (an id or a
+/// YAML value can be megabytes long).
+const SHOWN_CHARS: usize = 1_000;
+
+/// Writes text that came from the input (file names, values, template messages) so that a
+/// terminal shows it as text: control characters (ESC, BEL, CR…) and invisible format characters
+/// (zero-width spaces, bidi overrides) as `\u{1b}`, so a file name can neither drive the terminal
+/// nor make a line read as another diagnostic. A line break becomes `newline` (never a bare one;
+/// `None`: escaped too). Text past [`SHOWN_CHARS`] is left out and counted.
+fn write_shown(f: &mut fmt::Formatter<'_>, text: &str, newline: Option<&str>) -> fmt::Result {
+    for (i, c) in text.chars().enumerate() {
+        if i == SHOWN_CHARS {
+            let rest = text.chars().count() - i;
+            return write!(f, "… ({rest} more characters)");
+        }
+        match (c, newline) {
+            ('\n', Some(newline)) => f.write_str(newline)?,
+            ('\t', _) => f.write_char('\t')?,
+            (c, _) if c.is_control() || invisible(c) => write!(f, "\\u{{{:x}}}", c as u32)?,
+            (c, _) => f.write_char(c)?,
+        }
+    }
+    Ok(())
+}
+
+/// Format characters that show as nothing yet change how the text around them reads.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
 }
 
 /// Every problem one build found, sorted by file and position.
@@ -69,5 +101,18 @@ mod tests {
         assert_eq!(d.to_string(), "static/logo.png: cannot read\n  hint: check its permissions");
         assert_eq!(Diagnostic::new("a.md", 3, 0, "x").to_string(), "a.md:3:1: x");
         assert_eq!(Diagnostic::new("a.md", 3, 7, "x").to_string(), "a.md:3:7: x");
+    }
+
+    #[test]
+    fn input_text_cannot_drive_the_terminal_or_fake_a_line() {
+        let d =
+            Diagnostic::new("content/a\u{1b}[31m\nb.md:1:1: ok.md", 2, 3, "id `a\u{200b}b\u{202e}` bad\nsecond\u{7}")
+                .with_hint("one\ntwo");
+        assert_eq!(
+            d.to_string(),
+            "content/a\\u{1b}[31m\\u{a}b.md:1:1: ok.md:2:3: id `a\\u{200b}b\\u{202e}` bad\n  second\\u{7}\n  hint: one\n        two"
+        );
+        let long = Diagnostic::new("a.md", 1, 1, format!("id `{}`", "x".repeat(5000))).to_string();
+        assert!(long.len() < 1100 && long.ends_with("… (4005 more characters)"), "{long}");
     }
 }

@@ -44,12 +44,13 @@ fn page_date(site: &Site, i: usize) -> Option<&str> {
     m.updated.as_deref().max(m.date.as_deref())
 }
 
-/// Atom feed of the newest dated pages; `summaries` holds each page's description or excerpt.
+/// Atom feed (RFC 4287) of the newest dated pages.
 pub fn atom(config: &Config, site: &Site) -> String {
     let mut dated: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].meta.date.is_some()).collect();
     dated.sort_by(|a, b| (page_date(site, *b), &site.pages[*a].rel).cmp(&(page_date(site, *a), &site.pages[*b].rel)));
     dated.truncate(config.feed.limit);
-    let updated = dated.iter().filter_map(|&i| page_date(site, i)).max().unwrap_or("1970-01-01");
+    let times = entry_times(dated.iter().map(|&i| page_date(site, i).unwrap_or("1970-01-01")));
+    let updated = times.first().cloned().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
     let home = format!("{}/", config.base_url);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     xml.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", escape(&config.language)));
@@ -61,19 +62,26 @@ pub fn atom(config: &Config, site: &Site) -> String {
         "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n",
         escape(&format!("{}/atom.xml", config.base_url))
     ));
+    // RFC 4287 §4.1.1: an entry without an author takes the feed's, so one here covers them all.
     xml.push_str(&format!(
-        "  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n",
+        "  <author>\n    <name>{}</name>\n    <uri>{}</uri>\n  </author>\n",
+        escape(config.author()),
+        escape(&home)
+    ));
+    xml.push_str(&format!(
+        "  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n",
         escape(&home),
         escape(&home)
     ));
-    for i in dated {
+    for (i, time) in dated.into_iter().zip(times) {
         let p = &site.pages[i];
         let link = format!("{}{}", config.base_url, p.path);
         xml.push_str("  <entry>\n");
         xml.push_str(&format!("    <title>{}</title>\n", escape(&p.title)));
         xml.push_str(&format!("    <link href=\"{}\"/>\n    <id>{}</id>\n", escape(&link), escape(&link)));
-        xml.push_str(&format!("    <published>{}T00:00:00Z</published>\n", p.meta.date.as_deref().unwrap_or(updated)));
-        xml.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", page_date(site, i).unwrap_or(updated)));
+        let published = p.meta.date.as_deref().map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| time.clone());
+        xml.push_str(&format!("    <published>{}</published>\n", published.min(time.clone())));
+        xml.push_str(&format!("    <updated>{time}</updated>\n"));
         if !p.meta.description.is_empty() {
             xml.push_str(&format!("    <summary>{}</summary>\n", escape(&p.meta.description)));
         }
@@ -81,6 +89,23 @@ pub fn atom(config: &Config, site: &Site) -> String {
     }
     xml.push_str("</feed>\n");
     xml
+}
+
+/// Timestamps for entries sorted newest first, given their dates: pages of one day are
+/// spaced a second apart (the first the latest), so feed readers keep the feed's order.
+fn entry_times<'a>(dates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let dates: Vec<&str> = dates.collect();
+    let mut times = Vec::with_capacity(dates.len());
+    let mut k = 0;
+    while k < dates.len() {
+        let run = dates[k..].iter().take_while(|d| **d == dates[k]).count();
+        for n in 0..run {
+            let s = run - 1 - n;
+            times.push(format!("{}T{:02}:{:02}:{:02}Z", dates[k], s / 3600 % 24, s / 60 % 60, s % 60));
+        }
+        k += run;
+    }
+    times
 }
 
 pub fn robots(config: &Config) -> String {
@@ -98,4 +123,13 @@ pub fn redirect(config: &Config, target_path: &str) -> String {
 <body><p><a href=\"{url}\">{url}</a></p></body></html>\n",
         lang = escape(&config.language)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn entries_of_one_day_get_descending_times() {
+        let t = super::entry_times(["2026-11-30", "2026-11-30", "2026-11-30", "2026-11-02"].into_iter());
+        assert_eq!(t, ["2026-11-30T00:00:02Z", "2026-11-30T00:00:01Z", "2026-11-30T00:00:00Z", "2026-11-02T00:00:00Z"]);
+    }
 }

@@ -1,7 +1,11 @@
 //! Front matter: splitting the `---` block off a Markdown file and reading it strictly,
 //! with every error pointing at the line inside the file.
 
+mod extra;
+mod nesting;
+
 use crate::diagnostics::Diagnostic;
+pub use extra::extra;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -47,7 +51,11 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 /// Reads a file as text: strips a UTF-8 BOM and turns CRLF and lone CR (old Mac) line endings
 /// into LF, one line break each, so line numbers stay those an editor shows.
 pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(shown, 0, 0, format!("cannot read file: {e}")))?;
+    let bytes = read_limited(path).map_err(|e| Diagnostic::new(shown, 0, 0, format!("cannot read file: {e}")))?;
+    let Some(bytes) = bytes else {
+        return Err(Diagnostic::new(shown, 0, 0, format!("file is larger than {} MB", MAX_FILE >> 20))
+            .with_hint("a page that large cannot be read on a phone: split it into several pages"));
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|b| **b == b'\n').count() + 1;
@@ -56,6 +64,26 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
     })?;
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     Ok(normalize_newlines(text))
+}
+
+/// Largest Markdown file read. A 10 MB page builds in about a second; a sparse 20 GB file
+/// must not be read into memory to find out it is not a page.
+pub const MAX_FILE: u64 = 16 << 20;
+
+/// The file's bytes, or `None` when it holds more than [`MAX_FILE`]. Only regular files are
+/// read: a named pipe would block the build forever, a device never end.
+pub fn read_limited(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    // Checked before opening: opening a named pipe already waits for a writer.
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE) as usize);
+    // Through `take`, as the file may grow while it is read.
+    file.take(MAX_FILE + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_FILE).then_some(bytes))
 }
 
 /// CRLF → LF, then any CR left → LF.
@@ -71,7 +99,30 @@ pub fn normalize_newlines(text: String) -> String {
 pub fn parse<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usize) -> Result<T, Diagnostic> {
     // An empty block is an empty map, so required-field checks report sensibly.
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str(yaml).map_err(|e| yaml_diagnostic(path, line_offset, &e))
+    if let Some(at) = nesting::too_deep(yaml) {
+        let line = yaml[..at].matches('\n').count() + 1;
+        let col = yaml[yaml[..at].rfind('\n').map_or(0, |n| n + 1)..at].chars().count() + 1;
+        return Err(Diagnostic::new(
+            path,
+            line + line_offset,
+            col,
+            format!("`[` and `{{` nested more than {} levels deep", nesting::MAX_FLOW_DEPTH),
+        )
+        .with_hint("close the brackets you opened, or write deep values as indented `key: value` lines"));
+    }
+    serde_yaml::from_str(yaml).map_err(|e| {
+        let mut diag = yaml_diagnostic(path, line_offset, &e);
+        // serde_yaml points at the start of the map; the second `key:` line is the one to fix.
+        let twice = diag.message.strip_prefix("duplicate field `").and_then(|rest| rest.split('`').next());
+        let second = twice.and_then(|key| {
+            let lines = yaml.lines().enumerate();
+            lines.filter(|(_, l)| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))).nth(1)
+        });
+        if let Some((i, _)) = second {
+            (diag.line, diag.col) = (i + 1 + line_offset, 1);
+        }
+        diag
+    })
 }
 
 /// Turns a serde_yaml error into a diagnostic, suggesting the nearest key for an unknown one.
@@ -84,6 +135,17 @@ pub fn yaml_diagnostic(path: &Path, line_offset: usize, err: &serde_yaml::Error)
     let diag = Diagnostic::new(path, line, col, message.clone());
     if let Some(hint) = unknown_key_hint(&message) {
         return diag.with_hint(hint);
+    }
+    if message.contains("keys must be text") {
+        return diag.with_hint("put the key in quotes to make it text: `\"1.5\": …`");
+    }
+    if message.contains("duplicate") {
+        return diag.with_hint("write each key once: remove or rename one of them");
+    }
+    if message.contains("repetition limit") || message.contains("recursion limit") {
+        return diag.with_hint(
+            "aliases (`*name`) may not expand into huge values, nor values nest too deep: write the values out",
+        );
     }
     // Front matter sits between `---` lines; config.yaml and theme strings are YAML files whole.
     let place = if path.extension().is_some_and(|e| e == "md") { "between the `---` lines" } else { "in this file" };
@@ -129,7 +191,7 @@ pub struct PageMeta {
     /// Terms for taxonomies other than `tags` declared in `config.yaml` (`kategori: [..]`).
     #[serde(default)]
     pub taxonomies: std::collections::BTreeMap<String, Vec<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "extra")]
     pub extra: serde_yaml::Mapping,
 }
 
@@ -154,7 +216,7 @@ pub struct SectionMeta {
     #[serde(default)]
     pub sort_by: SortBy,
     pub template: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "extra")]
     pub extra: serde_yaml::Mapping,
 }
 

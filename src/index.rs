@@ -2,6 +2,7 @@
 //! description, tags, glossary and the text under each heading), handed to `search`, whose
 //! cache of per-page analyses this stage keeps between builds.
 
+use crate::config::SearchConfig;
 use crate::content::Site;
 use crate::markdown::Rendered;
 use crate::search::{self, GlossaryTerm, IndexCache, IndexFile, PageText};
@@ -20,10 +21,10 @@ impl Indexer {
         site: &Site,
         page_md: &[Arc<Rendered>],
         section_md: &[Arc<Rendered>],
-        synonyms: &[Vec<String>],
+        config: &SearchConfig,
     ) -> Vec<IndexFile> {
         let texts = page_texts(site, page_md, section_md);
-        search::build_index_cached(&texts, synonyms, &mut self.cache)
+        search::build_index_cached(&texts, config, &mut self.cache)
     }
 }
 

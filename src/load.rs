@@ -7,6 +7,7 @@
 use crate::config::{Config, RawHtml};
 use crate::content::{self, Asset, Item, Site};
 use crate::diagnostics::Diagnostic;
+use crate::git_dates;
 use crate::markdown::{self, CalloutLabels, Rendered};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -144,7 +145,10 @@ impl Loader {
             }
         }
         let assets = listing.assets.iter().map(|(rel, src)| Asset::new(src.clone(), rel.clone())).collect();
-        let (site, page_md, section_md) = content::assemble(config, items, assets, drafts);
+        let (mut site, page_md, section_md) = content::assemble(config, items, assets, drafts);
+        if config.updated_from_git {
+            errors.extend(dates_from_git(&root.join("content"), &mut site).err());
+        }
         Loaded {
             site,
             page_md,
@@ -160,6 +164,19 @@ impl Loader {
     pub fn settle(&mut self) {
         self.reread.clear();
     }
+}
+
+/// Gives each page without `updated:` the date of the last commit that changed its file, when
+/// that is later than its `date:`.
+fn dates_from_git(content_dir: &Path, site: &mut Site) -> Result<(), Diagnostic> {
+    let dates = git_dates::last_commit_dates(content_dir)?;
+    for p in &mut site.pages {
+        let from_git = dates.get(&p.rel).filter(|d| Some(d.as_str()) > p.meta.date.as_deref());
+        if p.meta.updated.is_none() {
+            p.meta.updated = from_git.cloned();
+        }
+    }
+    Ok(())
 }
 
 fn cache_key(config: &Config, parse: &ParseOptions) -> u64 {

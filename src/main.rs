@@ -154,20 +154,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search { query, root, output, limit, section, json } => {
             let dir = output.unwrap_or_else(|| root.join("public"));
             let opts = pedoman::search::query::Options { limit, prefix: false, section };
-            let hits = pedoman::search::search_site_with(&dir, &query, &opts)?;
+            let results = pedoman::search::search_site_with(&dir, &query, &opts)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&hits)?);
-            } else if hits.is_empty() {
+                println!("{}", serde_json::to_string_pretty(&results)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            if let Some(s) = &results.suggestion {
+                println!("Did you mean: {s}");
+            }
+            if !results.absent.is_empty() {
+                println!("No page is about: {}", results.absent.join(", "));
+            }
+            if results.hits.is_empty() {
                 println!("No results for \"{query}\".");
-            } else {
-                let bold = std::io::IsTerminal::is_terminal(&std::io::stdout());
-                for (i, hit) in hits.iter().enumerate() {
-                    println!("{}. {}  {}", i + 1, hit.title, hit.url);
-                    // The home page's title starts every breadcrumb: leave it out.
-                    if hit.breadcrumb.len() > 1 {
-                        println!("   {}", hit.breadcrumb[1..].join(" › "));
-                    }
-                    println!("   {}", highlight(&hit.snippet, &hit.marks, bold));
+            }
+            let bold = std::io::IsTerminal::is_terminal(&std::io::stdout());
+            for (i, hit) in results.hits.iter().enumerate() {
+                println!("{}. {}  {}", i + 1, hit.title, hit.url);
+                // The home page's title starts every breadcrumb: leave it out.
+                if hit.breadcrumb.len() > 1 {
+                    println!("   {}", hit.breadcrumb[1..].join(" › "));
+                }
+                println!("   {}", highlight(&hit.snippet, &hit.marks, bold));
+                if hit.partial {
+                    println!("   (partial: no {})", hit.missing.join(", "));
+                }
+                for v in &hit.via {
+                    println!("   ({} matched as {}: {})", v.word, v.kind, v.matched);
                 }
             }
             Ok(ExitCode::SUCCESS)

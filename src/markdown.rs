@@ -1,6 +1,6 @@
 //! Markdown → HTML with pulldown-cmark: heading ids and anchors, table of contents,
-//! GitHub-style callouts, raw HTML as `config.yaml` allows it, and internal links collected for
-//! the build to resolve.
+//! GitHub-style callouts, tickable task lists, scrollable tables, raw HTML as `config.yaml`
+//! allows it, and internal links collected for the build to resolve.
 
 use crate::config::RawHtml;
 use crate::search::TextSection;
@@ -63,8 +63,14 @@ pub struct Rendered {
 /// A heading being read: (level, explicit id, classes, buffered inner events, plain text).
 type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>, String);
 
-/// Placeholder scheme for internal links until every page's URL is known.
-pub const LINK_PREFIX: &str = "pedoman-link:";
+/// Placeholder for an internal link's URL until every page's URL is known: `href="{LINK_PREFIX}N"`.
+/// It starts with NUL, which [`render`] replaces everywhere in the Markdown it reads, so no text
+/// of a page can read like a placeholder and be rewritten.
+pub const LINK_PREFIX: &str = "\0pedoman-link:";
+
+/// Prefix of footnote ids: Pedoman's namespace (`_`), numbered, so a footnote label (`[^_cari-q]`,
+/// `[^x y]`, `[^judul]`) can neither take the theme's or a heading's id nor make an invalid one.
+const FOOTNOTE_ID: &str = "_catatan-";
 
 /// The Markdown extensions Pedoman enables (shared with tests that read content the same way).
 pub fn options() -> Options {
@@ -88,8 +94,13 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
     let mut ids = HeadingIds::default();
     let mut guard = RawHtmlGuard { mode: raw_html, dropped: Vec::new() };
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    // For each link open: whether its start became Pedoman's own `<a>`, so its end must too.
+    let mut own_links: Vec<bool> = Vec::new();
+    let mut footnotes = Footnotes::default();
     let mut section = TextSection::default();
     let mut heading: Option<OpenHeading> = None;
+    let mut tasks = Tasks::default();
+    let mut table: Option<OpenTable> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let Some(event) = guard.filter(event) else {
@@ -106,6 +117,10 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
                     continue;
                 }
             }
+        }
+        tasks.close_label_before(&event, &mut events);
+        if let Some(t) = table.as_mut() {
+            t.observe(&event);
         }
         match event {
             Event::Start(Tag::Heading { level, id, classes, .. }) => {
@@ -154,24 +169,72 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html(CowStr::from("</div>\n"))),
             Event::Start(Tag::Table(a)) => {
-                events.push(Event::Html(CowStr::from("<div class=\"table-wrap\">")));
+                // The wrapper's label needs the header row, which comes later: fill it in at the end.
+                table = Some(OpenTable { wrapper: events.len(), ..OpenTable::default() });
+                events.push(Event::Html(CowStr::from("")));
                 events.push(Event::Start(Tag::Table(a)));
             }
             Event::End(TagEnd::Table) => {
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html(CowStr::from("</div>\n")));
+                if let Some(t) = table.take() {
+                    events[t.wrapper] = Event::Html(CowStr::from(t.wrapper_html()));
+                }
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = match internal_link(&dest_url) {
-                    Some((path, fragment)) => {
-                        let (line, col) = lines.position(range.start);
-                        out.links.push(InternalLink { path, fragment, line, col });
-                        CowStr::from(format!("{LINK_PREFIX}{}", out.links.len() - 1))
-                    }
-                    None => dest_url,
-                };
-                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            Event::Start(Tag::List(first)) => {
+                tasks.lists.push(events.len());
+                events.push(Event::Start(Tag::List(first)));
             }
+            Event::End(TagEnd::List(ordered)) => {
+                tasks.lists.pop();
+                events.push(Event::End(TagEnd::List(ordered)));
+            }
+            Event::Start(Tag::Item) => {
+                tasks.items.push(events.len());
+                events.push(Event::Start(Tag::Item));
+            }
+            Event::End(TagEnd::Item) => {
+                tasks.items.pop();
+                section.text.push(' ');
+                events.push(Event::End(TagEnd::Item));
+            }
+            Event::TaskListMarker(checked) => {
+                let input = tasks.marker(checked, &mut events);
+                events.push(input);
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match internal_link(&dest_url) {
+                Some((path, fragment)) => {
+                    let (line, col) = lines.position(range.start);
+                    out.links.push(InternalLink { path, fragment, line, col });
+                    // Written here, not by pulldown-cmark, which would percent-encode the NUL.
+                    let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(&title)) };
+                    let n = out.links.len() - 1;
+                    events.push(Event::Html(CowStr::from(format!("<a href=\"{LINK_PREFIX}{n}\"{title}>"))));
+                    own_links.push(true);
+                }
+                None => {
+                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    own_links.push(false);
+                }
+            },
+            Event::End(TagEnd::Link) => match own_links.pop() {
+                Some(true) => events.push(Event::Html(CowStr::from("</a>"))),
+                _ => events.push(Event::End(TagEnd::Link)),
+            },
+            Event::FootnoteReference(label) => {
+                let n = footnotes.number(&label);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#{FOOTNOTE_ID}{n}\">{n}</a></sup>"
+                ))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = footnotes.number(&label);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"footnote-definition\" id=\"{FOOTNOTE_ID}{n}\">\
+                     <sup class=\"footnote-definition-label\">{n}</sup>"
+                ))));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => events.push(Event::Html(CowStr::from("</div>\n"))),
 
             Event::Text(t) => {
                 section.text.push_str(&t);
@@ -181,7 +244,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
                 section.text.push_str(&t);
                 events.push(Event::Code(t));
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+            Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::CodeBlock) => {
                 section.text.push(' ');
                 events.push(event);
             }
@@ -200,6 +263,95 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
     out.toc = nest_toc(flat_toc);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// Task-list state: open lists and items (indices into the event list, so their opening tags
+/// can be rewritten once a marker shows they hold tasks) and whether a label is open.
+#[derive(Default)]
+struct Tasks {
+    lists: Vec<usize>,
+    items: Vec<usize>,
+    count: usize,
+    label_open: bool,
+}
+
+impl Tasks {
+    /// `- [ ] text` becomes a real, labelled checkbox (`_cek-N`: theme ids start with `_`),
+    /// tickable without scripts; the theme's script remembers the ticks.
+    fn marker<'a>(&mut self, checked: bool, events: &mut [Event<'a>]) -> Event<'a> {
+        if let Some(&i) = self.items.last() {
+            events[i] = Event::Html(CowStr::from("<li class=\"task\">"));
+        }
+        if let Some(&l) = self.lists.last() {
+            let open = match &events[l] {
+                Event::Start(Tag::List(Some(1))) => Some("<ol class=\"checklist\">\n".to_string()),
+                Event::Start(Tag::List(Some(n))) => Some(format!("<ol class=\"checklist\" start=\"{n}\">\n")),
+                Event::Start(Tag::List(None)) => Some("<ul class=\"checklist\">\n".to_string()),
+                _ => None,
+            };
+            if let Some(open) = open {
+                events[l] = Event::Html(CowStr::from(open));
+            }
+        }
+        self.count += 1;
+        self.label_open = true;
+        let id = format!("_cek-{}", self.count);
+        let checked = if checked { " checked" } else { "" };
+        Event::Html(CowStr::from(format!("<input type=\"checkbox\" id=\"{id}\"{checked}><label for=\"{id}\">")))
+    }
+
+    /// A task's label holds the item's first line of text: it ends where a block begins or ends.
+    fn close_label_before<'a>(&mut self, event: &Event, events: &mut Vec<Event<'a>>) {
+        let block = matches!(
+            event,
+            Event::End(TagEnd::Item | TagEnd::Paragraph)
+                | Event::Start(
+                    Tag::List(_)
+                        | Tag::Paragraph
+                        | Tag::BlockQuote(_)
+                        | Tag::CodeBlock(_)
+                        | Tag::Table(_)
+                        | Tag::Heading { .. }
+                )
+        );
+        if block && self.label_open {
+            events.push(Event::Html(CowStr::from("</label>")));
+            self.label_open = false;
+        }
+    }
+}
+
+/// A table being read: where its wrapper goes and the text of its header row, which names
+/// the wrapper for screen readers.
+#[derive(Default)]
+struct OpenTable {
+    wrapper: usize,
+    in_head: bool,
+    head: Vec<String>,
+}
+
+impl OpenTable {
+    fn observe(&mut self, event: &Event) {
+        match event {
+            Event::Start(Tag::TableHead) => self.in_head = true,
+            Event::End(TagEnd::TableHead) => self.in_head = false,
+            Event::Start(Tag::TableCell) if self.in_head => self.head.push(String::new()),
+            Event::Text(t) | Event::Code(t) if self.in_head => {
+                if let Some(cell) = self.head.last_mut() {
+                    cell.push_str(t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A wide table scrolls inside its wrapper; keyboard users reach it (`tabindex`) and
+    /// screen readers hear what it holds (the header row).
+    fn wrapper_html(&self) -> String {
+        let label: Vec<&str> = self.head.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+        let label = if label.is_empty() { "—".to_string() } else { label.join(", ") };
+        format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">", escape(&label))
+    }
 }
 
 fn callout(kind: BlockQuoteKind, labels: &CalloutLabels) -> (&'static str, &str) {
@@ -292,6 +444,18 @@ impl HeadingIds {
                 return id;
             }
         }
+    }
+}
+
+/// Footnote numbers in order of first mention, as pulldown-cmark numbers them; labels match
+/// without regard to case, as the parser matches them.
+#[derive(Default)]
+struct Footnotes(HashMap<String, usize>);
+
+impl Footnotes {
+    fn number(&mut self, label: &str) -> usize {
+        let next = self.0.len() + 1;
+        *self.0.entry(label.to_lowercase()).or_insert(next)
     }
 }
 
@@ -445,6 +609,33 @@ mod tests {
     }
 
     #[test]
+    fn footnote_ids_are_numbered_in_pedomans_namespace() {
+        let md = "## Satu\n\nA[^_cari-q] b[^satu] c[^x y] d[^SATU].\n\n[^_cari-q]: q\n\n[^Satu]: s\n\n[^x y]: xy\n";
+        let r = render(md, &labels(), "T", RawHtml::Allow);
+        for n in 1..=3 {
+            assert!(r.html.contains(&format!("<a href=\"#_catatan-{n}\">{n}</a>")), "{}", r.html);
+            assert!(r.html.contains(&format!("id=\"_catatan-{n}\"")), "{}", r.html);
+        }
+        assert!(r.html.contains("<a href=\"#_catatan-2\">2</a></sup>.</p>"), "same label, any case: {}", r.html);
+        assert!(!r.html.contains("id=\"satu\"><sup") && !r.html.contains("id=\"_cari-q\""), "{}", r.html);
+        // Inside an image's alt text a link or footnote leaves only its text.
+        let r = render("![a [b](x.md) c](g.png)\n", &labels(), "T", RawHtml::Allow);
+        assert!(r.html.contains("<img src=\"g.png\" alt=\"a b c\" />"), "{}", r.html);
+    }
+
+    #[test]
+    fn text_cannot_pass_for_a_link_placeholder() {
+        let r = render(
+            "[a](x.md) pedoman-link:0 `pedoman-link:1` %00pedoman-link:0\0pedoman-link:0\n",
+            &labels(),
+            "T",
+            RawHtml::Allow,
+        );
+        assert_eq!(r.html.matches(LINK_PREFIX).count(), 1, "{:?}", r.html);
+        assert!(r.html.contains(&format!("<a href=\"{LINK_PREFIX}0\">a</a>")), "{:?}", r.html);
+    }
+
+    #[test]
     fn callouts_get_indonesian_labels() {
         let r = render("> [!WARNING]\n> Jangan terima gratifikasi.\n", &labels(), "Tautan", RawHtml::Allow);
         assert!(r.html.contains("callout-warning"), "{}", r.html);
@@ -468,8 +659,48 @@ mod tests {
                 col: 7
             }]
         );
-        assert!(r.html.contains("href=\"pedoman-link:0\""));
+        assert!(r.html.contains(&format!("href=\"{LINK_PREFIX}0\"")));
         assert!(r.html.contains("href=\"https://x.id\""));
+    }
+
+    #[test]
+    fn task_items_are_labelled_tickable_checkboxes() {
+        let r = render("- [ ] Satu\n- [x] Dua *tebal*\n  - [ ] Anak\n\n1. biasa\n", &labels(), "T", RawHtml::Allow);
+        assert!(r.html.contains("<ul class=\"checklist\">"), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<li class=\"task\"><input type=\"checkbox\" id=\"_cek-1\"><label for=\"_cek-1\">Satu</label></li>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(
+                "id=\"_cek-2\" checked><label for=\"_cek-2\">Dua <em>tebal</em></label><ul class=\"checklist\">"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<ol>\n<li>biasa</li>"), "a plain list stays plain: {}", r.html);
+        assert!(!r.html.contains("disabled"));
+    }
+
+    #[test]
+    fn loose_task_items_label_their_first_paragraph() {
+        let r = render("- [ ] Satu\n\n  Penjelasan.\n\n- [ ] Dua\n", &labels(), "T", RawHtml::Allow);
+        assert!(r.html.contains("<label for=\"_cek-1\">Satu</label></p>\n<p>Penjelasan.</p>"), "{}", r.html);
+    }
+
+    #[test]
+    fn tables_scroll_in_a_focusable_region_named_by_their_header() {
+        let r = render("| Aspek | `Kode` |\n|---|---|\n| a | b |\n", &labels(), "T", RawHtml::Allow);
+        assert!(
+            r.html.contains(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Aspek, Kode\"><table>"
+            ),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

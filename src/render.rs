@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::content::{Page, Section, Site};
 use crate::diagnostics::Diagnostic;
-use crate::frontmatter::GlossaryEntry;
+use crate::glossary::{self, Glossary};
 use crate::markdown::{slugify, TocEntry};
 use crate::render_budget::{self, Cancel, Instrumented, MeteredOutput, Stop};
 use crate::rerender::Plan;
@@ -16,12 +16,16 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
+mod print;
+
 /// Sites with more pages than this get a navigation tree expanded only along the current path,
 /// so every page does not carry thousands of links.
 const FULL_NAV_LIMIT: usize = 300;
 /// Sections with more pages than this list only `NAV_WINDOW` of them around the current page.
 const NAV_SECTION_LIMIT: usize = 40;
 const NAV_WINDOW: usize = 20;
+/// A page glossary this long gets an A–Z row to jump by.
+const GLOSSARY_AZ_FROM: usize = 12;
 
 /// A page's or section's Markdown, rendered and with its links resolved.
 #[derive(Debug, Clone, Default)]
@@ -101,7 +105,19 @@ impl Renderer {
         if self.tripped.is_cancelled() || self.cancel.is_cancelled() {
             return Err(self.stopped(name, None, Stop::Cancelled));
         }
-        let (result, stop) = render_budget::metered(&[&self.cancel, &self.tripped], || {
+        let notice = Diagnostic::new(
+            self.shown_name(name),
+            0,
+            0,
+            format!(
+                "template stopped: it held more than {} MB of memory while rendering `{name}`, so Pedoman stopped at once",
+                render_budget::HARD_MEMORY >> 20
+            ),
+        )
+        .with_hint(
+            "look for a value that grows in a loop (`{% set_global s = s ~ s %}`) or a list that holds itself, printed",
+        );
+        let (result, stop) = render_budget::metered(&[&self.cancel, &self.tripped], notice.to_string(), || {
             let mut out = MeteredOutput::default();
             self.tera.render_to(name, ctx, &mut out).map(|()| out.bytes)
         });
@@ -140,10 +156,11 @@ impl Renderer {
             format!("template stopped: it {} while rendering `{rendering}`", stop.describe()),
         )
         .with_hint(format!(
-            "look for a loop that never ends or loops nested too deep; Pedoman stops a template after \
-                     {} loop iterations, {} MB of output or {} s on one page",
+            "look for a loop that never ends, loops nested too deep or a value that grows in a loop; Pedoman \
+             stops a template after {} loop iterations, {} MB of output, {} MB of memory or {} s on one page",
             render_budget::MAX_ITERATIONS,
             render_budget::MAX_OUTPUT >> 20,
+            render_budget::MAX_MEMORY >> 20,
             render_budget::MAX_TIME.as_secs()
         ));
         self.tripped.cancel();
@@ -243,6 +260,22 @@ fn long_date(date: &str, months: &[String]) -> String {
 /// Minutes to read `words` words, as pages and listings show it.
 pub fn reading_time(words: usize) -> usize {
     words.div_ceil(200).max(1)
+}
+
+/// A title short enough for a phone's header or home screen (about 12 characters): its
+/// leading words up to that, or the first word.
+pub fn short_title(title: &str) -> String {
+    let mut out = String::new();
+    for word in title.split_whitespace() {
+        if !out.is_empty() && out.chars().count() + 1 + word.chars().count() > 12 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// `base` + `/path`, for links inside the site.
@@ -421,6 +454,7 @@ impl Input<'_> {
             "site",
             &serde_json::json!({
                 "title": c.title,
+                "short_title": short_title(&c.title),
                 "description": c.description,
                 "base_url": c.base_url,
                 "base_path": self.base,
@@ -428,6 +462,7 @@ impl Input<'_> {
                 "footer": c.footer,
                 "extra": c.extra,
                 "feed": c.feed.enabled,
+                "offline": c.offline,
                 "taxonomies": c.taxonomies,
                 "menu": c.menu.iter().map(|m| Link { title: m.name.clone(), url: self.url(&m.url) }).collect::<Vec<_>>(),
             }),
@@ -456,32 +491,41 @@ pub fn render_site(
     emit: &Emit,
 ) -> Result<(), Vec<Diagnostic>> {
     let site = input.site;
+    let glossary = Glossary::new(site);
     let pages = site.pages.par_iter().enumerate().map(|(i, p)| match plan {
         Some(plan) if !plan.pages.contains(&i) => emit(page_file(p), None),
-        _ => render_page(input, renderer, i, p).and_then(|(f, b)| emit(f, Some(b))),
+        _ => render_page(input, renderer, &glossary, i, p).and_then(|(f, b)| emit(f, Some(b))),
     });
     let sections = site.sections.par_iter().enumerate().map(|(i, s)| {
         let file = format!("{}index.html", s.path.trim_start_matches('/'));
         match plan {
             Some(plan) if !plan.sections.contains(&i) => emit(file, None),
-            _ => render_section(input, renderer, i, s).and_then(|(f, b)| emit(f, Some(b))),
+            _ => render_section(input, renderer, &glossary, i, s).and_then(|(f, b)| emit(f, Some(b))),
         }
     });
-    let mut diags: Vec<Diagnostic> = pages.chain(sections).filter_map(Result::err).collect();
+    let prints = site.sections.par_iter().enumerate().filter(|(_, s)| !s.pages.is_empty()).map(|(i, s)| match plan {
+        Some(plan) if !plan.prints.contains(&i) => emit(print_file(s), None),
+        _ => print::render(input, renderer, &glossary, i).and_then(|b| emit(print_file(s), Some(b))),
+    });
+    let mut diags: Vec<Diagnostic> = pages.chain(sections).chain(prints).filter_map(Result::err).collect();
     diags.extend(render_taxonomies(input, renderer, plan, emit));
-    for (name, path, kind) in [("404.html", "/404.html", "404"), ("search.html", "/cari/", "search")] {
-        if renderer.has(name) {
-            let file = if kind == "404" { "404.html".to_string() } else { "cari/index.html".to_string() };
-            let done = if plan.is_some() {
-                emit(file, None)
-            } else {
-                let mut ctx = input.base_context(kind, path, &HashSet::new());
-                let title = input.theme.string(if kind == "404" { "not_found_title" } else { "search_title" });
-                ctx.insert("page", &serde_json::json!({ "title": title, "url": input.url(path) }));
-                renderer.render(name, &ctx).and_then(|html| emit(file, Some(html.into_bytes())))
-            };
-            diags.extend(done.err());
+    let specials = [
+        ("404.html", "/404.html", "404", "404.html", "not_found_title"),
+        ("search.html", "/cari/", "search", "cari/index.html", "search_title"),
+        ("offline.html", "/offline.html", "offline", "offline.html", "offline_title"),
+    ];
+    for (name, path, kind, file, title) in specials {
+        if !renderer.has(name) || (kind == "offline" && !input.config.offline) {
+            continue;
         }
+        let done = if plan.is_some() {
+            emit(file.to_string(), None)
+        } else {
+            let mut ctx = input.base_context(kind, path, &HashSet::new());
+            ctx.insert("page", &serde_json::json!({ "title": input.theme.string(title), "url": input.url(path) }));
+            renderer.render(name, &ctx).and_then(|html| emit(file.to_string(), Some(html.into_bytes())))
+        };
+        diags.extend(done.err());
     }
     if diags.is_empty() {
         Ok(())
@@ -506,7 +550,22 @@ fn template_for(
     }
 }
 
-fn render_page(input: &Input, renderer: &Renderer, i: usize, page: &Page) -> Result<(String, Vec<u8>), Diagnostic> {
+/// Where a section's print-everything page goes: `/bagian/cetak/`.
+pub fn print_path(section: &Section) -> String {
+    format!("{}cetak/", section.path)
+}
+
+fn print_file(section: &Section) -> String {
+    format!("{}index.html", print_path(section).trim_start_matches('/'))
+}
+
+fn render_page(
+    input: &Input,
+    renderer: &Renderer,
+    glossary: &Glossary,
+    i: usize,
+    page: &Page,
+) -> Result<(String, Vec<u8>), Diagnostic> {
     let name = template_for(renderer, page.meta.template.as_deref(), "page.html", &page.source, page.template_line)?;
     let site = input.site;
     let section = &site.sections[page.section];
@@ -526,14 +585,16 @@ fn render_page(input: &Input, renderer: &Renderer, i: usize, page: &Page) -> Res
         .collect();
     let open = input.ancestors(Some(page.section));
     let mut ctx = input.base_context("page", &page.path, &open);
+    let content = glossary.link_first_uses(&body.html, Some(i), |p| input.url(&site.pages[p].path));
+    let glossary_groups = glossary::groups(&page.meta.glossary);
     ctx.insert(
         "page",
         &PageContext {
             title: &page.title,
             description: &page.meta.description,
-            content: &body.html,
+            content: &content,
             toc: &body.toc,
-            toc_enabled: page.meta.toc.unwrap_or(true) && !body.toc.is_empty(),
+            toc_enabled: page.meta.toc.unwrap_or(true) && !(body.toc.is_empty() && page.meta.glossary.is_empty()),
             date: page.meta.date.as_deref(),
             updated: page.meta.updated.as_deref(),
             tags,
@@ -545,6 +606,8 @@ fn render_page(input: &Input, renderer: &Renderer, i: usize, page: &Page) -> Res
             previous,
             next,
             glossary: &page.meta.glossary,
+            glossary_az: page.meta.glossary.len() >= GLOSSARY_AZ_FROM && glossary_groups.len() > 1,
+            glossary_groups,
             extra: &page.meta.extra,
             section: Link { title: section.title.clone(), url: input.url(&section.path) },
         },
@@ -574,7 +637,10 @@ struct PageContext<'a> {
     breadcrumbs: Vec<Link>,
     previous: Option<Link>,
     next: Option<Link>,
-    glossary: &'a [GlossaryEntry],
+    glossary: &'a [crate::frontmatter::GlossaryEntry],
+    /// The glossary A–Z by first letter; `glossary_az`: long enough for a row of letters.
+    glossary_groups: Vec<glossary::Group<'a>>,
+    glossary_az: bool,
     extra: &'a serde_yaml::Mapping,
     section: Link,
 }
@@ -582,6 +648,7 @@ struct PageContext<'a> {
 fn render_section(
     input: &Input,
     renderer: &Renderer,
+    glossary: &Glossary,
     i: usize,
     section: &Section,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
@@ -598,9 +665,10 @@ fn render_section(
         &serde_json::json!({
             "title": section.title,
             "description": section.meta.description,
-            "content": body.html,
+            "content": glossary.link_first_uses(&body.html, None, |p| input.url(&site.pages[p].path)),
             "toc": body.toc,
             "url": input.url(&section.path),
+            "print_url": (!section.pages.is_empty()).then(|| input.url(&print_path(section))),
             "path": section.path,
             "pages": section.pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>(),
             "subsections": section.subsections.iter().map(|&s| {

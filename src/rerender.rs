@@ -4,6 +4,7 @@
 //! strings; config; asset URLs); while that is unchanged, only these are rendered again:
 //! - the pages whose Markdown was re-read;
 //! - sections whose `_index.md` was re-read;
+//! - the print page of each section holding a re-read page (it holds its pages' bodies);
 //! - the section and the term pages listing a re-read page, only when what a listing shows of
 //!   it (description, date, reading time) changed: a body edit on a big section's page does not
 //!   render the section's listing again.
@@ -22,6 +23,8 @@ pub struct Plan {
     pub pages: HashSet<usize>,
     /// Sections to render.
     pub sections: HashSet<usize>,
+    /// Sections whose print page is rendered.
+    pub prints: HashSet<usize>,
     /// Pages whose listing entry changed: term pages listing them are rendered.
     pub listed: HashSet<usize>,
 }
@@ -67,6 +70,7 @@ impl Rerender {
             for (i, p) in site.pages.iter().enumerate() {
                 if inputs.reread.contains(&p.rel) {
                     plan.pages.insert(i);
+                    plan.prints.insert(p.section);
                     if last.listings.get(&p.rel) != now.listings.get(&p.rel) {
                         plan.listed.insert(i);
                         plan.sections.insert(p.section);
@@ -93,6 +97,10 @@ fn shared(inputs: &Inputs) -> u64 {
     let mut h = DefaultHasher::new();
     for p in &inputs.site.pages {
         (&p.rel, &p.title, &p.path, p.section, &p.meta.template, &p.meta.tags, &p.meta.taxonomies).hash(&mut h);
+        // Glossary terms are linked from every page.
+        for g in &p.meta.glossary {
+            (&g.term, &g.expansion).hash(&mut h);
+        }
     }
     for s in &inputs.site.sections {
         (&s.rel, &s.title, &s.path, &s.pages, &s.subsections, &s.meta.description).hash(&mut h);

@@ -148,8 +148,8 @@ impl Theme {
                 continue;
             }
             let hash = match src {
-                StaticSource::Embedded(bytes) => Ok(short_hash(bytes)),
-                StaticSource::Disk { path, .. } => std::fs::read(path).map(|bytes| short_hash(&bytes)),
+                StaticSource::Embedded(bytes) => Ok(crate::output::short_hash(bytes)),
+                StaticSource::Disk { path, .. } => std::fs::read(path).map(|bytes| crate::output::short_hash(&bytes)),
             };
             match hash {
                 Ok(hash) => {
@@ -171,13 +171,6 @@ impl Theme {
     pub fn string(&self, key: &str) -> String {
         self.strings.get(key).cloned().unwrap_or_else(|| key.to_string())
     }
-}
-
-/// A short content hash for cache-busting asset URLs.
-fn short_hash(bytes: &[u8]) -> String {
-    // FNV-1a (the search index's hash): stable across Rust versions, unlike DefaultHasher.
-    let h = crate::search::format::fnv64(bytes, crate::search::format::FNV_START);
-    format!("{:08x}", h as u32)
 }
 
 fn embedded_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {

@@ -266,12 +266,14 @@ fn sitemap_covers_every_page_and_section() {
     let sitemap = text("sitemap.xml");
     for rel in built().files.keys() {
         let Some(dir) = rel.strip_suffix("index.html") else { continue };
-        // Redirect stubs for aliases are not pages.
-        if String::from_utf8_lossy(&built().files[rel]).contains(r#"http-equiv="refresh""#) {
+        // Redirect stubs for aliases are not pages; pages marked noindex (search, print) are left out.
+        let html = String::from_utf8_lossy(&built().files[rel]);
+        let loc = format!("<loc>{base}/{dir}</loc>");
+        if html.contains(r#"http-equiv="refresh""#) || html.contains(r#"<meta name="robots" content="noindex">"#) {
+            assert!(!sitemap.contains(&loc), "{loc} is noindex but in sitemap.xml");
             continue;
         }
-        let loc = format!("<loc>{base}/{dir}</loc>");
-        assert!(sitemap.contains(&loc) || dir == "cari/", "{loc} missing from sitemap.xml");
+        assert!(sitemap.contains(&loc), "{loc} missing from sitemap.xml");
     }
     assert!(text("robots.txt").contains(&format!("Sitemap: {base}/sitemap.xml")));
     assert!(text("atom.xml").contains("<entry>"));

@@ -574,7 +574,6 @@ fn raw_html_follows_the_config() {
 /// `istilah-asn` beside a glossary entry for ASN) must not give the page two elements with one id:
 /// the theme's ids start with `_`, and a heading's never do.
 #[test]
-#[ignore = "needs the theme's `_istilah-TERM` glossary ids (branch theme); remove this line once they are in main"]
 fn heading_ids_never_collide_with_the_themes_ids() {
     let page = "---\ntitle: Istilah\nglossary:\n  - term: ASN\n    expansion: Aparatur Sipil Negara\n    definition: Pegawai negeri.\n---\n\n\
 ## Search Q\n\n## Search results\n\n## Istilah ASN\n\n## Cari Q\n\n## Cari hasil\n\n## Isi\n\n## Navigasi\n\n## Istilah\n";

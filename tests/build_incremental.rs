@@ -63,7 +63,8 @@ fn a_body_edit_renders_its_page_but_not_the_section_listing() {
     let file = site.root().join("content/nilai/a3.md");
     site.write(&[("content/nilai/a3.md", &page("Halaman 3", "Ringkas.", "## Bagian\n\nIsi baru yang lain."))]);
     let report = rebuild(&mut builder, std::slice::from_ref(&file));
-    assert_eq!(written(&report), ["nilai/a3/index.html"], "only the page itself");
+    // The section's print page holds every body of the section; its listing is left alone.
+    assert_eq!(written(&report), ["nilai/a3/index.html", "nilai/cetak/index.html"], "the page and its print page");
     assert_fresh(&out, &site);
 }
 
@@ -76,7 +77,10 @@ fn a_description_edit_renders_the_listings_that_show_it() {
     let file = site.root().join("content/nilai/a2.md");
     site.write(&[("content/nilai/a2.md", &page("Halaman 2", "Ringkasan baru.", "## Bagian\n\nIsi."))]);
     let report = rebuild(&mut builder, std::slice::from_ref(&file));
-    assert_eq!(written(&report), ["nilai/a2/index.html", "nilai/index.html", "tags/layanan/index.html"]);
+    assert_eq!(
+        written(&report),
+        ["nilai/a2/index.html", "nilai/cetak/index.html", "nilai/index.html", "tags/layanan/index.html"]
+    );
     assert_fresh(&out, &site);
 }
 
@@ -126,12 +130,12 @@ fn changed_paths_may_be_relative_or_reach_the_site_through_a_link() {
     builder.build(None).unwrap();
     site.write(&[("content/nilai/a1.md", &page("Halaman 1", "Ringkas.", "Isi pertama diganti."))]);
     let report = rebuild(&mut builder, &[link.join("content/nilai/a1.md")]);
-    assert_eq!(written(&report), ["nilai/a1/index.html"]);
+    assert_eq!(written(&report), ["nilai/a1/index.html", "nilai/cetak/index.html"]);
     site.write(&[("content/nilai/a4.md", &page("Halaman 4", "Ringkas.", "Isi keempat diganti."))]);
     let relative = link.join("content/nilai/a4.md");
     let relative = pathdiff(&relative, &std::env::current_dir().unwrap());
     let report = rebuild(&mut builder, &[relative]);
-    assert_eq!(written(&report), ["nilai/a4/index.html"]);
+    assert_eq!(written(&report), ["nilai/a4/index.html", "nilai/cetak/index.html"]);
     assert_fresh(&out, &site);
 }
 

@@ -210,7 +210,7 @@ fn aliases_make_redirect_pages() {
 #[test]
 fn table_of_contents_nests_and_can_be_turned_off() {
     let page = out("nilai/akuntabel/index.html");
-    let toc = between(&page, r#"<details class="toc""#, "</details>");
+    let toc = between(&page, r#"<nav class="toc""#, "</details>");
     assert_in_order(
         toc,
         &[

@@ -5,6 +5,8 @@
 //!   the site's folder,
 //! - optionally `symlinks`: lines `LINK -> TARGET` (relative to the site), made when the site is
 //!   copied, so the repository itself holds no symlink loops,
+//! - optionally `special`: lines `fifo PATH` (a named pipe) or `sparse PATH BYTES` (a file of
+//!   that size that takes no disk space), files the repository cannot hold,
 //! - `stderr.snap`: the expected standard error (an `insta` snapshot).
 //!
 //! Adding a kind is adding a folder: run `INSTA_UPDATE=always cargo test --test error_catalogue`
@@ -25,7 +27,7 @@ fn copy_site(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).min_depth(1) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
-        let own = ["args", "symlinks"].iter().any(|n| rel.file_name() == Some(n.as_ref()));
+        let own = ["args", "symlinks", "special"].iter().any(|n| rel.file_name() == Some(n.as_ref()));
         if own || rel.extension().is_some_and(|e| e == "snap" || e == "new") {
             continue;
         }
@@ -44,6 +46,17 @@ fn copy_site(from: &Path, to: &Path) {
         std::os::unix::fs::symlink(target, link).unwrap();
         #[cfg(not(unix))]
         let _ = (target, link);
+    }
+    let special = std::fs::read_to_string(from.join("special")).unwrap_or_default();
+    for line in special.lines().filter(|l| !l.trim().is_empty()) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let path = to.join(words[1]);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        match words[0] {
+            "fifo" => assert!(std::process::Command::new("mkfifo").arg(&path).status().unwrap().success()),
+            "sparse" => std::fs::File::create(&path).unwrap().set_len(words[2].parse().unwrap()).unwrap(),
+            other => panic!("unknown special file `{other}`"),
+        }
     }
 }
 

@@ -1,178 +1,327 @@
-//! The browser's engine (`search.js`) against the terminal's (`pedoman search`):
-//! same word lists, same stems for every word of the bundled site, same ranked
-//! results for a list of queries. `tests/data/search_vectors.json` holds the
-//! terminal's answers; this test regenerates it and fails if it went stale
-//! (run with `PEDOMAN_BLESS=1` to accept a deliberate change), then runs
-//! `node --test tests/js/` against the same built site.
+//! One engine in two languages: the browser's (`search-engine.js`, run by Node) against the
+//! terminal's (the Rust library behind `pedoman search`).
+//!
+//! - The JavaScript file's generated block (word lists, affixes, format and ranking
+//!   constants) must be exactly what `pedoman::search::js::generated()` renders; run with
+//!   `PEDOMAN_BLESS=1` to rewrite it after changing the Rust source.
+//! - `node --test tests/js/` checks the JavaScript stemmer on the hand-checked pairs and on
+//!   every word of the bundled site.
+//! - A differential test generates thousands of queries from the bundled site and from a
+//!   generated corpus (`gen_corpus.py`), and requires identical results, scores, snippets,
+//!   partial flags, "matched via", absent words and suggestions from both engines.
 
 mod common;
 
+use pedoman::search::query::{DirStore, Engine, Options};
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+/// Builds `root` into a temporary folder with the real binary.
+fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let built =
+        common::pedoman(["build".as_ref(), "--root".as_ref(), root.as_os_str(), "--output".as_ref(), out.as_os_str()]);
+    assert!(built.status.success(), "build of {} failed: {}", root.display(), String::from_utf8_lossy(&built.stderr));
+    (dir, out)
+}
+
 /// The bundled site, built once for this file.
-fn site() -> &'static Path {
+fn bundled() -> &'static Path {
     static SITE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &SITE
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let out = dir.path().join("public");
-            let built = common::pedoman([
-                "build".as_ref(),
-                "--root".as_ref(),
-                common::repo_root().as_os_str(),
-                "--output".as_ref(),
-                out.as_os_str(),
-            ]);
-            assert!(built.status.success(), "build failed: {}", String::from_utf8_lossy(&built.stderr));
-            (dir, out)
-        })
-        .1
+    &SITE.get_or_init(|| build(&common::repo_root())).1
+}
+
+/// The shared corpus generator: `$PEDOMAN_GEN_CORPUS`, or `bench/gen_corpus.py` in the
+/// shared folder beside the repository.
+fn gen_corpus() -> PathBuf {
+    let candidates = [
+        std::env::var_os("PEDOMAN_GEN_CORPUS").map(PathBuf::from),
+        Some(common::repo_root().join("../shared/bench/gen_corpus.py")),
+        Some(PathBuf::from("/work/shared/bench/gen_corpus.py")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.exists())
+        .expect("gen_corpus.py not found: set PEDOMAN_GEN_CORPUS to the shared corpus generator (bench/gen_corpus.py)")
+}
+
+/// A generated site of `pages` pages, built.
+fn corpus(pages: usize) -> (tempfile::TempDir, PathBuf, tempfile::TempDir) {
+    let src = tempfile::tempdir().unwrap();
+    let made = Command::new("python3")
+        .arg(gen_corpus())
+        .arg(src.path())
+        .arg(pages.to_string())
+        .output()
+        .expect("could not run python3");
+    assert!(made.status.success(), "gen_corpus.py failed: {}", String::from_utf8_lossy(&made.stderr));
+    let (dir, out) = build(&src.path().join("pedoman-site"));
+    (dir, out, src)
 }
 
 fn bless() -> bool {
     std::env::var_os("PEDOMAN_BLESS").is_some()
 }
 
-/// The queries both engines must answer alike: `(query, prefix mode, section)`.
-const QUERIES: &[(&str, bool, Option<&str>)] = &[
-    ("melayani", false, None),
-    ("KKN", false, None),
-    ("pegawai-pegawai", false, None),
-    ("kepemimpinannya", false, None),
-    ("bagaimana cara menjadi agen perubahan?", false, None),
-    ("korupsi, kolusi, dan nepotisme", false, None),
-    ("\"agen perubahan\" forum", false, None),
-    ("\"pelayanan prima\"", false, None),
-    ("pelayann", false, None),
-    ("kompetnsi", false, None),
-    ("ASN", false, None),
-    ("digitalisasi layanan", false, None),
-    ("sistem merit 2014", false, None),
-    ("mengirim laporan", false, None),
-    ("aparatur sipil negara", false, None),
-    ("melay", true, None),
-    ("agen peru", true, None),
-    ("kinerja", false, Some("manajemen-kinerja")),
-    ("nilai dasar", false, Some("berakhlak")),
-    ("<img src=x onerror=alert(1)>", false, None),
-    ("dan yang di", false, None),
-    ("zzzzqqq", false, None),
-];
-
-fn terminal_hits(q: &str, prefix: bool, section: Option<&str>) -> serde_json::Value {
-    if prefix {
-        // The CLI searches finished queries; prefix mode is the library's option.
-        let opts = pedoman::search::query::Options { limit: 10, prefix: true, section: section.map(String::from) };
-        let hits = pedoman::search::search_site_with(site(), q, &opts).unwrap();
-        return serde_json::to_value(hits).unwrap();
-    }
-    let mut args: Vec<String> = vec!["search".into(), q.into(), "--output".into(), site().display().to_string()];
-    args.extend(["--json".into(), "--limit".into(), "10".into()]);
-    if let Some(s) = section {
-        args.extend(["--section".into(), s.into()]);
-    }
-    let out = common::pedoman(&args);
-    assert!(out.status.success(), "pedoman search {q:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn vectors() -> serde_json::Value {
-    let queries: Vec<serde_json::Value> = QUERIES
-        .iter()
-        .map(|(q, prefix, section)| {
-            serde_json::json!({ "q": q, "prefix": prefix, "section": section, "hits": terminal_hits(q, *prefix, *section) })
-        })
-        .collect();
-    let samples = [
-        "Korupsi, Kolusi, dan Nepotisme (KKN)",
-        "pegawai-pegawai sehari-hari tanya-jawab KKN-nya",
-        "UU No. 20 Tahun 2023 (2010–2025)",
-        "SE Menteri PANRB; se-Indonesia",
-        "Berorientasi Pelayanan: melayani, pelayanan, layanan",
-    ];
-    let tokens: Vec<serde_json::Value> = samples
-        .iter()
-        .map(|s| {
-            let toks: Vec<_> = pedoman::search::tokenize::tokenize(s)
-                .into_iter()
-                .map(|t| serde_json::json!([t.surface, t.stem, t.stop, t.start, t.end]))
-                .collect();
-            serde_json::json!({ "text": s, "tokens": toks })
-        })
-        .collect();
-    serde_json::json!({ "tokens": tokens, "queries": queries })
+fn node() -> PathBuf {
+    let node = std::env::var_os("PEDOMAN_NODE").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("node"));
+    let ok = Command::new(&node).arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+    assert!(ok, "Node.js not found: install it (apt-get install nodejs) or set PEDOMAN_NODE; the browser search is tested with node");
+    node
 }
 
 #[test]
-fn search_js_uses_the_rust_word_lists() {
+fn search_engine_js_holds_the_generated_block() {
     let path = common::repo_root().join("themes/pedoman/static/search-engine.js");
     let js = std::fs::read_to_string(&path).unwrap();
-    let start = js.find("  // BEGIN LISTS").expect("BEGIN LISTS marker in search.js");
-    let end = js.find("  // END LISTS\n").expect("END LISTS marker in search.js") + "  // END LISTS\n".len();
-    let want = format!("  {}", pedoman::search::lists::lists_js());
-    if js[start..end] != want {
+    let (begin, end) = (pedoman::search::js::BEGIN, pedoman::search::js::END);
+    let start = js.find(begin).expect("BEGIN GENERATED marker in search-engine.js");
+    let stop = js.find(end).expect("END GENERATED marker in search-engine.js") + end.len();
+    let want = pedoman::search::js::generated();
+    if js[start..stop] != want {
         if bless() {
-            std::fs::write(&path, format!("{}{}{}", &js[..start], want, &js[end..])).unwrap();
+            std::fs::write(&path, format!("{}{}{}", &js[..start], want, &js[stop..])).unwrap();
         } else {
-            panic!("search.js word lists differ from src/search/lists.rs; run PEDOMAN_BLESS=1 cargo test --test search_agreement");
+            panic!("search-engine.js's generated block differs from the Rust source; run PEDOMAN_BLESS=1 cargo test --test search_agreement");
         }
     }
 }
 
 #[test]
-fn vectors_match_the_terminal() {
-    let path = common::repo_root().join("tests/data/search_vectors.json");
-    let fresh = serde_json::to_string_pretty(&vectors()).unwrap() + "\n";
-    let old = std::fs::read_to_string(&path).unwrap_or_default();
-    if old != fresh {
-        if bless() {
-            std::fs::write(&path, &fresh).unwrap();
-        } else {
-            panic!(
-                "tests/data/search_vectors.json is stale (content, ranking or snippets changed); \
-                 check the difference and run PEDOMAN_BLESS=1 cargo test --test search_agreement"
-            );
-        }
-    }
-}
-
-#[test]
-fn key_queries_find_their_pages() {
-    let top = |q: &str, n: usize| -> Vec<String> {
-        let hits = pedoman::search::search_site(site(), q, n).unwrap();
-        hits.into_iter().map(|h| h.url.split('#').next().unwrap().to_string()).collect()
-    };
-    assert!(top("melayani", 3).contains(&"/berakhlak/berorientasi-pelayanan/".to_string()), "{:?}", top("melayani", 3));
-    assert!(top("KKN", 3).contains(&"/revolusi-mental/fokus-pada-tugas/".to_string()), "{:?}", top("KKN", 3));
-    let kkn_words = top("korupsi kolusi nepotisme", 3);
-    assert!(kkn_words.contains(&"/revolusi-mental/fokus-pada-tugas/".to_string()), "{kkn_words:?}");
-    let agen = top("bagaimana cara menjadi agen perubahan?", 3);
-    assert!(agen.iter().all(|u| u.starts_with("/agen-perubahan/")), "{agen:?}");
-    let lead = top("kepemimpinannya", 3);
-    assert!(lead.iter().any(|u| u.contains("pimpinan")), "{lead:?}");
-    assert!(!top("pegawai-pegawai", 5).is_empty());
-    assert!(top("zzzzqqq", 5).is_empty());
-}
-
-#[test]
-fn node_engine_agrees() {
-    let node = which_node();
-    let out = Command::new(node)
+fn node_unit_tests_pass() {
+    let out = Command::new(node())
         .arg("--test")
-        .arg(common::repo_root().join("tests/js"))
-        .env("PEDOMAN_SEARCH_DIR", site().join("search"))
-        .env("PEDOMAN_REQUIRE_INDEX", "1")
+        .arg(common::repo_root().join("tests/js/search.test.js"))
+        .env("PEDOMAN_SEARCH_DIR", bundled().join("search"))
         .output()
         .expect("could not run node");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "node --test tests/js/ failed:\n{text}");
+    assert!(out.status.success(), "node --test tests/js/search.test.js failed:\n{text}");
 }
 
-fn which_node() -> PathBuf {
-    let node = std::env::var_os("PEDOMAN_NODE").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("node"));
-    let ok = Command::new(&node).arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
-    assert!(ok, "Node.js not found: install it (apt-get install nodejs) or set PEDOMAN_NODE; the browser search is tested with node --test");
-    node
+/// A seeded xorshift generator: the same queries on every run, without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// What queries are made of: the site's words, runs of its text, its sections, and the
+/// thesaurus's words and phrases.
+struct Material {
+    words: Vec<String>,
+    runs: Vec<Vec<String>>,
+    sections: Vec<String>,
+    thesaurus: Vec<String>,
+}
+
+fn material(site: &Path) -> Material {
+    let search = site.join("search");
+    let mut words = Vec::new();
+    for entry in std::fs::read_dir(search.join("v")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.ends_with("index.txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        words.extend(text.lines().map(|l| l.split('\t').next().unwrap().to_string()));
+    }
+    words.sort();
+    let mut runs = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(search.join("f")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for f in files {
+        let frag: Value = serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap();
+        for s in frag["s"].as_array().unwrap() {
+            let tokens = pedoman::search::tokenize::tokenize(s[2].as_str().unwrap());
+            runs.extend(tokens.chunks(3).map(|c| c.iter().map(|t| t.surface.clone()).collect::<Vec<_>>()));
+        }
+    }
+    let meta: Value = serde_json::from_slice(&std::fs::read(search.join("meta.json")).unwrap()).unwrap();
+    let sections = meta["sections"].as_array().unwrap().iter().map(|s| s[0].as_str().unwrap().to_string()).collect();
+    let thesaurus = pedoman::search::synonyms::THESAURUS
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .flat_map(|l| l.split("->").flat_map(|side| side.split([',', '='])))
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .collect();
+    Material { words, runs, sections, thesaurus }
+}
+
+/// One edit: delete, insert, replace or swap neighbours.
+fn edit(rng: &mut Rng, word: &str) -> String {
+    let mut c: Vec<char> = word.chars().collect();
+    let letters: Vec<char> = "abcdeghijklmnoprstuwy".chars().collect();
+    let i = rng.below(c.len());
+    match rng.below(4) {
+        0 if c.len() > 1 => {
+            c.remove(i);
+        }
+        1 => c.insert(i, *rng.pick(&letters)),
+        2 => c[i] = *rng.pick(&letters),
+        _ if i + 1 < c.len() => c.swap(i, i + 1),
+        _ => c.push(*rng.pick(&letters)),
+    }
+    c.into_iter().collect()
+}
+
+/// Capitals and punctuation as people type them.
+fn roughen(rng: &mut Rng, q: String) -> String {
+    let mut q = match rng.below(4) {
+        0 => q.to_uppercase(),
+        1 => q
+            .split(' ')
+            .map(|w| {
+                w.chars().enumerate().map(|(i, c)| if i == 0 { c.to_ascii_uppercase() } else { c }).collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => q,
+    };
+    if rng.chance(40) {
+        let end: &str = rng.pick::<&str>(&["?", "!", ".", ",", " ...", "…", " 🙂", ")", ";"]);
+        q.push_str(end);
+    }
+    if rng.chance(15) {
+        let start: &str = rng.pick::<&str>(&["(", "  ", "- ", "¿", "\""]);
+        q = format!("{start}{q}");
+    }
+    q
+}
+
+/// `(query, prefix mode, section)` for `count` queries.
+fn queries(m: &Material, count: usize, seed: u64) -> Vec<(String, bool, Option<String>)> {
+    let mut rng = Rng(seed);
+    let long: Vec<&String> = m.words.iter().filter(|w| w.chars().count() >= 8 && !w.contains('-')).collect();
+    let mid: Vec<&String> = m.words.iter().filter(|w| w.chars().count() >= 5 && !w.contains('-')).collect();
+    let mut out = Vec::new();
+    for k in 0..count {
+        let word = |rng: &mut Rng| rng.pick(&m.words).clone();
+        let (q, prefix, section) = match k % 10 {
+            0 => (word(&mut rng), false, None),
+            1 => ((0..2 + rng.below(3)).map(|_| word(&mut rng)).collect::<Vec<_>>().join(" "), false, None),
+            2 => {
+                let w: Vec<char> = word(&mut rng).chars().collect();
+                let head = format!("{} ", word(&mut rng));
+                let cut: String = w[..(2 + rng.below(w.len().max(3) - 1)).min(w.len())].iter().collect();
+                (format!("{}{cut}", if rng.chance(50) { head.as_str() } else { "" }), true, None)
+            }
+            3 => {
+                let w = rng.pick(&mid).to_string();
+                (edit(&mut rng, &w), false, None)
+            }
+            4 => {
+                let w = rng.pick(&long).to_string();
+                let once = edit(&mut rng, &w);
+                (edit(&mut rng, &once), false, None)
+            }
+            5 => {
+                let run = rng.pick(&m.runs).join(" ");
+                let extra = if rng.chance(50) { format!(" {}", word(&mut rng)) } else { String::new() };
+                (format!("\"{run}\"{extra}"), false, None)
+            }
+            6 => (word(&mut rng), false, Some(rng.pick(&m.sections).clone())),
+            7 => {
+                let t = rng.pick(&m.thesaurus).clone();
+                (if rng.chance(50) { format!("{t} {}", word(&mut rng)) } else { t }, false, None)
+            }
+            8 => {
+                // A question around the site's words.
+                let lead = rng.pick(&["bagaimana cara", "apa itu", "apakah", "gimana", "kenapa", "siapa yang"]);
+                (format!("{lead} {} {}", word(&mut rng), word(&mut rng)), false, None)
+            }
+            _ => (rng.pick(&m.runs).join(" "), rng.chance(50), None),
+        };
+        let q = if rng.chance(50) { roughen(&mut rng, q) } else { q };
+        out.push((q, prefix, section));
+    }
+    out
+}
+
+/// Both engines on the same queries of one site: how many agreed, and the first few
+/// differences.
+fn compare(site: &Path, queries: &[(String, bool, Option<String>)]) {
+    let mut engine = Engine::open(DirStore(site.join("search"))).unwrap();
+    let rust: Vec<Value> = queries
+        .iter()
+        .map(|(q, prefix, section)| {
+            let opts = Options { limit: 10, prefix: *prefix, section: section.clone() };
+            match engine.search(q, &opts) {
+                Ok(r) => {
+                    let mut v = serde_json::to_value(&r).unwrap();
+                    // Scores compared bit for bit (differential.js sends them so).
+                    for (h, hit) in v["hits"].as_array_mut().unwrap().iter_mut().zip(&r.hits) {
+                        h["score"] = json!(format!("{:x}", hit.score.to_bits()));
+                    }
+                    v
+                }
+                Err(e) => json!({ "error": e.to_string() }),
+            }
+        })
+        .collect();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let list: Vec<Value> = queries.iter().map(|(q, p, s)| json!({ "q": q, "prefix": p, "section": s })).collect();
+    std::fs::write(file.path(), serde_json::to_vec(&list).unwrap()).unwrap();
+    let out = Command::new(node())
+        .arg(common::repo_root().join("tests/js/differential.js"))
+        .arg(site.join("search"))
+        .arg(file.path())
+        .output()
+        .expect("could not run node");
+    assert!(out.status.success(), "differential.js failed: {}", String::from_utf8_lossy(&out.stderr));
+    let js: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(js.len(), rust.len());
+    let mut differ = Vec::new();
+    let mut hits = 0;
+    for ((q, r), j) in queries.iter().zip(&rust).zip(&js) {
+        assert!(r.get("error").is_none(), "Rust failed on {q:?}: {r}");
+        hits += r["hits"].as_array().map_or(0, Vec::len);
+        if r != j {
+            differ.push(format!("{q:?}\n  rust: {r}\n  js:   {j}"));
+        }
+    }
+    println!("{}: {} queries, {hits} hits compared, {} differ", site.display(), queries.len(), differ.len());
+    assert!(
+        differ.is_empty(),
+        "{} of {} queries differ; first:\n{}",
+        differ.len(),
+        queries.len(),
+        differ[..differ.len().min(5)].join("\n")
+    );
+    // The queries must exercise the engine, not only its empty answers.
+    assert!(hits > queries.len() * 3, "only {hits} hits in {} queries", queries.len());
+}
+
+#[test]
+fn both_engines_answer_thousands_of_queries_on_the_bundled_site_alike() {
+    let site = bundled();
+    compare(site, &queries(&material(site), 1500, 0x9e37_79b9_7f4a_7c15));
+}
+
+#[test]
+fn both_engines_answer_thousands_of_queries_on_a_generated_corpus_alike() {
+    let (_dir, site, _src) = corpus(60);
+    compare(&site, &queries(&material(&site), 1000, 0x2545_f491_4f6c_dd1d));
 }

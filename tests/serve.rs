@@ -639,8 +639,12 @@ fn binding_beyond_loopback_warns_that_the_network_sees_the_preview() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // The address to open is the loopback one, not `0.0.0.0`, and pages link to it.
     let addr = common::serving_addr(&mut child);
-    assert!(addr.ip().is_unspecified(), "{addr}");
+    assert_eq!(addr.ip(), IpAddr::V4(Ipv4Addr::LOCALHOST), "{addr}");
+    let home = http_get(addr, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains(&format!("http://{addr}/")), "{}", home.text());
     Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

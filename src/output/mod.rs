@@ -185,6 +185,13 @@ impl Writer<'_> {
     }
 }
 
+/// A short content hash: asset URLs' cache-busting part, the service worker's fingerprint.
+pub fn short_hash(bytes: &[u8]) -> String {
+    // FNV-1a (the search index's hash): stable across Rust versions, unlike DefaultHasher.
+    let h = crate::search::format::fnv64(bytes, crate::search::format::FNV_START);
+    format!("{:08x}", h as u32)
+}
+
 fn write_error(shown: &Path, rel: &str, e: &io::Error) -> Diagnostic {
     Diagnostic::new(shown.join(rel), 0, 0, format!("cannot write this output file: {e}"))
         .with_hint("check free disk space and the output folder's permissions")

@@ -1,22 +1,41 @@
-//! The index's file format, shared by the builder, the terminal and `search.js`.
+//! The index's file format, shared by the builder, the terminal and `search-engine.js`.
+//! This header is its one description.
 //!
 //! Under `search/`:
-//! - `meta.json`: version hash, page count, average body length, sections,
-//!   the first key of every postings and vocabulary chunk, and the synonym groups.
-//! - `pages.bin`: two bytes per page: quantized body length, section number.
-//! - `p/N.bin`: postings chunks, split by term. Each entry: varint key length,
-//!   key (UTF-8), varint idf×1000, varint count, then per page: varint id delta,
-//!   a field mask byte, and a varint term frequency per field in the mask.
-//! - `v/N.txt`: vocabulary chunks, split by word: `word` or `word<TAB>stem` per line.
-//! - `f/N.json`: one record per page: url, title, breadcrumb, description and
-//!   the text of each heading section, for snippets and deep links.
+//! - `meta.json`: `format` (this version), `v` (hash of every other file, fetched as `?v=…`
+//!   so caches never mix builds), `pages`, `avg` (average body length in words),
+//!   `sections` (`[slug, title]` of each top-level section) and `tw` (words in the longest
+//!   phrase that expands to others). It stays this small however large the site: every
+//!   first query fetches it.
+//! - `pages.bin`: two bytes per page: quantized body length, section number (255: none).
+//! - `p/N.bin`: postings chunks, entries sorted by key (so a word's postings and what the
+//!   word, or a phrase starting with it, expands to are side by side), and `p/index.txt`:
+//!   one line per chunk, a key that sorts after the previous chunk's last key and no later
+//!   than the chunk's first (`separator`); a key is in the last chunk whose line is not
+//!   after it. Each entry: varint key length, key (UTF-8), a kind byte, then
+//!   - kind 0, a term's postings: varint idf×1000, varint page count, then per page:
+//!     varint id delta, a field mask byte, and a varint term frequency per field in the
+//!     mask. A key is a stem (`layan`) or, for a phrase some word expands to, its stems
+//!     joined by spaces (`media sosial`).
+//!   - kind 1, an expansion: the key is a word's or phrase's stems joined by spaces, then
+//!     `#` (`medsos#`); the entry lists what it also finds: varint count, then per target a
+//!     varint-length term key and a varint-length text to show (`media sosial`).
+//! - `v/N.txt`: the vocabulary for prefix matching, sorted by word and cut into chunks:
+//!   `word` or `word<TAB>stem` per line, with `v/index.txt` like `p/index.txt` (fetched
+//!   with the first prefix search).
+//! - `t/C-L.txt`: the words for typo tolerance whose first character is code point `C` and
+//!   whose length is `L`, the `TYPO_BUCKET` commonest at most, sorted by word:
+//!   `word<TAB>pages` or `word<TAB>pages<TAB>stem` per line. `t/index.txt` has a line
+//!   `C<TAB>shortest<TAB>longest` per first character; every length between has a file.
+//! - `f/N.json`: one record per page (`Fragment`), for snippets and deep links.
 //!
-//! Numbers that both engines must agree on bit for bit (idf, lengths) are stored
-//! as integers, so JavaScript and Rust do the same float arithmetic on them.
+//! Numbers both engines must agree on bit for bit (idf, lengths) are stored as integers,
+//! so JavaScript and Rust do the same float arithmetic on them. Readers check every length
+//! and count against the bytes that remain before they allocate.
 
 use serde::{Deserialize, Serialize};
 
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Field order in the mask and the weight of a match in each.
 pub const FIELDS: usize = 5;
@@ -27,18 +46,22 @@ pub const TAGS: usize = 3;
 pub const BODY: usize = 4;
 pub const WEIGHTS: [f64; FIELDS] = [6.0, 3.0, 2.0, 3.0, 1.0];
 
+/// Ends the key of an expansion entry; stems never contain it.
+pub const EXPANSION_MARK: char = '#';
+
+/// Typo buckets keep at most this many words, the commonest (a 10,000-page site has
+/// thousands of words of one first letter and length, most of them names and rarities).
+pub const TYPO_BUCKET: usize = 600;
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct Meta {
     pub format: u32,
-    /// Hash of every other file: fetched as `?v=…` so caches never mix builds.
     pub v: String,
     pub pages: u32,
     pub avg: u32,
-    /// `[slug, title]` of each top-level section; `pages.bin` refers to them by number.
     pub sections: Vec<(String, String)>,
-    pub post: Vec<String>,
-    pub vocab: Vec<String>,
-    pub syn: Vec<Vec<Vec<String>>>,
+    pub tw: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -76,21 +99,18 @@ pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-pub fn get_varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
+/// A varint that fits in a `u32` (every number the index stores does).
+pub fn get_varint(buf: &[u8], pos: &mut usize) -> Option<u32> {
     let mut v = 0u64;
-    let mut shift = 0;
-    loop {
+    for shift in (0..35).step_by(7) {
         let b = *buf.get(*pos)?;
         *pos += 1;
         v |= ((b & 0x7f) as u64) << shift;
         if b < 0x80 {
-            return Some(v);
-        }
-        shift += 7;
-        if shift > 56 {
-            return None;
+            return u32::try_from(v).ok();
         }
     }
+    None
 }
 
 /// One term's postings: page id and term frequency per field.
@@ -100,55 +120,159 @@ pub struct Postings {
     pub pages: Vec<(u32, [u32; FIELDS])>,
 }
 
-pub fn encode_entry(out: &mut Vec<u8>, key: &str, p: &Postings) {
-    put_varint(out, key.len() as u64);
-    out.extend_from_slice(key.as_bytes());
-    put_varint(out, p.idf_milli as u64);
-    put_varint(out, p.pages.len() as u64);
-    let mut last = 0;
-    for (id, tf) in &p.pages {
-        put_varint(out, (*id - last) as u64);
-        last = *id;
-        let mask = (0..FIELDS).filter(|&f| tf[f] > 0).fold(0u8, |m, f| m | 1 << f);
-        out.push(mask);
-        for &n in tf.iter().filter(|&&n| n > 0) {
-            put_varint(out, n as u64);
+/// What a word or phrase also finds: `(term key, text shown as "matched via")`.
+pub type Expansion = Vec<(String, String)>;
+
+/// An entry of a postings chunk.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Postings(Postings),
+    Expansion(Expansion),
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+pub fn encode_entry(out: &mut Vec<u8>, key: &str, entry: &Entry) {
+    put_str(out, key);
+    match entry {
+        Entry::Postings(p) => {
+            out.push(0);
+            put_varint(out, p.idf_milli as u64);
+            put_varint(out, p.pages.len() as u64);
+            let mut last = 0;
+            for (id, tf) in &p.pages {
+                put_varint(out, (*id - last) as u64);
+                last = *id;
+                let mask = (0..FIELDS).filter(|&f| tf[f] > 0).fold(0u8, |m, f| m | 1 << f);
+                out.push(mask);
+                for &n in tf.iter().filter(|&&n| n > 0) {
+                    put_varint(out, n as u64);
+                }
+            }
+        }
+        Entry::Expansion(targets) => {
+            out.push(1);
+            put_varint(out, targets.len() as u64);
+            for (term, text) in targets {
+                put_str(out, term);
+                put_str(out, text);
+            }
         }
     }
 }
 
-/// Decodes a whole postings chunk.
-pub fn decode_chunk(buf: &[u8]) -> Option<Vec<(String, Postings)>> {
-    let mut pos = 0;
-    let mut out = Vec::new();
-    while pos < buf.len() {
-        let klen = get_varint(buf, &mut pos)? as usize;
-        let key = std::str::from_utf8(buf.get(pos..pos + klen)?).ok()?.to_string();
-        pos += klen;
-        let idf_milli = get_varint(buf, &mut pos)? as u32;
-        let count = get_varint(buf, &mut pos)? as usize;
-        let mut pages = Vec::with_capacity(count);
-        let mut id = 0u32;
-        for _ in 0..count {
-            id += get_varint(buf, &mut pos)? as u32;
-            let mask = *buf.get(pos)?;
-            pos += 1;
-            let mut tf = [0u32; FIELDS];
-            for (f, slot) in tf.iter_mut().enumerate() {
-                if mask & (1 << f) != 0 {
-                    *slot = get_varint(buf, &mut pos)? as u32;
-                }
-            }
-            pages.push((id, tf));
-        }
-        out.push((key, Postings { idf_milli, pages }));
+struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn left(&self) -> usize {
+        self.buf.len() - self.pos
     }
-    Some(out)
+
+    fn varint(&mut self, what: &str) -> Result<u32, String> {
+        get_varint(self.buf, &mut self.pos).ok_or_else(|| format!("bad number ({what}) at byte {}", self.pos))
+    }
+
+    fn byte(&mut self, what: &str) -> Result<u8, String> {
+        let b = *self.buf.get(self.pos).ok_or_else(|| format!("ends inside {what}"))?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    /// A count of items at least `min_bytes` long each, checked against the bytes left.
+    fn count(&mut self, what: &str, min_bytes: usize) -> Result<usize, String> {
+        let n = self.varint(what)? as usize;
+        if n > self.left() / min_bytes {
+            return Err(format!("{n} {what} in {} bytes", self.left()));
+        }
+        Ok(n)
+    }
+
+    fn str(&mut self, what: &str) -> Result<String, String> {
+        let len = self.varint(what)? as usize;
+        if len > self.left() {
+            return Err(format!("{what} of {len} bytes in {} bytes", self.left()));
+        }
+        let s = std::str::from_utf8(&self.buf[self.pos..self.pos + len]).map_err(|_| format!("{what} is not UTF-8"))?;
+        self.pos += len;
+        Ok(s.to_string())
+    }
+}
+
+/// Decodes a whole postings chunk of an index of `pages` pages, or says what is wrong with it.
+pub fn decode_chunk(buf: &[u8], pages: u32) -> Result<Vec<(String, Entry)>, String> {
+    let mut r = Reader { buf, pos: 0 };
+    let mut out = Vec::new();
+    while r.left() > 0 {
+        let key = r.str("key")?;
+        let entry = match r.byte("entry kind")? {
+            0 => {
+                let idf_milli = r.varint("idf")?;
+                // Each page takes an id delta and a mask at least.
+                let count = r.count("pages", 2)?;
+                let mut list = Vec::with_capacity(count);
+                let mut id = 0u32;
+                for i in 0..count {
+                    let delta = r.varint("page id")?;
+                    id = match id.checked_add(delta) {
+                        Some(id) if id < pages && (i == 0 || delta > 0) => id,
+                        _ => return Err(format!("page id out of order or range in {key:?}")),
+                    };
+                    let mask = r.byte("field mask")?;
+                    if mask == 0 || mask >> FIELDS != 0 {
+                        return Err(format!("bad field mask {mask} in {key:?}"));
+                    }
+                    let mut tf = [0u32; FIELDS];
+                    for (f, slot) in tf.iter_mut().enumerate() {
+                        if mask & (1 << f) != 0 {
+                            *slot = r.varint("term frequency")?;
+                        }
+                    }
+                    list.push((id, tf));
+                }
+                Entry::Postings(Postings { idf_milli, pages: list })
+            }
+            1 => {
+                let count = r.count("targets", 2)?;
+                let mut targets = Vec::with_capacity(count);
+                for _ in 0..count {
+                    targets.push((r.str("target")?, r.str("target text")?));
+                }
+                Entry::Expansion(targets)
+            }
+            k => return Err(format!("unknown entry kind {k} for {key:?}")),
+        };
+        out.push((key, entry));
+    }
+    Ok(out)
 }
 
 /// Index of the chunk that holds `key`, given each chunk's first key (sorted).
 pub fn chunk_for(firsts: &[String], key: &str) -> usize {
     firsts.partition_point(|f| f.as_str() <= key).saturating_sub(1)
+}
+
+/// The shortest beginning of `first` that sorts after `prev` (the last key of the chunk
+/// before): a chunk index line, shorter than the key it stands for.
+pub fn separator(prev: &str, first: &str) -> String {
+    let mut end = 0;
+    for (i, c) in first.char_indices() {
+        end = i + c.len_utf8();
+        if &first[..end] > prev {
+            break;
+        }
+    }
+    first[..end].to_string()
+}
+
+/// The typo bucket file of words starting with `first` and `len` characters long.
+pub fn typo_file(first: char, len: usize) -> String {
+    format!("t/{}-{len}.txt", first as u32)
 }
 
 /// FNV-1a, 64 bits: a stable content hash without another dependency.
@@ -167,14 +291,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn postings_round_trip() {
+    fn entries_round_trip() {
         let p = Postings { idf_milli: 1234, pages: vec![(3, [1, 0, 0, 2, 5]), (300, [0, 0, 0, 0, 1])] };
+        let e = vec![("media sosial".to_string(), "media sosial".to_string())];
         let mut buf = Vec::new();
-        encode_entry(&mut buf, "layan", &p);
-        encode_entry(&mut buf, "~1", &Postings { idf_milli: 1, pages: vec![(0, [0, 0, 0, 0, 1])] });
-        let back = decode_chunk(&buf).unwrap();
-        assert_eq!(back[0], ("layan".to_string(), p));
-        assert_eq!(back[1].0, "~1");
+        encode_entry(&mut buf, "layan", &Entry::Postings(p.clone()));
+        encode_entry(&mut buf, "medsos#", &Entry::Expansion(e.clone()));
+        let back = decode_chunk(&buf, 301).unwrap();
+        assert_eq!(back, vec![("layan".into(), Entry::Postings(p)), ("medsos#".into(), Entry::Expansion(e))]);
+    }
+
+    #[test]
+    fn damaged_chunks_are_errors_not_allocations() {
+        // Key "a", postings, idf 1, then a count of 2^32-1 pages in the few bytes left.
+        let buf = [1, b'a', 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0, 1, 1];
+        assert_eq!(buf.len(), 12);
+        let err = decode_chunk(&buf, 10).unwrap_err();
+        assert!(err.contains("pages in"), "{err}");
+        // A key longer than the chunk.
+        assert!(decode_chunk(&[0xff, 0xff, 0x03, b'a'], 10).is_err());
+        // A page id beyond the last page.
+        let mut buf = Vec::new();
+        encode_entry(&mut buf, "a", &Entry::Postings(Postings { idf_milli: 1, pages: vec![(7, [1, 0, 0, 0, 0])] }));
+        assert!(decode_chunk(&buf, 7).is_err());
+        assert!(decode_chunk(&buf, 8).is_ok());
+        // A varint that never ends.
+        assert!(decode_chunk(&[0x80; 12], 10).is_err());
     }
 
     #[test]
@@ -194,5 +336,17 @@ mod tests {
         assert_eq!(chunk_for(&firsts, "kirim"), 1);
         assert_eq!(chunk_for(&firsts, "pe"), 2);
         assert_eq!(chunk_for(&firsts, "zzz"), 2);
+    }
+
+    #[test]
+    fn separators_are_the_shortest_keys_between_chunks() {
+        assert_eq!(separator("layan#", "lihat"), "li");
+        assert_eq!(separator("mela", "melayani"), "melay");
+        assert_eq!(separator("", "abc"), "a");
+        let firsts: Vec<String> = vec!["".into(), separator("kkn#", "layan"), separator("mutu", "pegawai")];
+        assert_eq!(firsts, ["", "l", "p"]);
+        assert_eq!(chunk_for(&firsts, "kolusi"), 0);
+        assert_eq!(chunk_for(&firsts, "layan#"), 1);
+        assert_eq!(chunk_for(&firsts, "pegawai"), 2);
     }
 }

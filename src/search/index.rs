@@ -1,9 +1,12 @@
 //! Builds the index files from the pages' text (see `format.rs` for the layout).
 
-use super::format::{self, Fragment, Meta, Postings, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE};
-use super::synonyms::{self, Groups, Matcher};
+use super::format::{
+    self, Entry, Expansion, Fragment, Meta, Postings, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE,
+};
+use super::synonyms::{self, Matcher, Member, Rules};
 use super::tokenize::tokenize;
 use super::{IndexFile, PageText};
+use crate::config::SearchConfig;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -11,7 +14,7 @@ use std::sync::Arc;
 /// Chunks stop growing past these sizes (bytes before compression): small enough
 /// that a first query on a large site fetches little, large enough to keep the
 /// number of files sensible.
-const POST_CHUNK: usize = 8 * 1024;
+const POST_CHUNK: usize = 4 * 1024;
 const VOCAB_CHUNK: usize = 4 * 1024;
 
 /// Section number in `pages.bin` for pages outside any section (the home page).
@@ -26,13 +29,15 @@ struct Analysis {
     vocab: HashMap<String, String>,
 }
 
-fn analyze(page: &PageText, matcher: &Matcher) -> Analysis {
+/// Counts stems, and the phrases that words expand to (`media sosial`) under their stems
+/// joined by spaces.
+fn analyze(page: &PageText, phrases: &Matcher) -> Analysis {
     let mut a = Analysis { tf: HashMap::new(), body_len: 0, vocab: HashMap::new() };
     let add = |field: usize, text: &str, a: &mut Analysis| {
         let tokens: Vec<_> = tokenize(text).into_iter().filter(|t| !t.stop).collect();
         let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
-        for (group, _, _) in matcher.find(&stems) {
-            a.tf.entry(synonyms::group_term(group)).or_default()[field] += 1;
+        for phrase in phrases.find(&stems) {
+            a.tf.entry(phrase.join(" ")).or_default()[field] += 1;
         }
         for t in tokens.iter() {
             match a.tf.get_mut(t.stem.as_str()) {
@@ -92,7 +97,7 @@ fn idf_milli(n: usize, df: usize) -> u32 {
 }
 
 /// Each page's analysis and snippet record from an earlier build, keyed by a hash of the
-/// page's text and the synonym groups, so unchanged pages are not analysed again.
+/// page's text and the phrases counted, so unchanged pages are not analysed again.
 #[derive(Default)]
 pub struct IndexCache {
     pages: HashMap<u64, Analysed>,
@@ -167,24 +172,26 @@ impl Merged {
 /// A page's analysis and its snippet record (JSON), shared between builds.
 type Analysed = Arc<(Analysis, Vec<u8>)>;
 
-fn page_key(page: &PageText, groups: &Groups) -> u64 {
+fn page_key(page: &PageText, phrases: &BTreeSet<&Member>) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (page, groups).hash(&mut h);
+    (page, phrases).hash(&mut h);
     h.finish()
 }
 
-pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>], cache: &mut IndexCache) -> Vec<IndexFile> {
+pub fn build(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
     let mut pages: Vec<&PageText> = pages.iter().collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     pages.dedup_by(|a, b| a.url == b.url);
-    let groups: Groups = synonyms::build_groups(pages.iter().copied(), synonyms_cfg);
-    let matcher = Matcher::new(&groups);
+    let rules = synonyms::build_rules(pages.iter().copied(), config);
+    // Targets of one word are that word's postings; phrases need postings of their own.
+    let phrases: BTreeSet<&Member> = rules.values().flatten().map(|t| &t.stems).filter(|s| s.len() > 1).collect();
+    let matcher = Matcher::new(phrases.iter().copied());
 
     let analysed: Vec<(u64, Analysed)> = pages
         .par_iter()
         .map(|p| {
-            let key = page_key(p, &groups);
+            let key = page_key(p, &phrases);
             let done = cache.pages.get(&key).cloned().unwrap_or_else(|| {
                 let record = serde_json::to_vec(&fragment(p)).expect("fragment serializes");
                 Arc::new((analyze(p, &matcher), record))
@@ -212,51 +219,141 @@ pub fn build(pages: &[PageText], synonyms_cfg: &[Vec<String>], cache: &mut Index
     for p in merged.postings.values_mut() {
         p.idf_milli = idf_milli(n, p.pages.len());
     }
-    let files = encode(&pages, &merged, n, groups);
+    let files = encode(&pages, &merged, n, &rules);
     cache.merged = Some(merged);
     files
 }
 
-/// Writes the index files from the merged postings (idf set), vocabulary and page records.
-fn encode(pages: &[&PageText], merged: &Merged, n: usize, groups: Groups) -> Vec<IndexFile> {
-    let analyses: Vec<&Analysis> = merged.analyses.iter().map(|a| &a.0).collect();
-    let vocab: Vec<(&str, &str)> = merged.vocab.iter().map(|(s, (stem, _))| (s.as_str(), stem.as_str())).collect();
+/// The expansion entries: each rule's trigger, with the targets the site has postings for.
+fn expansions(rules: &Rules, postings: &BTreeMap<String, Postings>) -> BTreeMap<String, Expansion> {
+    let mut out = BTreeMap::new();
+    for (trigger, targets) in rules {
+        let found: Expansion = targets
+            .iter()
+            .map(|t| (t.stems.join(" "), t.text.clone()))
+            .filter(|(key, _)| postings.contains_key(key))
+            .collect();
+        if !found.is_empty() {
+            out.insert(format!("{}{}", trigger.join(" "), format::EXPANSION_MARK), found);
+        }
+    }
+    out
+}
 
-    let mut files: Vec<IndexFile> = Vec::new();
-    let mut post_firsts = Vec::new();
-    let mut buf = Vec::new();
-    for (term, p) in &merged.postings {
+/// Cuts `(key, bytes)` items, sorted by key, into chunks of at most `size` bytes (unless one
+/// family is larger) named `dir/N.ext`, and writes `dir/index.txt`: a separator line per
+/// chunk. Keys of one family
+/// (`family(key)`, e.g. a word and what it expands to) stay in one chunk, so a lookup of
+/// the family fetches one file.
+fn chunked<'k>(
+    items: impl Iterator<Item = (&'k str, Vec<u8>)>,
+    size: usize,
+    family: fn(&str) -> &str,
+    dir: &str,
+    ext: &str,
+    files: &mut Vec<IndexFile>,
+) {
+    let mut index = String::new();
+    let mut chunks = 0;
+    let mut buf: Vec<u8> = Vec::new();
+    let mut last = "";
+    for (key, bytes) in items {
+        if !buf.is_empty() && buf.len() + bytes.len() > size && family(key) != family(last) {
+            files.push((format!("{dir}/{chunks}.{ext}"), std::mem::take(&mut buf)));
+            chunks += 1;
+        }
         if buf.is_empty() {
-            post_firsts.push(term.to_string());
+            // The first chunk takes every key before its own.
+            index.push_str(&if chunks == 0 { String::new() } else { format::separator(last, key) });
+            index.push('\n');
         }
-        format::encode_entry(&mut buf, term, p);
-        if buf.len() >= POST_CHUNK {
-            files.push((format!("p/{}.bin", post_firsts.len() - 1), std::mem::take(&mut buf)));
-        }
+        buf.extend(bytes);
+        last = key;
     }
     if !buf.is_empty() {
-        files.push((format!("p/{}.bin", post_firsts.len() - 1), buf));
+        files.push((format!("{dir}/{chunks}.{ext}"), buf));
     }
+    files.push((format!("{dir}/index.txt"), index.into_bytes()));
+}
 
-    let mut vocab_firsts = Vec::new();
-    let mut text = String::new();
-    for (surface, stem) in &vocab {
-        if text.is_empty() {
-            vocab_firsts.push(surface.to_string());
+/// A postings key's first stem: its family.
+fn first_stem(key: &str) -> &str {
+    key.split([' ', format::EXPANSION_MARK]).next().unwrap_or(key)
+}
+
+/// Writes the index files from the merged postings (idf set), vocabulary and page records.
+fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<IndexFile> {
+    let analyses: Vec<&Analysis> = merged.analyses.iter().map(|a| &a.0).collect();
+    let mut files: Vec<IndexFile> = Vec::new();
+
+    // Postings and expansions, merged in key order.
+    let expansions = expansions(rules, &merged.postings);
+    let tw = expansions.keys().map(|k| k.split(' ').count()).max().unwrap_or(0) as u32;
+    let mut postings = merged.postings.iter().peekable();
+    let mut expansions = expansions.iter().peekable();
+    let entries = std::iter::from_fn(|| {
+        let take_postings = match (postings.peek(), expansions.peek()) {
+            (Some((a, _)), Some((b, _))) => a < b,
+            (a, b) => a.is_some() || b.is_none(),
+        };
+        let mut bytes = Vec::new();
+        if take_postings {
+            let (term, p) = postings.next()?;
+            format::encode_entry(&mut bytes, term, &Entry::Postings(p.clone()));
+            Some((term.as_str(), bytes))
+        } else {
+            let (key, e) = expansions.next()?;
+            format::encode_entry(&mut bytes, key, &Entry::Expansion(e.clone()));
+            Some((key.as_str(), bytes))
         }
-        text.push_str(surface);
-        if stem != surface {
-            text.push('\t');
-            text.push_str(stem);
+    });
+    chunked(entries, POST_CHUNK, first_stem, "p", "bin", &mut files);
+
+    // The vocabulary, by word for prefixes.
+    let line = |word: &str, extra: Option<String>, stem: &str| {
+        let mut l = word.to_string();
+        if let Some(x) = extra {
+            l.push('\t');
+            l.push_str(&x);
         }
-        text.push('\n');
-        if text.len() >= VOCAB_CHUNK {
-            files.push((format!("v/{}.txt", vocab_firsts.len() - 1), std::mem::take(&mut text).into_bytes()));
+        if stem != word {
+            l.push('\t');
+            l.push_str(stem);
+        }
+        l.push('\n');
+        l.into_bytes()
+    };
+    let vocab_lines = merged.vocab.iter().map(|(w, (stem, _))| (w.as_str(), line(w, None, stem)));
+    chunked(vocab_lines, VOCAB_CHUNK, |w| w, "v", "txt", &mut files);
+
+    // And by first character and length for typos, the commonest words of each.
+    // (first character, length) → (word, stem, pages) of each word.
+    type Bucket<'a> = Vec<(&'a str, &'a str, u32)>;
+    let mut buckets: BTreeMap<(char, usize), Bucket> = BTreeMap::new();
+    for (w, (stem, pages)) in &merged.vocab {
+        if let Some(first) = w.chars().next().filter(|_| w.chars().all(char::is_alphabetic)) {
+            buckets.entry((first, w.chars().count())).or_default().push((w, stem, *pages));
         }
     }
-    if !text.is_empty() {
-        files.push((format!("v/{}.txt", vocab_firsts.len() - 1), text.into_bytes()));
+    let mut lengths: BTreeMap<char, (usize, usize)> = BTreeMap::new();
+    for ((first, len), words) in &mut buckets {
+        let range = lengths.entry(*first).or_insert((*len, *len));
+        range.1 = *len;
+        words.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+        words.truncate(format::TYPO_BUCKET);
+        words.sort();
     }
+    let mut index = String::new();
+    for (first, (shortest, longest)) in lengths {
+        index.push_str(&format!("{}\t{shortest}\t{longest}\n", first as u32));
+        for len in shortest..=longest {
+            let words = buckets.get(&(first, len)).map(Vec::as_slice).unwrap_or_default();
+            let text: Vec<u8> =
+                words.iter().flat_map(|(w, stem, pages)| line(w, Some(pages.to_string()), stem)).collect();
+            files.push((format::typo_file(first, len), text));
+        }
+    }
+    files.push(("t/index.txt".to_string(), index.into_bytes()));
 
     // Sections: every slug in use, titled by its own index page when there is one.
     let slugs: BTreeSet<&str> = pages.iter().map(|p| p.section.as_str()).filter(|s| !s.is_empty()).collect();
@@ -288,16 +385,7 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, groups: Groups) -> Vec
         h = format::fnv64(bytes, h);
     }
     let avg = if n == 0 { 1 } else { ((total_len as f64 / n as f64).round() as u32).max(1) };
-    let meta = Meta {
-        format: format::FORMAT_VERSION,
-        v: format!("{h:016x}"),
-        pages: n as u32,
-        avg,
-        sections,
-        post: post_firsts,
-        vocab: vocab_firsts,
-        syn: groups,
-    };
+    let meta = Meta { format: format::FORMAT_VERSION, v: format!("{h:016x}"), pages: n as u32, avg, sections, tw };
     files.push(("meta.json".to_string(), serde_json::to_vec(&meta).expect("meta serializes")));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
@@ -323,14 +411,15 @@ mod patch_tests {
         let mut pages: Vec<PageText> =
             (0..12).map(|i| page(i, &format!("pegawai melayani warga dengan ramah nomor{i}"))).collect();
         let mut cache = IndexCache::default();
-        build(&pages, &[], &mut cache);
+        let config = SearchConfig::default();
+        build(&pages, &config, &mut cache);
         // One page loses words only it had (`nomor3`, `ramah` stays elsewhere) and gains new ones.
         pages[3] = page(3, "kepemimpinan kolaboratif tanpa birokrasi berbelit");
-        let patched = build(&pages, &[], &mut cache);
-        let fresh = build(&pages, &[], &mut IndexCache::default());
+        let patched = build(&pages, &config, &mut cache);
+        let fresh = build(&pages, &config, &mut IndexCache::default());
         assert!(patched == fresh, "a patched index must equal a fresh one, byte for byte");
         // And again, changing it back.
         pages[3] = page(3, "pegawai melayani warga dengan ramah nomor3");
-        assert!(build(&pages, &[], &mut cache) == build(&pages, &[], &mut IndexCache::default()));
+        assert!(build(&pages, &config, &mut cache) == build(&pages, &config, &mut IndexCache::default()));
     }
 }

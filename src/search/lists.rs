@@ -4,13 +4,14 @@
 //! checks every candidate against a lexicon; we replace that lookup by a shape test
 //! (syllables, onset) and by these short hand-written lists, which only settle the
 //! cases the shape test cannot: which sound a nasal prefix replaced, and which
-//! words merely look affixed. The browser gets the same lists: `lists_js()` renders
-//! them and a test keeps `themes/pedoman/static/search-engine.js` in step.
+//! words merely look affixed. The browser gets the same lists: `js.rs` renders them into
+//! `themes/pedoman/static/search-engine.js`, and a test keeps that file in step.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-/// Function words dropped from the index and from queries.
+/// Function words dropped from the index and from queries, with the short and spoken
+/// forms readers type on a phone (`yg`, `gimana`, `nggak`).
 pub const STOPWORDS: &str = "ada adalah adanya agak agar akan akankah akhirnya aku akulah amat amatlah anda andalah \
 antar antara antaranya apa apaan apabila apakah apalagi apatah atau ataukah ataupun bagai bagaikan bagaimana \
 bagaimanakah bagaimanapun bagi bahkan bahwa bahwasanya banyak beberapa begini begitu begitupun belum belumlah \
@@ -26,7 +27,9 @@ sebelumnya sebenarnya seberapa sebetulnya sebuah secara sedang sedangkan sedikit
 sekali sekalipun sekarang selagi selain selaku selalu selama seluruh semua semuanya sendiri seolah seorang \
 sepanjang seperti sepertinya serta sesuatu sesudah setelah setiap siapa siapakah sini situ suatu sudah sudahlah \
 supaya tadi tak tanpa tapi telah tentang tentu tentunya terhadap terlalu tersebut tetapi tiap tidak tidaklah toh \
-ujar untuk walau walaupun ya yaitu yakni yang";
+ujar untuk walau walaupun ya yaitu yakni yang \
+aja banget bgt blm deh dgn doang emang ga gak gimana gini gitu gk gmn jg kalo kayak klo kok krn lho loh mah \
+nggak ngga nih pas sdh sih tdk tsb tuh udah udh utk yg";
 
 /// Words that look affixed but are roots (or must stay whole for another reason).
 /// Checked before every stripping step, so `keterampilan` stops at `terampil`.
@@ -40,7 +43,8 @@ sejahtera sejarah sekolah sekretariat selamat selesai seleksi semangat sembilan 
 sendiri setuju teman terampil terapi terima tetapi wartawan ketua keluar kelola keliling peran materi \
 memori harmoni tirani pensiun penjara performance beri beranda sedia setia kenal keliru kelamin kerabat kecuali pelopor \
 pemangku beritahu peramban periode sesuai teladan terap terbit terang terminal sementara semester sengaja senior \
-senioritas seremoni seremonial serius selisih sekaligus kerja kembali";
+senioritas seremoni seremonial serius selisih sekaligus kerja kembali pengadaan penghasilan sekretaris \
+terorisme";
 
 /// Roots beginning with m that take meN-/peN- (`memakan`, `pemanfaatan`): without
 /// this list `mem-`+vowel restores p (`memakai` → `pakai`).
@@ -64,7 +68,8 @@ pub const E_ROOTS: &str = "edit eja ejek erti";
 
 /// Roots beginning with r after `ber-`/`ter-`/`per-`+vowel (`berupa` → `rupa`);
 /// otherwise the whole `ber` goes (`berasal` → `asal`).
-pub const R_ROOTS: &str = "ragam rajin rancang rangka rangkai rantai rasa rawat rekat rencana risiko ringan rugi \
+pub const R_ROOTS: &str =
+    "ragam rajin rancang rangka rangkai rantai rasa rawat rekat rekrut rencana risiko ringan rugi \
 rumah rumus runding rundung rupa ruang";
 
 /// Roots ending in a that take -i (`menghargai` → `harga`). Otherwise a final -ai
@@ -134,32 +139,4 @@ pub fn special(word: &str) -> Option<&'static str> {
         let (w, s) = pair.split_once(':')?;
         (w == word).then_some(s)
     })
-}
-
-/// The lists as the JavaScript block between `// BEGIN LISTS` and `// END LISTS`
-/// in `search.js`, so both engines stem with the same data.
-pub fn lists_js() -> String {
-    let lists = [
-        ("STOPWORDS", STOPWORDS),
-        ("KEEP", KEEP),
-        ("M_ROOTS", M_ROOTS),
-        ("N_ROOTS", N_ROOTS),
-        ("NY_ROOTS", NY_ROOTS),
-        ("K_ROOTS", K_ROOTS),
-        ("E_ROOTS", E_ROOTS),
-        ("R_ROOTS", R_ROOTS),
-        ("AI_ROOTS", AI_ROOTS),
-        ("SI_ROOTS", SI_ROOTS),
-        ("K_FINAL", K_FINAL),
-        ("MONO", MONO),
-        ("CLITIC_ROOTS", CLITIC_ROOTS),
-        ("SPECIAL", SPECIAL),
-    ];
-    let mut out = String::from("// BEGIN LISTS (generated from src/search/lists.rs; do not edit by hand)\n");
-    for (name, words) in lists {
-        let joined: Vec<&str> = words.split_whitespace().collect();
-        out.push_str(&format!("  var {name} = \"{}\";\n", joined.join(" ")));
-    }
-    out.push_str("  // END LISTS\n");
-    out
 }

@@ -1,17 +1,23 @@
-//! Search: Indonesian tokenizer, stemmer, synonyms, index builder and query engine.
+//! Search: Indonesian tokenizer, stemmer, synonyms and thesaurus, index builder and query
+//! engine.
 //!
-//! `pedoman build` calls `build_index` and writes its files under `search/`;
-//! `pedoman search` and the theme's `search.js` read them with the same steps
-//! (`query.rs`), so the terminal and the browser rank alike.
+//! `pedoman build` calls `build_index` and writes its files under `search/` (`format.rs`
+//! describes them); `pedoman search` and the theme's `search-engine.js` read them with the
+//! same steps (`parse.rs`, `query.rs`, `hit.rs`), so the terminal and the browser rank alike.
 
 pub mod format;
+pub mod hit;
 pub mod index;
+pub mod js;
 pub mod lists;
+pub mod parse;
 pub mod query;
 pub mod stem;
 pub mod synonyms;
 pub mod tokenize;
+pub mod typo;
 
+use crate::config::SearchConfig;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -71,17 +77,17 @@ pub type IndexFile = (String, Vec<u8>);
 
 pub use index::IndexCache;
 
-/// Builds the index files for `pages`. `synonyms` are extra groups from `config.yaml`
-/// (`search.synonyms`); glossary entries on the pages add their own groups.
-pub fn build_index(pages: &[PageText], synonyms: &[Vec<String>]) -> Vec<IndexFile> {
-    build_index_cached(pages, synonyms, &mut IndexCache::default())
+/// Builds the index files for `pages` with the site's `search` settings (synonyms and
+/// thesaurus); glossary entries on the pages add synonyms of their own.
+pub fn build_index(pages: &[PageText], config: &SearchConfig) -> Vec<IndexFile> {
+    build_index_cached(pages, config, &mut IndexCache::default())
 }
 
 /// `build_index` reusing the analysis of pages whose text has not changed since the
 /// build that filled `cache` (what `serve` does on every save).
-pub fn build_index_cached(pages: &[PageText], synonyms: &[Vec<String>], cache: &mut IndexCache) -> Vec<IndexFile> {
+pub fn build_index_cached(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
     let start = std::time::Instant::now();
-    let files = index::build(pages, synonyms, cache);
+    let files = index::build(pages, config, cache);
     // For benchmarks: the index's share of a build.
     if std::env::var_os("PEDOMAN_SEARCH_TIMING").is_some() {
         let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
@@ -103,15 +109,46 @@ pub struct Hit {
     /// Character ranges (start, end) of the matched words in `snippet`.
     pub marks: Vec<[usize; 2]>,
     pub score: f64,
+    /// The page matches only some of the query's words: it comes after every page that
+    /// matches them all.
+    pub partial: bool,
+    /// The query's words this page does not match, as typed.
+    pub missing: Vec<String>,
+    /// Words this page matches through another word: a synonym or a typo correction.
+    pub via: Vec<Via>,
 }
 
-/// Searches a built site (its output folder, holding `search/`).
+/// How a query word matched a page other than as written.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Via {
+    /// The query's word or words, as typed (`medsos`).
+    pub word: String,
+    /// What the page says instead (`media sosial`).
+    pub matched: String,
+    /// `synonym` (glossary, `search.synonyms`, the thesaurus) or `typo`.
+    pub kind: &'static str,
+}
+
+/// The answer to a query: ranked hits, and what the reader should be told about the query.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Results {
+    pub hits: Vec<Hit>,
+    /// When no page matches every word: the words no page is about (none mentions them
+    /// in a title, heading, description or tag, or more than once in its text), as typed.
+    /// "Tidak ada halaman tentang …".
+    pub absent: Vec<String>,
+    /// The query with its misspelt words corrected, when a word matched only as a typo
+    /// ("Mungkin maksud Anda: …").
+    pub suggestion: Option<String>,
+}
+
+/// The hits for `query` on a built site (its output folder, holding `search/`).
 pub fn search_site(site_dir: &Path, query: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
-    search_site_with(site_dir, query, &query::Options { limit, ..Default::default() })
+    Ok(search_site_with(site_dir, query, &query::Options { limit, ..Default::default() })?.hits)
 }
 
 /// `search_site` with every option: prefix matching of the last word, a section filter.
-pub fn search_site_with(site_dir: &Path, query: &str, opts: &query::Options) -> Result<Vec<Hit>, SearchError> {
+pub fn search_site_with(site_dir: &Path, query: &str, opts: &query::Options) -> Result<Results, SearchError> {
     let mut engine = query::Engine::open(query::DirStore(site_dir.join("search")))?;
     engine.search(query, opts)
 }

@@ -1,42 +1,52 @@
-//! The query engine behind `pedoman search`; `search.js` runs the same steps on
-//! the same files, so the terminal and the browser rank alike.
+//! The query engine behind `pedoman search`; `search-engine.js` runs the same steps on the
+//! same files, so the terminal and the browser rank alike.
 //!
-//! 1. Parse: words are tokenized and stemmed like the index; `"…"` marks an exact
-//!    phrase; stop words drop out. In prefix mode (as the reader types) the last
-//!    word also matches longer words that start with it.
-//! 2. Clauses: one per meaningful word, plus one per synonym-group member found in
-//!    the query. A word without postings and of five letters or more also matches
-//!    words one edit away (typo tolerance).
-//! 3. Stage one, from postings alone: BM25F over the weighted fields, times the
-//!    squared share of the query's words the page matches, so a sentence ranks
-//!    pages by how many of its words they contain and never comes back empty.
-//! 4. Stage two, in windows of `WINDOW` pages read from their records: exact
-//!    phrases are checked, a bonus goes to pages whose title holds every word and
-//!    to adjacent query words found side by side, the best heading section
-//!    becomes the deep link, and the snippet is cut around the matches.
+//! 1. Parse (`parse.rs`): the query's meaningful words, each one idea.
+//! 2. Clauses: one per word, with alternatives: the word's stem; while typing, longer words
+//!    it begins; what the word, or a run of words, expands to (glossary, synonyms,
+//!    thesaurus: `medsos` → `media sosial`); and, for a word that matches nothing, the
+//!    site's nearest words (one edit from five letters, two from eight).
+//! 3. Stage one, from postings alone: pages are ranked first by how many of the query's
+//!    words they match, however they match, then by BM25F over the weighted fields (each
+//!    clause scoring its best alternative, expansions and corrections weighted below exact
+//!    words), with a bonus when the title itself holds most of the words.
+//! 4. Stage two (`hit.rs`), in windows of `WINDOW` pages read from their records: exact
+//!    phrases are checked, words found near each other raise the score, the best heading
+//!    becomes the deep link and the snippet is cut around the matches.
 
-use super::format::{self, Fragment, Meta, Postings, FIELDS, WEIGHTS};
-use super::synonyms::Matcher;
-use super::tokenize::{tokenize, Token};
-use super::{Hit, SearchError};
+use super::format::{
+    self, Entry, Expansion, Fragment, Meta, Postings, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE, WEIGHTS,
+};
+use super::hit;
+use super::parse::{parse, Parsed};
+use super::typo;
+use super::{Results, SearchError};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// Pages re-ranked together in stage two; fixed, so every caller sees the same order.
 pub const WINDOW: usize = 5;
-/// Words a query uses at most.
-const MAX_WORDS: usize = 12;
 /// Candidate pages checked for an exact phrase before giving up.
-const PHRASE_CHECKS: usize = 48;
-const K1: f64 = 1.2;
-const PREFIX_WEIGHT: f64 = 0.8;
-const TYPO_WEIGHT: f64 = 0.7;
-const PREFIX_TERMS: usize = 10;
+pub const PHRASE_CHECKS: usize = 48;
+pub const K1: f64 = 1.2;
+/// Weights of alternatives that are not the word as typed.
+pub const PREFIX_WEIGHT: f64 = 0.8;
+pub const SYNONYM_WEIGHT: f64 = 0.8;
+/// By number of edits.
+pub const TYPO_WEIGHTS: [f64; 3] = [1.0, 0.7, 0.5];
+pub const PREFIX_TERMS: usize = 10;
 /// Shorter beginnings (`me`, `pe`) match too many words to mean anything.
-const PREFIX_MIN_LEN: usize = 3;
-const TYPO_TERMS: usize = 8;
-const TYPO_MIN_LEN: usize = 5;
-const SNIPPET_WORDS: usize = 24;
+pub const PREFIX_MIN_LEN: usize = 3;
+pub const TYPO_TERMS: usize = 8;
+/// A title holding more than half of the query's words multiplies the score by
+/// 1 + `TITLE_BONUS` × the share it holds.
+pub const TITLE_BONUS: f64 = 0.5;
+/// A page is about a word when a title, heading, description or tag has it, or its text
+/// has it this often.
+pub const ABOUT_BODY_TF: u32 = 2;
+/// A word on more than half of the pages (its idf×1000 below ln 2) says little about what
+/// a page is about: it counts for scoring but not for coverage (unless every word does).
+pub const COMMON_IDF_MILLI: u32 = 693;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -67,135 +77,203 @@ impl Store for DirStore {
     }
 }
 
-struct Clause {
-    /// Terms and their weights; a page scores the best of them.
-    alts: Vec<(String, f64)>,
-    /// Meaningful words (by number) this clause stands for.
-    cover: Vec<usize>,
-    required: bool,
-    /// Stems that count as a match in page text (highlights, sections, bonuses).
-    stems: BTreeSet<String>,
-    /// The word, for typo tolerance (synonym clauses have none).
-    word: Option<String>,
+/// How an alternative stands for a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Exact,
+    Prefix,
+    Synonym,
+    Typo,
 }
 
-struct Parsed {
-    words: Vec<Token>,
-    prefix_last: bool,
-    /// Exact phrases, as the lower-cased words a page must show in this order.
-    phrases: Vec<Vec<String>>,
-    /// Which meaningful words were inside quotes.
-    quoted: Vec<bool>,
+#[derive(Debug, Clone)]
+pub struct Alt {
+    pub term: String,
+    pub weight: f64,
+    pub kind: Kind,
+    /// What the page says, for "matched via" (the word, phrase or corrected spelling).
+    pub text: String,
 }
 
-fn parse(query: &str, prefix_mode: bool) -> Parsed {
-    let mut words = Vec::new();
-    let mut quoted = Vec::new();
-    let mut phrases = Vec::new();
-    let segments: Vec<&str> = query.split('"').collect();
-    let trailing_space = query.ends_with(|c: char| c.is_whitespace() || c == '"');
-    let mut prefix_last = false;
-    for (i, seg) in segments.iter().enumerate() {
-        let inside = i % 2 == 1;
-        let tokens = tokenize(seg);
-        if inside && tokens.len() > 1 {
-            phrases.push(tokens.iter().map(|t| t.surface.clone()).collect());
-        }
-        let last_seg = i == segments.len() - 1;
-        let n = tokens.len();
-        for (j, t) in tokens.into_iter().enumerate() {
-            let is_last = last_seg && j == n - 1;
-            let typing = prefix_mode && is_last && !inside && !trailing_space;
-            if t.stop && !typing {
-                continue;
-            }
-            if words.len() == MAX_WORDS {
-                break;
-            }
-            prefix_last = typing;
-            words.push(t);
-            quoted.push(inside);
-        }
-    }
-    if words.len() == MAX_WORDS && prefix_last {
-        // The typed word fell off the end: no prefix matching then.
-        prefix_last = false;
-    }
-    Parsed { words, prefix_last, phrases, quoted }
+#[derive(Debug)]
+pub struct Clause {
+    /// A page scores the best of these.
+    pub alts: Vec<Alt>,
+    /// The query words (by number) this clause stands for.
+    pub cover: Vec<usize>,
+    /// Quoted: pages without it are left out.
+    pub required: bool,
+    /// Stems that count as this clause in a page's text (highlights, deep links, proximity).
+    pub stems: BTreeSet<String>,
 }
 
-/// True when `a` and `b` differ by one insertion, deletion, substitution or swap
-/// of neighbours.
-pub fn one_edit(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a == b || a.len().abs_diff(b.len()) > 1 {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() && i < b.len() && a[i] == b[i] {
-        i += 1;
-    }
-    if a.len() == b.len() {
-        if a[i + 1..] == b[i + 1..] {
-            return true;
+impl Clause {
+    fn push(&mut self, alt: Alt) {
+        if !self.alts.iter().any(|a| a.term == alt.term) {
+            self.stems.extend(alt.term.split(' ').map(String::from));
+            self.alts.push(alt);
         }
-        i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
-    } else if a.len() > b.len() {
-        a[i + 1..] == b[i..]
-    } else {
-        a[i..] == b[i + 1..]
     }
+}
+
+/// A page after stage one.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    pub id: u32,
+    pub score: f64,
+    /// Bit per query word the page matches.
+    pub covered: u32,
+    /// Bit per query word that counts for coverage (`COMMON_IDF_MILLI`); the same for
+    /// every page of a query.
+    pub ideas: u32,
+    /// Per clause, the alternative to show as "matched via": the one that weighs most,
+    /// when the page lacks the word as typed.
+    pub via: Vec<Option<usize>>,
+}
+
+/// A clause on one page while counting.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    weighted: f64,
+    /// The word as typed is on the page.
+    exact: bool,
+    /// The other alternative that weighs most, and its weight.
+    via: Option<(usize, f64)>,
+    title: bool,
+}
+
+/// Term frequencies weighted by field; a tag or glossary term counts once, however many
+/// of them repeat it (a glossary page lists dozens).
+fn field_weighted(tf: &[u32; FIELDS]) -> f64 {
+    let mut w = 0.0;
+    for f in 0..FIELDS {
+        let n = if f == TAGS { tf[f].min(1) } else { tf[f] };
+        w += WEIGHTS[f] * n as f64;
+    }
+    w
+}
+
+impl Ranked {
+    /// How many of the query's ideas the page matches: pages matching more come first.
+    pub fn matched(&self) -> u32 {
+        (self.covered & self.ideas).count_ones()
+    }
+}
+
+/// A word of the typo chunks.
+struct TypoWord {
+    word: String,
+    stem: String,
+    pages: u32,
 }
 
 pub struct Engine<S: Store> {
     store: S,
     meta: Meta,
     table: Vec<u8>,
-    post: HashMap<usize, HashMap<String, Postings>>,
+    /// A separator per postings chunk (`format.rs`).
+    post_index: Vec<String>,
+    post: HashMap<usize, HashMap<String, Entry>>,
+    vocab_index: Option<Vec<String>>,
     vocab: HashMap<usize, Vec<(String, String)>>,
+    typo_index: Option<HashMap<u32, (usize, usize)>>,
+    typo: HashMap<String, Vec<TypoWord>>,
+    records: HashMap<u32, hit::Record>,
+}
+
+fn corrupt(what: impl std::fmt::Display) -> SearchError {
+    SearchError::Corrupt(what.to_string())
 }
 
 impl<S: Store> Engine<S> {
     pub fn open(store: S) -> Result<Self, SearchError> {
-        let meta: Meta = serde_json::from_slice(&store.read("meta.json")?)
-            .map_err(|e| SearchError::Corrupt(format!("meta.json: {e}")))?;
-        if meta.format != format::FORMAT_VERSION {
-            return Err(SearchError::Version(meta.format));
+        let bytes = store.read("meta.json")?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| corrupt(format!("meta.json: {e}")))?;
+        let version = value.get("format").and_then(serde_json::Value::as_u64).unwrap_or(0);
+        if version != format::FORMAT_VERSION as u64 {
+            return Err(SearchError::Version(version as u32));
+        }
+        let meta: Meta = serde_json::from_value(value).map_err(|e| corrupt(format!("meta.json: {e}")))?;
+        if meta.avg == 0 || meta.sections.len() > 255 {
+            return Err(corrupt("meta.json: bad average length or too many sections"));
         }
         let table = store.read("pages.bin")?;
         if table.len() != meta.pages as usize * 2 {
-            return Err(SearchError::Corrupt("pages.bin has the wrong size".into()));
+            return Err(corrupt("pages.bin has the wrong size"));
         }
-        Ok(Engine { store, meta, table, post: HashMap::new(), vocab: HashMap::new() })
+        let post_index =
+            String::from_utf8(store.read("p/index.txt")?).map_err(|_| corrupt("p/index.txt is not UTF-8"))?;
+        let post_index = post_index.lines().map(String::from).collect();
+        Ok(Engine {
+            store,
+            meta,
+            table,
+            post_index,
+            post: HashMap::new(),
+            vocab_index: None,
+            vocab: HashMap::new(),
+            typo_index: None,
+            typo: HashMap::new(),
+            records: HashMap::new(),
+        })
     }
 
     pub fn meta(&self) -> &Meta {
         &self.meta
     }
 
-    fn postings(&mut self, term: &str) -> Result<Option<&Postings>, SearchError> {
-        if self.meta.post.is_empty() {
+    fn entry(&mut self, key: &str) -> Result<Option<&Entry>, SearchError> {
+        if self.post_index.is_empty() {
             return Ok(None);
         }
-        let i = format::chunk_for(&self.meta.post, term);
+        let i = format::chunk_for(&self.post_index, key);
         if !self.post.contains_key(&i) {
-            let bytes = self.store.read(&format!("p/{i}.bin"))?;
-            let entries = format::decode_chunk(&bytes).ok_or_else(|| SearchError::Corrupt(format!("p/{i}.bin")))?;
+            let path = format!("p/{i}.bin");
+            let bytes = self.store.read(&path)?;
+            let entries = format::decode_chunk(&bytes, self.meta.pages).map_err(|e| corrupt(format!("{path}: {e}")))?;
             self.post.insert(i, entries.into_iter().collect());
         }
-        Ok(self.post[&i].get(term))
+        Ok(self.post[&i].get(key))
+    }
+
+    fn postings(&mut self, term: &str) -> Result<Option<&Postings>, SearchError> {
+        Ok(match self.entry(term)? {
+            Some(Entry::Postings(p)) => Some(p),
+            _ => None,
+        })
+    }
+
+    fn expansion(&mut self, key: &str) -> Result<Option<Expansion>, SearchError> {
+        Ok(match self.entry(key)? {
+            Some(Entry::Expansion(e)) => Some(e.clone()),
+            _ => None,
+        })
+    }
+
+    fn text_file(&self, path: &str) -> Result<String, SearchError> {
+        String::from_utf8(self.store.read(path)?).map_err(|_| corrupt(format!("{path} is not UTF-8")))
+    }
+
+    /// The first word of each vocabulary chunk.
+    fn vocab_index(&mut self) -> Result<&Vec<String>, SearchError> {
+        if self.vocab_index.is_none() {
+            let text = self.text_file("v/index.txt")?;
+            self.vocab_index = Some(text.lines().map(String::from).collect());
+        }
+        Ok(self.vocab_index.as_ref().expect("just read"))
     }
 
     fn vocab_chunk(&mut self, i: usize) -> Result<&Vec<(String, String)>, SearchError> {
         if !self.vocab.contains_key(&i) {
-            let bytes = self.store.read(&format!("v/{i}.txt"))?;
-            let text = String::from_utf8(bytes).map_err(|_| SearchError::Corrupt(format!("v/{i}.txt")))?;
+            let text = self.text_file(&format!("v/{i}.txt"))?;
             let entries = text
                 .lines()
-                .map(|l| match l.split_once('\t') {
-                    Some((w, s)) => (w.to_string(), s.to_string()),
-                    None => (l.to_string(), l.to_string()),
+                .map(|l| {
+                    let mut cols = l.split('\t');
+                    let word = cols.next().unwrap_or_default().to_string();
+                    let stem = cols.next().map_or_else(|| word.clone(), String::from);
+                    (word, stem)
                 })
                 .collect();
             self.vocab.insert(i, entries);
@@ -205,145 +283,280 @@ impl<S: Store> Engine<S> {
 
     /// Vocabulary entries whose word starts with `prefix`, in order.
     fn vocab_starting(&mut self, prefix: &str) -> Result<Vec<(String, String)>, SearchError> {
+        let firsts = self.vocab_index()?.clone();
         let mut out = Vec::new();
-        if self.meta.vocab.is_empty() {
+        if firsts.is_empty() {
             return Ok(out);
         }
-        let mut i = format::chunk_for(&self.meta.vocab, prefix);
+        let mut i = format::chunk_for(&firsts, prefix);
         loop {
             out.extend(self.vocab_chunk(i)?.iter().filter(|(w, _)| w.starts_with(prefix)).cloned());
             i += 1;
-            if i >= self.meta.vocab.len() || !self.meta.vocab[i].starts_with(prefix) {
+            if i >= firsts.len() || !firsts[i].starts_with(prefix) {
                 return Ok(out);
             }
         }
     }
 
-    fn bm25(&self, p: &Postings, id: u32, tf: &[u32; FIELDS]) -> f64 {
+    /// Per first character (code point): the shortest and longest word with a typo bucket.
+    fn typo_index(&mut self) -> Result<&HashMap<u32, (usize, usize)>, SearchError> {
+        if self.typo_index.is_none() {
+            let mut index = HashMap::new();
+            for l in self.text_file("t/index.txt")?.lines() {
+                let n: Vec<usize> = l.split('\t').filter_map(|n| n.parse().ok()).collect();
+                match n[..] {
+                    [c, shortest, longest] => index.insert(c as u32, (shortest, longest)),
+                    _ => return Err(corrupt("t/index.txt: bad line")),
+                };
+            }
+            self.typo_index = Some(index);
+        }
+        Ok(self.typo_index.as_ref().expect("just read"))
+    }
+
+    fn typo_bucket(&mut self, first: char, len: usize) -> Result<&Vec<TypoWord>, SearchError> {
+        let path = format::typo_file(first, len);
+        if !self.typo.contains_key(&path) {
+            let mut words = Vec::new();
+            for l in self.text_file(&path)?.lines() {
+                let cols: Vec<&str> = l.split('\t').collect();
+                let pages =
+                    cols.get(1).and_then(|n| n.parse().ok()).ok_or_else(|| corrupt(format!("{path}: bad line")))?;
+                let stem = cols.get(2).unwrap_or(&cols[0]).to_string();
+                words.push(TypoWord { word: cols[0].to_string(), stem, pages });
+            }
+            self.typo.insert(path.clone(), words);
+        }
+        Ok(&self.typo[&path])
+    }
+
+    /// The site's words nearest to `word` (first letter kept, at most `max` edits), most
+    /// common first: `(edits, word, stem)`, all at the smallest distance found.
+    fn typo_candidates(&mut self, word: &str, max: usize) -> Result<Vec<(usize, String, String)>, SearchError> {
+        let len = word.chars().count();
+        let Some(first) = word.chars().next() else { return Ok(Vec::new()) };
+        let Some(&(shortest, longest)) = self.typo_index()?.get(&(first as u32)) else { return Ok(Vec::new()) };
+        let mut found: Vec<(usize, u32, String, String)> = Vec::new();
+        for l in len.saturating_sub(max).max(shortest)..=(len + max).min(longest) {
+            for w in self.typo_bucket(first, l)? {
+                let d = typo::distance(word, &w.word);
+                if d >= 1 && d <= max {
+                    found.push((d, w.pages, w.word.clone(), w.stem.clone()));
+                }
+            }
+        }
+        let Some(best) = found.iter().map(|f| f.0).min() else { return Ok(Vec::new()) };
+        found.retain(|f| f.0 == best);
+        found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+        let mut out: Vec<(usize, String, String)> = Vec::new();
+        for (d, _, w, stem) in found {
+            if out.len() < TYPO_TERMS && !out.iter().any(|o| o.2 == stem) {
+                out.push((d, w, stem));
+            }
+        }
+        Ok(out)
+    }
+
+    fn record(&mut self, id: u32) -> Result<&hit::Record, SearchError> {
+        if !self.records.contains_key(&id) {
+            let path = format!("f/{id}.json");
+            let frag: Fragment =
+                serde_json::from_slice(&self.store.read(&path)?).map_err(|e| corrupt(format!("{path}: {e}")))?;
+            self.records.insert(id, hit::Record::new(frag));
+        }
+        Ok(&self.records[&id])
+    }
+
+    fn bm25(&self, idf_milli: u32, id: u32, weighted: f64) -> f64 {
         let len = format::dequantize_len(self.table[id as usize * 2]) as f64;
         let norm = 0.25 + 0.75 * len / self.meta.avg as f64;
-        let mut w = 0.0;
-        for f in 0..FIELDS {
-            w += WEIGHTS[f] * tf[f] as f64;
-        }
-        let t = w / norm;
-        let idf = p.idf_milli as f64 / 1000.0;
+        let t = weighted / norm;
+        let idf = idf_milli as f64 / 1000.0;
         idf * t / (t + K1)
     }
 
-    fn clauses(&mut self, parsed: &Parsed) -> Result<Vec<Clause>, SearchError> {
-        let mut clauses = Vec::new();
-        let n = parsed.words.len();
-        for (i, t) in parsed.words.iter().enumerate() {
-            let mut alts = Vec::new();
+    /// The clauses of a query, and the corrected query when a word matched only as a typo.
+    fn clauses(&mut self, parsed: &Parsed, query: &str) -> Result<(Vec<Clause>, Option<String>), SearchError> {
+        let words = &parsed.words;
+        let n = words.len();
+        let mut clauses: Vec<Clause> = Vec::new();
+        for (i, t) in words.iter().enumerate() {
+            let mut c = Clause { alts: Vec::new(), cover: vec![i], required: parsed.quoted[i], stems: BTreeSet::new() };
             if !t.stop {
-                alts.push((t.stem.clone(), 1.0));
+                c.push(Alt { term: t.stem.clone(), weight: 1.0, kind: Kind::Exact, text: t.surface.clone() });
             }
             if parsed.prefix_last && i == n - 1 && t.surface.chars().count() >= PREFIX_MIN_LEN {
                 let mut entries = self.vocab_starting(&t.surface)?;
                 entries.sort_by(|a, b| a.0.chars().count().cmp(&b.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
-                for (_, stem) in entries {
-                    if alts.len() > PREFIX_TERMS {
+                for (word, stem) in entries {
+                    if c.alts.len() > PREFIX_TERMS {
                         break;
                     }
-                    if !alts.iter().any(|(s, _)| *s == stem) {
-                        alts.push((stem, PREFIX_WEIGHT));
-                    }
+                    c.push(Alt { term: stem, weight: PREFIX_WEIGHT, kind: Kind::Prefix, text: word });
                 }
             }
-            let stems = alts.iter().map(|(s, _)| s.clone()).collect();
-            clauses.push(Clause {
-                alts,
-                cover: vec![i],
-                required: parsed.quoted[i],
-                stems,
-                word: (!parsed.quoted[i]).then(|| t.surface.clone()),
-            });
+            clauses.push(c);
         }
-        let stems: Vec<&str> = parsed.words.iter().map(|t| t.stem.as_str()).collect();
-        let groups = self.meta.syn.clone();
-        let matcher = Matcher::new(&groups);
-        for (g, start, len) in matcher.find(&stems) {
-            let term = super::synonyms::group_term(g);
-            let cover: Vec<usize> = (start..start + len).collect();
-            if let Some(c) = clauses.iter_mut().find(|c| c.word.is_none() && c.alts[0].0 == term) {
-                for i in cover {
-                    if !c.cover.contains(&i) {
-                        c.cover.push(i);
-                    }
-                }
-                continue;
-            }
-            let stems = groups[g].iter().flatten().cloned().collect();
-            clauses.push(Clause { alts: vec![(term, 1.0)], cover, required: false, stems, word: None });
-        }
-        // Typo tolerance: a word that matches nothing tries its neighbours.
-        for c in clauses.iter_mut() {
-            let Some(word) = c.word.clone() else { continue };
-            let mut found = false;
-            for (term, _) in &c.alts {
-                found |= self.postings(term)?.is_some();
-            }
-            let chars = word.chars().count();
-            if found || chars < TYPO_MIN_LEN {
-                continue;
-            }
-            let first: String = word.chars().take(1).collect();
-            for (w, stem) in self.vocab_starting(&first)? {
-                if c.alts.len() > TYPO_TERMS {
+        // What each run of unquoted words expands to.
+        for i in 0..n {
+            for len in 1..=(self.meta.tw as usize).min(n - i) {
+                if parsed.quoted[i + len - 1] {
                     break;
                 }
-                if one_edit(&word, &w) && !c.alts.iter().any(|(s, _)| *s == stem) {
-                    c.stems.insert(stem.clone());
-                    c.alts.push((stem, TYPO_WEIGHT));
+                let stems: Vec<&str> = words[i..i + len].iter().map(|t| t.stem.as_str()).collect();
+                let key = format!("{}{}", stems.join(" "), format::EXPANSION_MARK);
+                let Some(targets) = self.expansion(&key)? else { continue };
+                let alts = targets.into_iter().map(|(term, text)| Alt {
+                    term,
+                    weight: SYNONYM_WEIGHT,
+                    kind: Kind::Synonym,
+                    text,
+                });
+                if len == 1 {
+                    alts.for_each(|a| clauses[i].push(a));
+                } else {
+                    let mut c = Clause {
+                        alts: Vec::new(),
+                        cover: (i..i + len).collect(),
+                        required: false,
+                        stems: BTreeSet::new(),
+                    };
+                    alts.for_each(|a| c.push(a));
+                    clauses.push(c);
                 }
             }
         }
-        Ok(clauses)
+        // Typo tolerance: a word that nothing matches takes the nearest words of the site.
+        let mut corrected: Vec<(usize, String)> = Vec::new();
+        for i in 0..n {
+            let t = &words[i];
+            let max = typo::max_edits(t.surface.chars().count());
+            if parsed.quoted[i] || t.stop || max == 0 {
+                continue;
+            }
+            let mut found = false;
+            for c in clauses.iter().filter(|c| c.cover.contains(&i)) {
+                for a in &c.alts {
+                    found |= self.postings(&a.term)?.is_some();
+                }
+            }
+            if found {
+                continue;
+            }
+            let candidates = self.typo_candidates(&t.surface, max)?;
+            if let Some((_, word, _)) = candidates.first() {
+                corrected.push((i, word.clone()));
+            }
+            for (d, word, stem) in candidates {
+                clauses[i].push(Alt { term: stem, weight: TYPO_WEIGHTS[d], kind: Kind::Typo, text: word });
+            }
+        }
+        let suggestion = (!corrected.is_empty()).then(|| {
+            let mut out = String::new();
+            for (k, c) in query.chars().enumerate() {
+                match corrected.iter().find(|(i, _)| words[*i].start <= k && k < words[*i].end) {
+                    Some((i, word)) if words[*i].start == k => out.push_str(word),
+                    Some(_) => {}
+                    None => out.push(c),
+                }
+            }
+            out
+        });
+        Ok((clauses, suggestion))
     }
 
-    /// Ranked pages from postings alone: `(score, page id)`, best first.
-    fn stage_one(&mut self, clauses: &[Clause], n: usize, section: Option<u8>) -> Result<Vec<(f64, u32)>, SearchError> {
-        // Per page, per clause: best alternative score (None: no match).
-        let mut per_page: HashMap<u32, Vec<Option<f64>>> = HashMap::new();
+    /// Ranked pages from postings alone, best first, and per word whether some page is
+    /// about it. A clause's alternatives count as one term: their weighted frequencies add
+    /// up, and the idf is that of the commonest alternative, so a rare synonym never
+    /// outweighs the word as typed.
+    fn stage_one(
+        &mut self,
+        clauses: &[Clause],
+        n: usize,
+        section: Option<u8>,
+    ) -> Result<(Vec<Ranked>, Vec<bool>, u32), SearchError> {
+        let mut per_page: HashMap<u32, Vec<Option<Tally>>> = HashMap::new();
+        let mut idf = vec![u32::MAX; clauses.len()];
+        let mut about = vec![false; n];
         for (ci, c) in clauses.iter().enumerate() {
-            for (term, weight) in &c.alts {
-                let Some(p) = self.postings(term)?.cloned() else { continue };
+            for (ai, a) in c.alts.iter().enumerate() {
+                let Some(p) = self.postings(&a.term)?.cloned() else { continue };
+                idf[ci] = idf[ci].min(p.idf_milli);
                 for (id, tf) in &p.pages {
                     if section.is_some_and(|s| self.table[*id as usize * 2 + 1] != s) {
                         continue;
                     }
-                    let s = weight * self.bm25(&p, *id, tf);
+                    if tf[TITLE] + tf[HEADING] + tf[DESCRIPTION] + tf[TAGS] > 0 || tf[BODY] >= ABOUT_BODY_TF {
+                        for &w in &c.cover {
+                            about[w] = true;
+                        }
+                    }
+                    let part = a.weight * field_weighted(tf);
                     let slot = &mut per_page.entry(*id).or_insert_with(|| vec![None; clauses.len()])[ci];
-                    if slot.is_none_or(|old| s > old) {
-                        *slot = Some(s);
+                    let tally = slot.get_or_insert(Tally { weighted: 0.0, exact: false, via: None, title: false });
+                    tally.weighted += part;
+                    tally.title |= tf[TITLE] > 0;
+                    if a.kind == Kind::Exact {
+                        tally.exact = true;
+                    } else if tally.via.is_none_or(|(_, best)| part > best) {
+                        tally.via = Some((ai, part));
                     }
                 }
             }
         }
+        // Common words do not count for coverage, unless the query has nothing else.
+        let rare = (0..n).filter(|&w| idf[w] >= COMMON_IDF_MILLI).fold(0u32, |b, w| b | 1 << w);
+        let ideas = if rare == 0 { (1u32 << n) - 1 } else { rare };
         let mut out = Vec::new();
-        for (id, scores) in per_page {
-            if clauses.iter().zip(&scores).any(|(c, s)| c.required && s.is_none()) {
+        for (id, slots) in per_page {
+            if clauses.iter().zip(&slots).any(|(c, s)| c.required && s.is_none()) {
                 continue;
             }
-            let mut total = 0.0;
-            let mut covered = vec![false; n];
-            for (c, s) in clauses.iter().zip(&scores) {
-                if let Some(s) = s {
-                    total += s;
-                    for &i in &c.cover {
-                        covered[i] = true;
+            let scores: Vec<f64> =
+                slots.iter().zip(&idf).map(|(s, &idf)| s.map_or(0.0, |t| self.bm25(idf, id, t.weighted))).collect();
+            let (mut covered, mut titled) = (0u32, 0u32);
+            for (c, slot) in clauses.iter().zip(&slots) {
+                if let Some(t) = slot {
+                    let bits = c.cover.iter().fold(0u32, |b, &w| b | 1 << w);
+                    covered |= bits;
+                    if t.title {
+                        titled |= bits;
                     }
                 }
             }
-            let m = covered.iter().filter(|&&c| c).count();
-            out.push((total * (m * m) as f64 / (n * n) as f64, id));
+            // A run of words that expands to a phrase is read either word by word or as the
+            // phrase, whichever scores more; the two readings never add up.
+            let mut best = vec![0.0; n + 1];
+            for k in 1..=n {
+                best[k] = best[k - 1] + scores[k - 1];
+                for (c, &s) in clauses[n..].iter().zip(&scores[n..]) {
+                    let (start, end) = (c.cover[0], c.cover[c.cover.len() - 1] + 1);
+                    if end == k && best[start] + s > best[k] {
+                        best[k] = best[start] + s;
+                    }
+                }
+            }
+            let mut total = best[n];
+            let in_title = titled.count_ones() as usize;
+            if 2 * in_title > n {
+                total *= 1.0 + TITLE_BONUS * in_title as f64 / n as f64;
+            }
+            // "Matched via" only where the words as typed are not on the page.
+            let exact = |w: usize| slots[w].is_some_and(|t| t.exact);
+            let via = clauses
+                .iter()
+                .zip(&slots)
+                .map(|(c, s)| {
+                    s.filter(|t| !c.cover.iter().all(|&w| exact(w)) && !t.exact).and_then(|t| t.via.map(|v| v.0))
+                })
+                .collect();
+            out.push(Ranked { id, score: total, covered, ideas, via });
         }
-        out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        Ok(out)
+        out.sort_by(|a, b| by_rank(a.matched(), a.score, a.id, b.matched(), b.score, b.id));
+        Ok((out, about, ideas))
     }
 
-    pub fn search(&mut self, query: &str, opts: &Options) -> Result<Vec<Hit>, SearchError> {
+    pub fn search(&mut self, query: &str, opts: &Options) -> Result<Results, SearchError> {
         let section = match &opts.section {
             None => None,
             Some(slug) => match self.meta.sections.iter().position(|(s, _)| s == slug) {
@@ -356,11 +569,18 @@ impl<S: Store> Engine<S> {
         };
         let parsed = parse(query, opts.prefix);
         if parsed.words.is_empty() || opts.limit == 0 {
-            return Ok(Vec::new());
+            return Ok(Results::default());
         }
-        let clauses = self.clauses(&parsed)?;
-        let ranked = self.stage_one(&clauses, parsed.words.len(), section)?;
-        let mut hits: Vec<Hit> = Vec::new();
+        let n = parsed.words.len();
+        let (clauses, suggestion) = self.clauses(&parsed, query)?;
+        let (ranked, about, ideas) = self.stage_one(&clauses, n, section)?;
+        // When no page matches every idea: the ideas no page is about.
+        let absent = if ranked.first().is_some_and(|r| r.matched() == ideas.count_ones()) {
+            Vec::new()
+        } else {
+            (0..n).filter(|&i| ideas & 1 << i != 0 && !about[i]).map(|i| parsed.words[i].surface.clone()).collect()
+        };
+        let mut hits = Vec::new();
         let mut next = 0;
         while hits.len() < opts.limit && next < ranked.len() {
             if !parsed.phrases.is_empty() && next >= PHRASE_CHECKS {
@@ -369,198 +589,20 @@ impl<S: Store> Engine<S> {
             let window = &ranked[next..(next + WINDOW).min(ranked.len())];
             next += WINDOW;
             let mut scored = Vec::new();
-            for &(score, id) in window {
-                let bytes = self.store.read(&format!("f/{id}.json"))?;
-                let frag: Fragment =
-                    serde_json::from_slice(&bytes).map_err(|e| SearchError::Corrupt(format!("f/{id}.json: {e}")))?;
-                if let Some(hit) = stage_two(&frag, score, &parsed, &clauses) {
-                    scored.push((hit, id));
+            for r in window {
+                if let Some(hit) = hit::page_hit(self.record(r.id)?, r, &parsed, &clauses) {
+                    scored.push((hit, r));
                 }
             }
-            scored.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then(a.1.cmp(&b.1)));
+            scored.sort_by(|(ha, a), (hb, b)| by_rank(a.matched(), ha.score, a.id, b.matched(), hb.score, b.id));
             hits.extend(scored.into_iter().map(|(h, _)| h));
         }
         hits.truncate(opts.limit);
-        Ok(hits)
+        Ok(Results { hits, absent, suggestion })
     }
 }
 
-/// One text of a page, tokenized.
-struct Unit {
-    tokens: Vec<Token>,
-}
-
-impl Unit {
-    fn new(text: &str) -> Self {
-        Unit { tokens: tokenize(text) }
-    }
-
-    fn has(&self, stems: &BTreeSet<String>) -> bool {
-        self.tokens.iter().any(|t| !t.stop && stems.contains(&t.stem))
-    }
-
-    fn count(&self, stems: &BTreeSet<String>) -> usize {
-        self.tokens.iter().filter(|t| !t.stop && stems.contains(&t.stem)).count()
-    }
-
-    /// A word of `a` directly followed (stop words aside) by a word of `b`.
-    fn adjacent(&self, a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
-        let content: Vec<&Token> = self.tokens.iter().filter(|t| !t.stop).collect();
-        content.windows(2).any(|w| a.contains(&w[0].stem) && b.contains(&w[1].stem))
-    }
-
-    fn has_phrase(&self, words: &[String]) -> bool {
-        self.tokens.windows(words.len()).any(|w| w.iter().zip(words).all(|(t, p)| t.surface == *p))
-    }
-}
-
-fn stage_two(frag: &Fragment, score: f64, parsed: &Parsed, clauses: &[Clause]) -> Option<Hit> {
-    let title = Unit::new(&frag.t);
-    let desc = Unit::new(&frag.d);
-    let sections: Vec<(Unit, Unit)> = frag.s.iter().map(|(h, _, text)| (Unit::new(h), Unit::new(text))).collect();
-    let mut units: Vec<&Unit> = vec![&title, &desc];
-    for (h, t) in &sections {
-        units.push(h);
-        units.push(t);
-    }
-    for phrase in &parsed.phrases {
-        if !units.iter().any(|u| u.has_phrase(phrase)) {
-            return None;
-        }
-    }
-    let word_clauses: Vec<&Clause> = clauses.iter().filter(|c| c.word.is_some() || c.required).collect();
-    let title_all = word_clauses.iter().all(|c| title.has(&c.stems));
-    let title_factor = if title_all { 1.25 } else { 1.0 };
-    // Clause of each meaningful word, for the adjacency bonus.
-    let of_word: Vec<&Clause> = (0..parsed.words.len())
-        .map(|i| clauses.iter().find(|c| c.cover == [i]).expect("every word has a clause"))
-        .collect();
-    let mut pairs = 0;
-    for w in of_word.windows(2) {
-        if units.iter().any(|u| u.adjacent(&w[0].stems, &w[1].stems)) {
-            pairs += 1;
-        }
-    }
-    let score = score * title_factor * (1.0 + 0.25 * pairs as f64);
-
-    let mut best = 0;
-    let mut best_score = 0;
-    for (j, (h, t)) in sections.iter().enumerate() {
-        let mut s = 0;
-        for c in clauses {
-            if h.has(&c.stems) {
-                s += 4;
-            }
-            let k = t.count(&c.stems);
-            if k > 0 {
-                s += 2 + k.min(3);
-            }
-        }
-        if s > best_score {
-            best = j;
-            best_score = s;
-        }
-        // The title already answers the query: show the page from its top when
-        // its introduction matches too.
-        if j == 0 && s > 0 && title_all {
-            break;
-        }
-    }
-    let (text, unit) = if best_score == 0 && !frag.d.is_empty() || sections.is_empty() {
-        (frag.d.as_str(), &desc)
-    } else {
-        (frag.s[best].2.as_str(), &sections[best].1)
-    };
-    let (snippet, marks) = snippet(text, unit, clauses);
-    let anchor = frag.s.get(best).map(|s| s.1.as_str()).unwrap_or("");
-    let deep = best_score > 0 && best > 0 && !anchor.is_empty();
-    Some(Hit {
-        url: if deep { format!("{}#{}", frag.u, anchor) } else { frag.u.clone() },
-        title: frag.t.clone(),
-        breadcrumb: frag.b.clone(),
-        heading: if deep { frag.s[best].0.clone() } else { String::new() },
-        snippet,
-        marks,
-        score,
-    })
-}
-
-/// Cuts about `SNIPPET_WORDS` words around the densest matches; `marks` are
-/// character ranges of matched words within the snippet.
-fn snippet(text: &str, unit: &Unit, clauses: &[Clause]) -> (String, Vec<[usize; 2]>) {
-    let toks = &unit.tokens;
-    let clause_of = |t: &Token| -> Option<usize> {
-        if t.stop {
-            return None;
-        }
-        clauses.iter().position(|c| c.stems.contains(&t.stem))
-    };
-    let matched: Vec<Option<usize>> = toks.iter().map(clause_of).collect();
-    let chars: Vec<char> = text.chars().collect();
-    let (mut ws, mut we) = (0, toks.len());
-    if toks.len() > SNIPPET_WORDS {
-        let mut best = (0, 0, 0);
-        for s in 0..=toks.len() - SNIPPET_WORDS {
-            let window = &matched[s..s + SNIPPET_WORDS];
-            let distinct: BTreeSet<usize> = window.iter().flatten().copied().collect();
-            let count = window.iter().flatten().count();
-            if (distinct.len(), count) > (best.0, best.1) {
-                best = (distinct.len(), count, s);
-            }
-        }
-        ws = best.2;
-        if let Some(first) = (ws..ws + SNIPPET_WORDS).find(|&i| matched[i].is_some()) {
-            ws = first.saturating_sub(3).min(toks.len() - SNIPPET_WORDS);
-        }
-        we = ws + SNIPPET_WORDS;
-    }
-    let a = if ws == 0 || toks.is_empty() { 0 } else { toks[ws].start };
-    let b = if we >= toks.len() { chars.len() } else { toks[we - 1].end };
-    let mut out = String::new();
-    let lead = if a > 0 { 1 } else { 0 };
-    if a > 0 {
-        out.push('…');
-    }
-    out.extend(chars[a..b].iter().map(|&c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }));
-    if b < chars.len() {
-        out.push('…');
-    }
-    let marks = (ws..we)
-        .filter(|&i| matched[i].is_some())
-        .map(|i| [toks[i].start - a + lead, toks[i].end - a + lead])
-        .collect();
-    (out, marks)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_edit_cases() {
-        assert!(one_edit("pelayanan", "pelayanaan"));
-        assert!(one_edit("pelayanan", "pelyaanan"));
-        assert!(one_edit("korupsi", "korupti"));
-        assert!(one_edit("kolusi", "kolsi"));
-        assert!(!one_edit("kolusi", "kolusi"));
-        assert!(!one_edit("kolusi", "kulasi"));
-    }
-
-    #[test]
-    fn parse_drops_stop_words_and_finds_phrases() {
-        let p = parse("bagaimana cara menjadi \"agen perubahan\"", false);
-        let stems: Vec<&str> = p.words.iter().map(|t| t.stem.as_str()).collect();
-        assert_eq!(stems, ["cara", "agen", "ubah"]);
-        assert_eq!(p.quoted, [false, true, true]);
-        assert_eq!(p.phrases, vec![vec!["agen".to_string(), "perubahan".to_string()]]);
-        assert!(!p.prefix_last);
-    }
-
-    #[test]
-    fn prefix_mode_keeps_the_word_being_typed() {
-        let p = parse("pelayanan dan", true);
-        assert_eq!(p.words.len(), 2);
-        assert!(p.prefix_last);
-        assert!(!parse("pelayanan dan ", true).prefix_last);
-    }
+/// More words matched first, then the higher score, then the lower page id.
+fn by_rank(ma: u32, sa: f64, ia: u32, mb: u32, sb: f64, ib: u32) -> std::cmp::Ordering {
+    mb.cmp(&ma).then(sb.total_cmp(&sa)).then(ia.cmp(&ib))
 }

@@ -62,16 +62,26 @@ pub fn syllables(w: &str) -> usize {
 
 /// Two consonants may open an Indonesian root only as one of these clusters
 /// (`kembali` is not `ke-` + `mbali`).
+pub const CLUSTERS: [&str; 24] = [
+    "bl", "br", "dr", "dw", "fl", "fr", "gl", "gr", "kh", "kl", "kr", "kw", "ng", "ny", "pl", "pr", "ps", "sk", "sl",
+    "sp", "st", "sw", "sy", "tr",
+];
+
+/// Endings of the site's loans; after `mem-`/`men-`/`meng-` such words keep their
+/// first sound (`memotivasi` → `motivasi`, `mengevaluasi` → `evaluasi`).
+pub const LOAN_ENDINGS: [&str; 16] =
+    ["asi", "esi", "isi", "osi", "usi", "ksi", "psi", "nsi", "rsi", "sme", "tas", "al", "or", "if", "ik", "er"];
+
+/// Particles, then possessives, removed before any suffix (one of each at most).
+pub const PARTICLES: [&str; 4] = ["lah", "kah", "pun", "tah"];
+pub const POSSESSIVES: [&str; 3] = ["nya", "ku", "mu"];
+
 fn valid_onset(w: &str) -> bool {
     let mut it = w.chars();
     let (Some(a), Some(b)) = (it.next(), it.next()) else { return true };
     if is_vowel(a) || is_vowel(b) {
         return true;
     }
-    const CLUSTERS: [&str; 24] = [
-        "bl", "br", "dr", "dw", "fl", "fr", "gl", "gr", "kh", "kl", "kr", "kw", "ng", "ny", "pl", "pr", "ps", "sk",
-        "sl", "sp", "st", "sw", "sy", "tr",
-    ];
     let pair: String = [a, b].iter().collect();
     CLUSTERS.contains(&pair.as_str())
 }
@@ -88,12 +98,8 @@ fn plausible(root: &str) -> bool {
     root.chars().count() >= 3 && syllables(root) >= 2 && valid_onset(root) && !bad_end
 }
 
-/// Words the site's loans end with; after `mem-`/`men-`/`meng-` they keep their
-/// first sound (`memotivasi` → `motivasi`, `mengevaluasi` → `evaluasi`).
 fn looks_loan(w: &str) -> bool {
-    const ENDINGS: [&str; 16] =
-        ["asi", "esi", "isi", "osi", "usi", "ksi", "psi", "nsi", "rsi", "sme", "tas", "al", "or", "if", "ik", "er"];
-    syllables(w) >= 3 && ENDINGS.iter().any(|e| w.ends_with(e))
+    syllables(w) >= 3 && LOAN_ENDINGS.iter().any(|e| w.ends_with(e))
 }
 
 /// The stem of one lower-case word without hyphens.
@@ -140,7 +146,7 @@ fn protected_ending(w: &str) -> bool {
 fn strip_inflection(word: &str) -> String {
     let mut w = word.to_string();
     if !protected_ending(&w) {
-        for p in ["lah", "kah", "pun", "tah"] {
+        for p in PARTICLES {
             if let Some(rest) = w.strip_suffix(p) {
                 // -tah is archaic; elsewhere it ends roots (`perintah`).
                 let ok = if p == "tah" { matches!(rest, "apa" | "siapa" | "mana") } else { syllables(rest) >= 2 };
@@ -152,7 +158,7 @@ fn strip_inflection(word: &str) -> String {
         }
     }
     if !protected_ending(&w) {
-        for p in ["nya", "ku", "mu"] {
+        for p in POSSESSIVES {
             if let Some(rest) = w.strip_suffix(p) {
                 if syllables(rest) >= 2 {
                     w = rest.to_string();

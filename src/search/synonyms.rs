@@ -1,105 +1,201 @@
-//! Synonym groups: every glossary entry links its term and expansion
-//! (`KKN` ↔ `Korupsi, Kolusi, dan Nepotisme`), and `search.synonyms` in
-//! `config.yaml` adds groups of its own. Entries that share a member merge.
+//! What a word or phrase also finds: expansion rules from four sources, in this order:
+//! - every glossary entry links its term and expansion both ways (`KKN` ↔ `Korupsi, Kolusi,
+//!   dan Nepotisme`);
+//! - `search.synonyms` in `config.yaml` adds groups whose members find each other;
+//! - Pedoman's everyday-language thesaurus (`thesaurus.txt`) adds one-way rules (`medsos`
+//!   → `media sosial`: the reader's word finds the formal one, not the reverse) and groups;
+//! - `search.thesaurus` in `config.yaml` has the last word on the triggers it names: its
+//!   targets replace every other rule for that trigger, and an empty list removes them.
 //!
-//! A member is the sequence of its non-stop-word stems. The index gives each
-//! group a term of its own (`~3`) that counts the occurrences of any member,
-//! and a query containing a member also asks for that term.
+//! Two-way groups that share a member merge. A member is the sequence of its non-stop-word
+//! stems. The index stores each rule under its trigger (see `format.rs`), the query engine
+//! looks up every run of query words, and a target that is a phrase gets postings of its own.
 
 use super::tokenize::tokenize;
 use super::PageText;
-use std::collections::BTreeMap;
+use crate::config::SearchConfig;
+use std::collections::{BTreeMap, HashMap};
 
-/// Groups of members; each member is a sequence of stems. Sorted, deduplicated.
-pub type Groups = Vec<Vec<Vec<String>>>;
+/// A word or phrase as the index and queries see it: its non-stop stems.
+pub type Member = Vec<String>;
+
+/// What a trigger finds: the target's stems and the text shown for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Target {
+    pub stems: Member,
+    pub text: String,
+}
+
+/// Trigger → targets, sorted and without duplicates.
+pub type Rules = BTreeMap<Member, Vec<Target>>;
+
+/// The built-in thesaurus (format in its header).
+pub const THESAURUS: &str = include_str!("thesaurus.txt");
 
 /// The stems a phrase contributes to matching: its non-stop words.
-pub fn member_stems(phrase: &str) -> Vec<String> {
+pub fn member_stems(phrase: &str) -> Member {
     tokenize(phrase).into_iter().filter(|t| !t.stop).map(|t| t.stem).collect()
 }
 
-pub fn build_groups<'a>(pages: impl IntoIterator<Item = &'a PageText>, extra: &[Vec<String>]) -> Groups {
-    let mut lists: Vec<Vec<Vec<String>>> = Vec::new();
-    for page in pages {
-        for g in &page.glossary {
-            lists.push(vec![member_stems(&g.term), member_stems(&g.expansion)]);
+/// A thesaurus line: its members, and whether it is one-way (`->`) with the triggers first.
+enum Line<'a> {
+    OneWay(Vec<&'a str>, Vec<&'a str>),
+    Group(Vec<&'a str>),
+}
+
+fn split_members(s: &str) -> Vec<&str> {
+    s.split(',').map(str::trim).filter(|m| !m.is_empty()).collect()
+}
+
+fn thesaurus_lines(text: &str) -> impl Iterator<Item = Line<'_>> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| match l.split_once("->") {
+        Some((from, to)) => Line::OneWay(split_members(from), split_members(to)),
+        None => Line::Group(l.split(" = ").map(str::trim).filter(|m| !m.is_empty()).collect()),
+    })
+}
+
+/// The number of groups (lines) in the built-in thesaurus.
+pub fn builtin_groups() -> usize {
+    thesaurus_lines(THESAURUS).count()
+}
+
+/// Collects rules, keeping the first text seen for each target.
+#[derive(Default)]
+struct Collector {
+    rules: Rules,
+    texts: HashMap<Member, String>,
+    /// Two-way groups, merged when they share a member (union-find over member ids).
+    ids: BTreeMap<Member, usize>,
+    parent: Vec<usize>,
+}
+
+impl Collector {
+    fn target(&mut self, text: &str) -> Option<Target> {
+        let stems = member_stems(text);
+        if stems.is_empty() {
+            return None;
+        }
+        let text = self.texts.entry(stems.clone()).or_insert_with(|| text.trim().to_string()).clone();
+        Some(Target { stems, text })
+    }
+
+    fn one_way(&mut self, from: &[&str], to: &[&str]) {
+        let targets: Vec<Target> = to.iter().filter_map(|t| self.target(t)).collect();
+        for trigger in from.iter().map(|f| member_stems(f)).filter(|m| !m.is_empty()) {
+            let list = self.rules.entry(trigger.clone()).or_default();
+            list.extend(targets.iter().filter(|t| t.stems != trigger).cloned());
         }
     }
-    for group in extra {
-        lists.push(group.iter().map(|m| member_stems(m)).collect());
-    }
-    // Union-find over members, keyed by their stems.
-    let mut ids: BTreeMap<Vec<String>, usize> = BTreeMap::new();
-    let mut parent: Vec<usize> = Vec::new();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
         }
         x
     }
-    for list in &lists {
-        let members: Vec<usize> = list
-            .iter()
-            .filter(|m| !m.is_empty())
-            .map(|m| {
-                let next = ids.len();
-                *ids.entry(m.clone()).or_insert_with(|| {
-                    parent.push(next);
-                    next
-                })
-            })
-            .collect();
-        for w in members.windows(2) {
-            let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+
+    fn group(&mut self, members: &[&str]) {
+        let targets: Vec<Target> = members.iter().filter_map(|m| self.target(m)).collect();
+        let mut ids = Vec::new();
+        for t in targets {
+            let next = self.ids.len();
+            let id = *self.ids.entry(t.stems).or_insert(next);
+            if id == next {
+                self.parent.push(next);
+            }
+            ids.push(id);
+        }
+        for w in ids.windows(2) {
+            let (a, b) = (self.find(w[0]), self.find(w[1]));
             if a != b {
-                parent[a.max(b)] = a.min(b);
+                self.parent[a.max(b)] = a.min(b);
             }
         }
     }
-    let mut groups: BTreeMap<usize, Vec<Vec<String>>> = BTreeMap::new();
-    for (member, id) in &ids {
-        let root = find(&mut parent, *id);
-        groups.entry(root).or_default().push(member.clone());
+
+    /// Turns the merged groups into rules: each member finds every other.
+    fn groups_to_rules(&mut self) {
+        let members: Vec<(Member, usize)> = self.ids.iter().map(|(m, id)| (m.clone(), *id)).collect();
+        let mut by_root: BTreeMap<usize, Vec<Member>> = BTreeMap::new();
+        for (member, id) in members {
+            let root = self.find(id);
+            by_root.entry(root).or_default().push(member);
+        }
+        for group in by_root.into_values() {
+            for m in &group {
+                let others =
+                    group.iter().filter(|o| *o != m).map(|o| Target { stems: o.clone(), text: self.texts[o].clone() });
+                self.rules.entry(m.clone()).or_default().extend(others);
+            }
+        }
     }
-    let mut out: Groups = groups.into_values().filter(|g| g.len() > 1).collect();
-    for g in &mut out {
-        g.sort();
-    }
-    out.sort();
-    out
 }
 
-/// The term a group is indexed under.
-pub fn group_term(index: usize) -> String {
-    format!("~{index}")
+/// All rules for a site: its pages' glossaries and its `search` settings.
+pub fn build_rules<'a>(pages: impl IntoIterator<Item = &'a PageText>, config: &SearchConfig) -> Rules {
+    let mut c = Collector::default();
+    for page in pages {
+        for g in &page.glossary {
+            c.group(&[g.term.as_str(), g.expansion.as_str()]);
+        }
+    }
+    for group in &config.synonyms {
+        let members: Vec<&str> = group.iter().map(String::as_str).collect();
+        c.group(&members);
+    }
+    if config.builtin_thesaurus {
+        for line in thesaurus_lines(THESAURUS) {
+            match line {
+                Line::OneWay(from, to) => c.one_way(&from, &to),
+                Line::Group(members) => c.group(&members),
+            }
+        }
+    }
+    c.groups_to_rules();
+    for (trigger, targets) in &config.thesaurus {
+        let stems = member_stems(trigger);
+        c.rules.remove(&stems);
+        let to: Vec<&str> = targets.iter().map(String::as_str).collect();
+        c.one_way(&[trigger.as_str()], &to);
+    }
+    c.rules.retain(|_, targets| {
+        targets.sort();
+        targets.dedup_by(|a, b| a.stems == b.stems);
+        !targets.is_empty()
+    });
+    c.rules
 }
 
-/// Finds members of groups in sequences of stems.
+/// A member that is not a phrase of the site's words: why it cannot be searched.
+pub fn check_member(member: &str) -> Option<String> {
+    member_stems(member)
+        .is_empty()
+        .then(|| format!("{member:?} has no word search can match (small words such as `dan`, `yang` are left out)"))
+}
+
+/// Finds phrases (sequences of stems) in sequences of stems.
 pub struct Matcher<'a> {
-    /// First stem → (group, member), in group order.
-    by_first: std::collections::HashMap<&'a str, Vec<(usize, &'a [String])>>,
+    /// First stem → phrases starting with it.
+    by_first: HashMap<&'a str, Vec<&'a [String]>>,
 }
 
 impl<'a> Matcher<'a> {
-    pub fn new(groups: &'a Groups) -> Self {
-        let mut by_first: std::collections::HashMap<&str, Vec<(usize, &[String])>> = Default::default();
-        for (gi, g) in groups.iter().enumerate() {
-            for m in g {
-                by_first.entry(m[0].as_str()).or_default().push((gi, m.as_slice()));
-            }
+    pub fn new(phrases: impl IntoIterator<Item = &'a Member>) -> Self {
+        let mut by_first: HashMap<&str, Vec<&[String]>> = HashMap::new();
+        for p in phrases {
+            by_first.entry(p[0].as_str()).or_default().push(p.as_slice());
         }
         Matcher { by_first }
     }
 
-    /// `(group, start, len)` for every occurrence, by position, then group, then member.
-    pub fn find(&self, stems: &[&str]) -> Vec<(usize, usize, usize)> {
+    /// Every phrase found, once per occurrence, in order.
+    pub fn find(&self, stems: &[&str]) -> Vec<&'a [String]> {
         let mut out = Vec::new();
         for start in 0..stems.len() {
-            let Some(cands) = self.by_first.get(stems[start]) else { continue };
-            for (gi, m) in cands {
-                if m.len() <= stems.len() - start && m.iter().zip(&stems[start..]).all(|(a, b)| a == b) {
-                    out.push((*gi, start, m.len()));
+            for p in self.by_first.get(stems[start]).into_iter().flatten() {
+                if p.len() <= stems.len() - start && p.iter().zip(&stems[start..]).all(|(a, b)| a == b) {
+                    out.push(*p);
                 }
             }
         }
@@ -122,29 +218,114 @@ mod tests {
         }
     }
 
-    #[test]
-    fn glossary_links_term_and_expansion() {
-        let groups = build_groups(&[page(&[("KKN", "Korupsi, Kolusi, dan Nepotisme")])], &[]);
-        assert_eq!(
-            groups,
-            vec![vec![vec!["kkn".to_string()], vec!["korupsi".into(), "kolusi".into(), "nepotisme".into()]]]
-        );
+    fn stems(s: &str) -> Member {
+        member_stems(s)
+    }
+
+    fn finds(rules: &Rules, trigger: &str) -> Vec<String> {
+        rules.get(&stems(trigger)).map(|t| t.iter().map(|t| t.text.clone()).collect()).unwrap_or_default()
+    }
+
+    fn no_builtin() -> SearchConfig {
+        SearchConfig { builtin_thesaurus: false, ..Default::default() }
     }
 
     #[test]
-    fn entries_sharing_a_member_merge_and_config_adds_groups() {
+    fn glossary_links_term_and_expansion_both_ways() {
+        let rules = build_rules(&[page(&[("KKN", "Korupsi, Kolusi, dan Nepotisme")])], &no_builtin());
+        assert_eq!(finds(&rules, "kkn"), ["Korupsi, Kolusi, dan Nepotisme"]);
+        assert_eq!(finds(&rules, "korupsi kolusi nepotisme"), ["KKN"]);
+    }
+
+    #[test]
+    fn groups_sharing_a_member_merge() {
         let pages = [page(&[("RB", "Reformasi Birokrasi"), ("reformasi birokrasi", "RB")])];
-        let extra = vec![vec!["ASN".to_string(), "aparatur sipil negara".to_string(), "abdi negara".to_string()]];
-        let groups = build_groups(&pages, &extra);
-        assert_eq!(groups.len(), 2);
-        assert_eq!(groups[0].len(), 3, "{groups:?}");
-        assert_eq!(groups[1].len(), 2);
+        let config = SearchConfig {
+            synonyms: vec![vec!["ASN".into(), "aparatur sipil negara".into(), "abdi negara".into()]],
+            ..no_builtin()
+        };
+        let rules = build_rules(&pages, &config);
+        assert_eq!(finds(&rules, "abdi negara"), ["aparatur sipil negara", "ASN"]);
+        assert_eq!(finds(&rules, "rb"), ["Reformasi Birokrasi"]);
     }
 
     #[test]
-    fn members_are_found_in_order() {
-        let groups = build_groups(&[page(&[("KKN", "Korupsi, Kolusi, dan Nepotisme")])], &[]);
+    fn colloquial_words_find_the_formal_term_one_way() {
+        let rules = build_rules(&[], &SearchConfig::default());
+        assert_eq!(finds(&rules, "medsos"), ["media sosial"]);
+        assert_eq!(finds(&rules, "nyogok"), ["gratifikasi", "suap"]);
+        assert!(finds(&rules, "media sosial").is_empty(), "the formal term does not find the colloquial one");
+    }
+
+    #[test]
+    fn abbreviations_and_expansions_find_each_other() {
+        let rules = build_rules(&[], &SearchConfig::default());
+        assert_eq!(finds(&rules, "pilkada"), ["pemilihan kepala daerah"]);
+        assert_eq!(finds(&rules, "pemilihan kepala daerah"), ["pilkada"]);
+        assert_eq!(finds(&rules, "monev"), ["monitoring dan evaluasi", "pemantauan dan evaluasi"]);
+    }
+
+    #[test]
+    fn english_office_words_find_the_indonesian_ones() {
+        let rules = build_rules(&[], &SearchConfig::default());
+        assert_eq!(finds(&rules, "training"), ["pelatihan"]);
+        assert_eq!(finds(&rules, "conflict of interest"), ["konflik kepentingan"]);
+        assert!(finds(&rules, "pelatihan").is_empty());
+    }
+
+    #[test]
+    fn habitual_misspellings_find_the_standard_spelling() {
+        let rules = build_rules(&[], &SearchConfig::default());
+        assert_eq!(finds(&rules, "antrian"), ["antre"], "antre and antrean are one stem");
+        assert_eq!(finds(&rules, "rekruitmen"), ["rekrutmen"]);
+        assert!(finds(&rules, "antrean").is_empty());
+    }
+
+    #[test]
+    fn word_families_find_each_other() {
+        let rules = build_rules(&[], &SearchConfig::default());
+        assert_eq!(finds(&rules, "netral"), ["netralitas"]);
+        assert_eq!(finds(&rules, "netralitas"), ["netral"]);
+    }
+
+    #[test]
+    fn config_overrides_extends_and_disables_the_thesaurus() {
+        let mut config = SearchConfig::default();
+        config.thesaurus.insert("medsos".into(), vec![]);
+        config.thesaurus.insert("gaji".into(), vec!["tunjangan".into()]);
+        config.thesaurus.insert("sembako".into(), vec!["bahan pokok".into()]);
+        let rules = build_rules(&[], &config);
+        assert!(finds(&rules, "medsos").is_empty(), "an empty list removes a built-in entry");
+        assert_eq!(finds(&rules, "gaji"), ["tunjangan"], "a config entry replaces the built-in one");
+        assert_eq!(finds(&rules, "sembako"), ["bahan pokok"]);
+        assert!(build_rules(&[], &no_builtin()).is_empty());
+    }
+
+    #[test]
+    fn the_builtin_thesaurus_has_at_least_150_groups_all_searchable() {
+        assert!(builtin_groups() >= 150, "{} groups", builtin_groups());
+        for line in thesaurus_lines(THESAURUS) {
+            let members = match line {
+                Line::OneWay(from, to) => {
+                    assert!(!from.is_empty() && !to.is_empty());
+                    [from, to].concat()
+                }
+                Line::Group(m) => {
+                    assert!(m.len() >= 2, "{m:?}");
+                    m
+                }
+            };
+            for m in members {
+                assert_eq!(check_member(m), None);
+            }
+        }
+    }
+
+    #[test]
+    fn phrases_are_found_in_order() {
+        let phrases = [stems("korupsi kolusi nepotisme"), stems("kolusi")];
         let text = ["bebas", "korupsi", "kolusi", "nepotisme", "kkn"];
-        assert_eq!(Matcher::new(&groups).find(&text), vec![(0, 1, 3), (0, 4, 1)]);
+        let found = Matcher::new(&phrases).find(&text);
+        assert_eq!(found, [phrases[0].as_slice(), phrases[1].as_slice()]);
     }
 }

@@ -20,10 +20,10 @@ pub struct Token {
 }
 
 /// Longer "words" are URLs or hashes: not worth indexing.
-const MAX_WORD: usize = 40;
+pub const MAX_WORD: usize = 40;
 
 /// Clitics written after a hyphen (`KKN-nya`) belong to no word of their own.
-const HYPHEN_CLITICS: [&str; 6] = ["nya", "ku", "mu", "lah", "kah", "pun"];
+pub const HYPHEN_CLITICS: [&str; 6] = ["nya", "ku", "mu", "lah", "kah", "pun"];
 
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()

@@ -139,7 +139,10 @@ async fn respond(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Resp
     // Origin form (`/a?b`) as sent; `*` and absolute forms too, which `answer` refuses.
     let target = request.uri().to_string();
     let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let (host, range) = (header(HOST), header(RANGE));
+    // Two `Host` headers leave in doubt which one a proxy in between read: answer neither
+    // (an empty host is refused).
+    let host = if request.headers().get_all(HOST).iter().count() > 1 { Some(String::new()) } else { header(HOST) };
+    let range = header(RANGE);
     let worker = shared.clone();
     let answer = tokio::task::spawn_blocking(move || {
         let request =
@@ -239,9 +242,6 @@ impl Body for EventBody {
     type Error = Infallible;
 
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        self.get_mut()
-            .0
-            .poll_frame(cx)
-            .map(|frame| frame.map(|frame| Ok(Frame::data(Bytes::copy_from_slice(frame.as_bytes())))))
+        self.get_mut().0.poll_frame(cx).map(|frame| frame.map(|frame| Ok(Frame::data(frame))))
     }
 }

@@ -24,7 +24,7 @@ use anyhow::{bail, Context};
 use preview_dir::PreviewDir;
 use rebuild::{Msg, Rebuilder};
 use reload::Hub;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
@@ -85,9 +85,10 @@ impl ServerHandle {
         self.server.addr()
     }
 
-    /// `http://127.0.0.1:1111`
+    /// `http://127.0.0.1:1111`; the loopback address when bound to all addresses (`0.0.0.0` is
+    /// no address a browser should be sent to).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr())
+        format!("http://{}", browsable(self.addr()))
     }
 
     /// The folder the preview is built into and served from.
@@ -105,6 +106,15 @@ impl Drop for ServerHandle {
         }
         // Ends the event streams; the server's own drop then closes every other connection.
         self.hub.close();
+    }
+}
+
+/// `addr`, with an unspecified IP (`0.0.0.0`, `::`) replaced by the loopback address.
+fn browsable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(Ipv6Addr::LOCALHOST.into(), addr.port()),
+        _ => addr,
     }
 }
 
@@ -137,7 +147,7 @@ pub fn start(opts: ServeOptions) -> anyhow::Result<ServerHandle> {
 
     let mut build_opts = BuildOptions::preview(root.clone(), preview.path().to_path_buf());
     // Permalinks and feeds point at the preview, not the published site.
-    build_opts.base_url = Some(format!("http://{addr}"));
+    build_opts.base_url = Some(format!("http://{}", browsable(addr)));
     build_opts.drafts = opts.drafts;
     let (rebuild_tx, rebuild_rx) = mpsc::channel();
     let (ready_tx, ready_rx) = mpsc::channel::<anyhow::Result<()>>();

@@ -13,11 +13,13 @@
     ? {
         title: function (n) { return "Pedoman gagal membangun ulang situs: " + n + " masalah"; },
         note: "Halaman ini adalah versi terakhir yang berhasil dibangun. Perbaiki berkasnya lalu simpan: pesan ini hilang dengan sendirinya.",
+        more: function (n) { return "… dan " + n + " masalah lain: lihat terminal."; },
         hide: "Tutup",
       }
     : {
         title: function (n) { return "Pedoman could not rebuild the site: " + n + (n === 1 ? " problem" : " problems"); },
         note: "This page is the last version that built. Fix the file and save: this message goes away by itself.",
+        more: function (n) { return "… and " + n + " more: see the terminal."; },
         hide: "Hide",
       };
   var STYLE_ID = "pedoman-overlay-css";
@@ -39,7 +41,8 @@
   }
 
   // Everything is set with textContent, so a message can never become markup.
-  function showErrors(diagnostics) {
+  // The server sends the first few problems and how many there are in all.
+  function showErrors(diagnostics, total) {
     ensureStyles();
     hideErrors();
     var box = document.createElement("section");
@@ -48,7 +51,8 @@
     box.setAttribute("aria-labelledby", OVERLAY_ID + "-title");
     var title = document.createElement("h2");
     title.id = OVERLAY_ID + "-title";
-    title.textContent = TEXT.title(diagnostics.length);
+    total = Math.max(total || 0, diagnostics.length);
+    title.textContent = TEXT.title(total);
     var note = document.createElement("p");
     note.textContent = TEXT.note;
     var list = document.createElement("ol");
@@ -59,6 +63,11 @@
       item.appendChild(pre);
       list.appendChild(item);
     });
+    if (total > diagnostics.length) {
+      var more = document.createElement("li");
+      more.textContent = TEXT.more(total - diagnostics.length);
+      list.appendChild(more);
+    }
     var close = document.createElement("button");
     close.type = "button";
     close.textContent = TEXT.hide;
@@ -114,7 +123,8 @@
     refreshStyles();
   });
   source.addEventListener("build-error", function (event) {
-    showErrors(data(event).diagnostics || []);
+    var d = data(event);
+    showErrors(d.diagnostics || [], d.total);
   });
   source.addEventListener("clear", hideErrors);
 })();

@@ -6,8 +6,9 @@
 //! stalled browser tab can neither block it nor hold up page requests.
 
 use crate::diagnostics::Diagnostics;
+use hyper::body::Bytes;
 use serde_json::json;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc::{channel, error::TrySendError, Receiver, Sender};
@@ -24,6 +25,9 @@ pub(crate) const SCRIPT_TAG: &str = r#"<script src="/__pedoman/reload.js" defer>
 const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Frames a client may fall behind before it is dropped (its browser then reconnects).
 const QUEUE: usize = 64;
+/// Problems the overlay lists; the terminal has them all. A build can report tens of thousands
+/// (a page of broken links), and every open tab is sent the list.
+const OVERLAY_MAX: usize = 50;
 
 /// Time spent between a save and the broadcast, for the terminal and the benchmark.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -48,12 +52,12 @@ pub(crate) enum Event {
 
 #[derive(Default)]
 struct State {
-    clients: Vec<Sender<Arc<str>>>,
+    clients: Vec<Sender<Bytes>>,
     /// Bumped by every build that changed the output. A reconnecting page that saw another
     /// generation missed a rebuild while it was disconnected, and reloads.
     generation: u64,
     /// The `build-error` frame while the last build failed, sent at once to new clients.
-    failure: Option<Arc<str>>,
+    failure: Option<Bytes>,
     closed: bool,
 }
 
@@ -72,13 +76,13 @@ impl Hub {
     /// Opens an event stream for one page, or `None` once the hub is closed. The stream starts
     /// with the reconnect delay, a `hello`, and the standing `build-error` if the last build failed.
     pub(crate) fn subscribe(&self) -> Option<Subscription> {
-        let (tx, rx) = channel::<Arc<str>>(QUEUE);
+        let (tx, rx) = channel::<Bytes>(QUEUE);
         let mut state = self.state.lock().unwrap();
         if state.closed {
             return None;
         }
         // Queued under the lock so no broadcast can slip in between.
-        let _ = tx.try_send(Arc::from("retry: 1000\n\n"));
+        let _ = tx.try_send(Bytes::from_static(b"retry: 1000\n\n"));
         let hello = frame("hello", &json!({ "generation": self.generation(state.generation) }));
         let _ = tx.try_send(hello);
         if let Some(failure) = &state.failure {
@@ -104,21 +108,14 @@ impl Hub {
                 frame(name, &data)
             }
             Event::Failed(diags) => {
+                // As the terminal shows them: control characters escaped, long text cut.
                 let list: Vec<_> = diags
                     .0
                     .iter()
-                    .map(|d| {
-                        json!({
-                            "path": d.path.display().to_string(),
-                            "line": d.line,
-                            "col": d.col,
-                            "message": d.message,
-                            "hint": d.hint,
-                            "text": d.to_string(),
-                        })
-                    })
+                    .take(OVERLAY_MAX)
+                    .map(|d| json!({ "path": d.path.display().to_string(), "line": d.line, "text": d.to_string() }))
                     .collect();
-                let frame = frame("build-error", &json!({ "diagnostics": list }));
+                let frame = frame("build-error", &json!({ "diagnostics": list, "total": diags.0.len() }));
                 state.failure = Some(frame.clone());
                 frame
             }
@@ -149,7 +146,7 @@ impl Hub {
 /// One page's event stream: the frames the hub queued for it, and a comment line whenever it has
 /// been quiet for [`HEARTBEAT`].
 pub(crate) struct Subscription {
-    frames: Receiver<Arc<str>>,
+    frames: Receiver<Bytes>,
     /// Made on the first poll, inside the server's runtime (a timer needs one).
     heartbeat: Option<Interval>,
 }
@@ -157,7 +154,7 @@ pub(crate) struct Subscription {
 impl Subscription {
     /// The next frame to send, or `None` when the stream is over: the hub closed, or dropped this
     /// page for falling [`QUEUE`] frames behind (its browser then reconnects).
-    pub(crate) fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Arc<str>>> {
+    pub(crate) fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Bytes>> {
         let heartbeat = self.heartbeat.get_or_insert_with(|| interval_at(Instant::now() + HEARTBEAT, HEARTBEAT));
         match self.frames.poll_recv(cx) {
             Poll::Ready(Some(frame)) => {
@@ -165,14 +162,15 @@ impl Subscription {
                 Poll::Ready(Some(frame))
             }
             Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => heartbeat.poll_tick(cx).map(|_| Some(Arc::from(": ping\n\n"))),
+            Poll::Pending => heartbeat.poll_tick(cx).map(|_| Some(Bytes::from_static(b": ping\n\n"))),
         }
     }
 }
 
-/// One SSE frame. JSON never contains a raw newline, so `data:` stays one line.
-fn frame(event: &str, data: &serde_json::Value) -> Arc<str> {
-    Arc::from(format!("event: {event}\ndata: {data}\n\n"))
+/// One SSE frame, shared by every stream it is sent on (never copied per tab). JSON never
+/// contains a raw line break, so `data:` stays one line.
+fn frame(event: &str, data: &serde_json::Value) -> Bytes {
+    Bytes::from(format!("event: {event}\ndata: {data}\n\n"))
 }
 
 #[cfg(test)]
@@ -186,11 +184,12 @@ mod tests {
         let hub = Hub::new();
         hub.publish(&Event::Failed(diags));
         let frame = hub.state.lock().unwrap().failure.clone().unwrap();
+        let frame = String::from_utf8(frame.to_vec()).unwrap();
         let mut lines = frame.lines();
         assert_eq!(lines.next(), Some("event: build-error"));
         let data: serde_json::Value =
             serde_json::from_str(lines.next().unwrap().strip_prefix("data: ").unwrap()).unwrap();
-        assert_eq!(data["diagnostics"][0]["text"], "content/a.md:3:7: bad `<script>`\nnext\n  hint: fix");
+        assert_eq!(data["diagnostics"][0]["text"], "content/a.md:3:7: bad `<script>`\n  next\n  hint: fix");
         assert_eq!(data["diagnostics"][0]["line"], 3);
         assert_eq!(lines.next(), Some(""));
         // The next good build takes the overlay down for pages that connect later.
@@ -199,8 +198,24 @@ mod tests {
         assert_eq!(hub.state.lock().unwrap().generation, 1);
     }
 
+    #[test]
+    fn a_failure_frame_lists_a_few_problems_and_is_shared_by_every_tab() {
+        let many = (1..=5000).map(|n| Diagnostic::new("content/a.md", n, 1, "broken link")).collect();
+        let hub = Hub::new();
+        let (mut a, mut b) = (hub.subscribe().unwrap(), hub.subscribe().unwrap());
+        hub.publish(&Event::Failed(Diagnostics(many)));
+        let last = |sub: &mut Subscription| std::iter::from_fn(|| sub.frames.try_recv().ok()).last().unwrap();
+        let (fa, fb) = (last(&mut a), last(&mut b));
+        assert_eq!(fa.as_ptr(), fb.as_ptr(), "one copy for every tab");
+        let text = String::from_utf8(fa.to_vec()).unwrap();
+        let data: serde_json::Value =
+            serde_json::from_str(text.lines().nth(1).unwrap().strip_prefix("data: ").unwrap()).unwrap();
+        assert_eq!(data["diagnostics"].as_array().unwrap().len(), OVERLAY_MAX);
+        assert_eq!(data["total"], 5000);
+    }
+
     fn next(sub: &mut Subscription) -> Option<String> {
-        sub.frames.try_recv().ok().map(|f| f.to_string())
+        sub.frames.try_recv().ok().map(|f| String::from_utf8(f.to_vec()).unwrap())
     }
 
     #[test]

@@ -131,7 +131,8 @@ pub(crate) fn content_type(path: &Path) -> String {
 /// another site that re-points its own domain name at this machine (DNS rebinding) sends its
 /// own name, and is refused.
 pub(crate) fn host_allowed(host: Option<&str>, bound: SocketAddr) -> bool {
-    let Some(host) = host.filter(|h| !h.is_empty()) else {
+    // A `Host` names a host and port, never a user (`user@127.0.0.1`).
+    let Some(host) = host.filter(|h| !h.is_empty() && !h.contains('@')) else {
         return false;
     };
     let Ok(authority) = host.parse::<hyper::http::uri::Authority>() else {
@@ -402,7 +403,18 @@ mod tests {
         for host in ["127.0.0.1:1111", "localhost:1111", "LOCALHOST:1111"] {
             assert!(host_allowed(Some(host), loopback), "{host}");
         }
-        for host in ["evil.example:1111", "127.0.0.1", "127.0.0.1:80", "localhost", "10.0.0.2:1111", "", "a b"] {
+        for host in [
+            "evil.example:1111",
+            "127.0.0.1",
+            "127.0.0.1:80",
+            "localhost",
+            "10.0.0.2:1111",
+            "",
+            "a b",
+            "user@127.0.0.1:1111",
+            "localhost.:1111",
+            "127.1:1111",
+        ] {
             assert!(!host_allowed(Some(host), loopback), "{host}");
         }
         assert!(!host_allowed(None, loopback));

@@ -73,17 +73,45 @@ pub fn launch_browser() -> headless_chrome::Browser {
 
 /// A static file server on 127.0.0.1 for browser tests; stops when dropped.
 /// It records every request path (without the query) so tests can measure what
-/// the browser downloaded.
+/// the browser downloaded, and can delay or fail chosen paths ([`StaticServer::set_fault`]).
+///
+/// Each connection is a task, not a pooled thread: a browser keeps several keep-alive
+/// connections idle, and none of them may ever keep a new connection waiting (tiny_http's
+/// thread pool could lose the wake-up for a new connection during a burst of parallel
+/// fetches, which left a search hanging at "Mencari…").
 pub struct StaticServer {
     pub base_url: String,
     pub requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    server: std::sync::Arc<tiny_http::Server>,
+    faults: std::sync::Arc<std::sync::Mutex<Vec<(String, Fault)>>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// What the static server does to requests for a path, to play a slow or broken link.
+#[derive(Clone, Copy, Debug)]
+pub enum Fault {
+    /// Answer only after this long.
+    Delay(std::time::Duration),
+    /// Answer 503 Service Unavailable.
+    Fail,
+}
+
+impl StaticServer {
+    /// From now on, requests whose path ends with `suffix` meet `fault` (`None` clears it).
+    pub fn set_fault(&self, suffix: &str, fault: Option<Fault>) {
+        let mut faults = self.faults.lock().unwrap();
+        faults.retain(|(s, _)| s != suffix);
+        if let Some(f) = fault {
+            faults.push((suffix.to_string(), f));
+        }
+    }
 }
 
 impl Drop for StaticServer {
     fn drop(&mut self) {
-        self.server.unblock();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -93,26 +121,89 @@ impl Drop for StaticServer {
 /// Serves `dir` under `prefix` (`""` or `/panduan`) at `http://127.0.0.1:PORT`;
 /// `base_url` is that address with the prefix. `/x/` serves `x/index.html`.
 pub fn static_server(dir: &Path, prefix: &str) -> StaticServer {
+    static_server_with(dir, prefix, &[])
+}
+
+/// [`static_server`] that adds `headers` to every answer (e.g. a Content-Security-Policy).
+pub fn static_server_with(dir: &Path, prefix: &str, headers: &[(&str, &str)]) -> StaticServer {
     use std::sync::{Arc, Mutex};
-    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
-    let port = server.server_addr().to_ip().expect("ip address").port();
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let (srv, log, dir, prefix_owned) = (server.clone(), requests.clone(), dir.to_path_buf(), prefix.to_string());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let site = Arc::new(ServedSite {
+        dir: dir.to_path_buf(),
+        prefix: prefix.to_string(),
+        headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        requests: Arc::new(Mutex::new(Vec::new())),
+        faults: Arc::new(Mutex::new(Vec::new())),
+    });
+    let (requests, faults) = (site.requests.clone(), site.faults.clone());
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
-        for req in srv.incoming_requests() {
-            let path = req.url().split(['?', '#']).next().unwrap_or("/").to_string();
-            log.lock().unwrap().push(path.clone());
-            let file = path.strip_prefix(&prefix_owned).map(|rel| {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            loop {
+                let stream = tokio::select! {
+                    _ = &mut stopped => break,
+                    accepted = listener.accept() => match accepted {
+                        Ok((stream, _)) => stream,
+                        Err(_) => continue,
+                    },
+                };
+                let site = site.clone();
+                let service = hyper::service::service_fn(move |req| answer_static(req, site.clone()));
+                tokio::spawn(async move {
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+                });
+            }
+        });
+        // Dropping the runtime ends the connections still open.
+    });
+    StaticServer {
+        base_url: format!("http://127.0.0.1:{port}{prefix}"),
+        requests,
+        faults,
+        stop: Some(stop),
+        thread: Some(thread),
+    }
+}
+
+struct ServedSite {
+    dir: PathBuf,
+    prefix: String,
+    headers: Vec<(String, String)>,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    faults: std::sync::Arc<std::sync::Mutex<Vec<(String, Fault)>>>,
+}
+
+async fn answer_static(
+    req: hyper::Request<hyper::body::Incoming>,
+    site: std::sync::Arc<ServedSite>,
+) -> Result<hyper::Response<http_body_util::Full<hyper::body::Bytes>>, std::convert::Infallible> {
+    let path = req.uri().path().to_string();
+    let gzip_ok =
+        req.headers().get("accept-encoding").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("gzip"));
+    site.requests.lock().unwrap().push(path.clone());
+    let fault = site.faults.lock().unwrap().iter().find(|(s, _)| path.ends_with(s.as_str())).map(|(_, f)| *f);
+    let (status, mime, body) = match fault {
+        Some(Fault::Fail) => (503, "text/plain; charset=utf-8", b"unavailable".to_vec()),
+        _ => {
+            if let Some(Fault::Delay(d)) = fault {
+                tokio::time::sleep(d).await;
+            }
+            let file = path.strip_prefix(&site.prefix).filter(|_| !path.contains("..")).map(|rel| {
                 let rel = rel.trim_start_matches('/');
-                let mut p = dir.join(rel);
+                let p = site.dir.join(rel);
                 if rel.is_empty() || rel.ends_with('/') {
-                    p = p.join("index.html");
+                    p.join("index.html")
+                } else {
+                    p
                 }
-                p
             });
-            let safe = !path.contains("..");
-            match file.filter(|p| safe && p.is_file()).map(|p| (std::fs::read(&p), p)) {
-                Some((Ok(bytes), p)) => {
+            match file.and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
+                Some((p, bytes)) => {
                     let mime = match p.extension().and_then(|e| e.to_str()) {
                         Some("html") => "text/html; charset=utf-8",
                         Some("js") => "text/javascript; charset=utf-8",
@@ -122,24 +213,36 @@ pub fn static_server(dir: &Path, prefix: &str) -> StaticServer {
                         Some("xml") => "application/xml",
                         _ => "application/octet-stream",
                     };
-                    let header = tiny_http::Header::from_bytes("Content-Type", mime).unwrap();
-                    let _ = req.respond(tiny_http::Response::from_data(bytes).with_header(header));
+                    (200, mime, bytes)
                 }
-                _ => {
-                    let _ = req.respond(tiny_http::Response::from_string("not found").with_status_code(404));
-                }
+                None => (404, "text/plain; charset=utf-8", b"not found".to_vec()),
             }
         }
-    });
-    StaticServer { base_url: format!("http://127.0.0.1:{port}{prefix}"), requests, server, thread: Some(thread) }
+    };
+    let mut response = hyper::Response::builder().status(status).header("Content-Type", mime);
+    // Text goes gzipped, as any static host sends it (what slow-link timings must reflect).
+    let body = if gzip_ok && (mime.starts_with("text/") || mime == "application/json") {
+        response = response.header("Content-Encoding", "gzip").header("Vary", "Accept-Encoding");
+        gzip(&body)
+    } else {
+        body
+    };
+    for (k, v) in &site.headers {
+        response = response.header(k.as_str(), v.as_str());
+    }
+    Ok(response.body(http_body_util::Full::new(hyper::body::Bytes::from(body))).unwrap())
 }
 
 /// Size of `bytes` after gzip at the default level, as a server would send them.
 pub fn gzipped_len(bytes: &[u8]) -> usize {
+    gzip(bytes).len()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     enc.write_all(bytes).unwrap();
-    enc.finish().unwrap().len()
+    enc.finish().unwrap()
 }
 
 // ---- `pedoman serve` helpers (tests/serve*.rs) ----

@@ -1,25 +1,57 @@
-/* Pedoman search engine: a port of src/search/{tokenize,stem,query}.rs, step for
- * step, so the browser ranks exactly like `pedoman search`. Pure: no DOM. The UI
- * (search.js) uses it as `PedomanSearchEngine`; Node's tests `require` it. */
+/* Pedoman's search engine: src/search/*.rs step for step (tests/search_agreement.rs checks),
+ * no DOM. The UI (search.js) uses it as `PedomanSearchEngine`. */
 (function () {
   'use strict';
 
-  // BEGIN LISTS (generated from src/search/lists.rs; do not edit by hand)
-  var STOPWORDS = "ada adalah adanya agak agar akan akankah akhirnya aku akulah amat amatlah anda andalah antar antara antaranya apa apaan apabila apakah apalagi apatah atau ataukah ataupun bagai bagaikan bagaimana bagaimanakah bagaimanapun bagi bahkan bahwa bahwasanya banyak beberapa begini begitu begitupun belum belumlah berapa berbagai bersama betapa biasanya bila bilamana bisa boleh bukan bukankah bukanlah dahulu dalam dan dapat dari daripada dekat demi demikian dengan di dia dialah diri dirinya dong dulu enggak entah guna hal hampir hanya hanyalah harus haruslah hingga ia ialah ini inilah itu itulah jadi jangan janganlah jika jikalau juga justru kah kalau kalaupun kalian kami kamilah kamu kamulah kan kapan karena karenanya kata ke kecuali kemudian kenapa kepada kepadanya ketika kini kita kitalah lagi lah lain lainnya lalu lebih maka makin malah mampu mana manakala manalagi masih masing masing-masing mau maupun melainkan melalui memang mengapa menjadi menurut mereka merekalah meski meskipun misalnya mungkin nah namun nanti nya oleh olehnya pada padahal padanya para pasti per pernah pula pun punya saat saja sama sambil sampai sana sangat saya sayalah se sebab sebagai sebagaimana sebaliknya sebelum sebelumnya sebenarnya seberapa sebetulnya sebuah secara sedang sedangkan sedikit segala segera sehingga sejak sekali sekalipun sekarang selagi selain selaku selalu selama seluruh semua semuanya sendiri seolah seorang sepanjang seperti sepertinya serta sesuatu sesudah setelah setiap siapa siapakah sini situ suatu sudah sudahlah supaya tadi tak tanpa tapi telah tentang tentu tentunya terhadap terlalu tersebut tetapi tiap tidak tidaklah toh ujar untuk walau walaupun ya yaitu yakni yang";
-  var KEEP = "adalah akibat anggota bahasa bahwa bangsa belanja bentuk berani berat beras berita bersih bisa bupati delapan demikian digital digitalisasi diagram dialog dimensi dinamika dinamis dinas diploma diplomasi direktorat direktur disabilitas disiplin diskusi diskriminasi disrupsi distribusi divisi halaman istilah karyawan keluarga kelompok kemudian kepala kereta menteri mandiri masalah masyarakat negeri pedoman pegawai peduli pelangi peluang pemerintah pemilu pengaruh percaya perempuan perintah perilaku periksa perangkat perlu persen persepsi personel persentase perspektif pertama pesan pesawat pribadi relawan sejahtera sejarah sekolah sekretariat selamat selesai seleksi semangat sembilan semua sederhana segera sepakat sendiri setuju teman terampil terapi terima tetapi wartawan ketua keluar kelola keliling peran materi memori harmoni tirani pensiun penjara performance beri beranda sedia setia kenal keliru kelamin kerabat kecuali pelopor pemangku beritahu peramban periode sesuai teladan terap terbit terang terminal sementara semester sengaja senior senioritas seremoni seremonial serius selisih sekaligus kerja kembali";
+  // BEGIN GENERATED (src/search/js.rs renders this from the Rust source; do not edit)
+  var STOPWORDS = "ada adalah adanya agak agar akan akankah akhirnya aku akulah amat amatlah anda andalah antar antara antaranya apa apaan apabila apakah apalagi apatah atau ataukah ataupun bagai bagaikan bagaimana bagaimanakah bagaimanapun bagi bahkan bahwa bahwasanya banyak beberapa begini begitu begitupun belum belumlah berapa berbagai bersama betapa biasanya bila bilamana bisa boleh bukan bukankah bukanlah dahulu dalam dan dapat dari daripada dekat demi demikian dengan di dia dialah diri dirinya dong dulu enggak entah guna hal hampir hanya hanyalah harus haruslah hingga ia ialah ini inilah itu itulah jadi jangan janganlah jika jikalau juga justru kah kalau kalaupun kalian kami kamilah kamu kamulah kan kapan karena karenanya kata ke kecuali kemudian kenapa kepada kepadanya ketika kini kita kitalah lagi lah lain lainnya lalu lebih maka makin malah mampu mana manakala manalagi masih masing masing-masing mau maupun melainkan melalui memang mengapa menjadi menurut mereka merekalah meski meskipun misalnya mungkin nah namun nanti nya oleh olehnya pada padahal padanya para pasti per pernah pula pun punya saat saja sama sambil sampai sana sangat saya sayalah se sebab sebagai sebagaimana sebaliknya sebelum sebelumnya sebenarnya seberapa sebetulnya sebuah secara sedang sedangkan sedikit segala segera sehingga sejak sekali sekalipun sekarang selagi selain selaku selalu selama seluruh semua semuanya sendiri seolah seorang sepanjang seperti sepertinya serta sesuatu sesudah setelah setiap siapa siapakah sini situ suatu sudah sudahlah supaya tadi tak tanpa tapi telah tentang tentu tentunya terhadap terlalu tersebut tetapi tiap tidak tidaklah toh ujar untuk walau walaupun ya yaitu yakni yang aja banget bgt blm deh dgn doang emang ga gak gimana gini gitu gk gmn jg kalo kayak klo kok krn lho loh mah nggak ngga nih pas sdh sih tdk tsb tuh udah udh utk yg";
+  var KEEP = "adalah akibat anggota bahasa bahwa bangsa belanja bentuk berani berat beras berita bersih bisa bupati delapan demikian digital digitalisasi diagram dialog dimensi dinamika dinamis dinas diploma diplomasi direktorat direktur disabilitas disiplin diskusi diskriminasi disrupsi distribusi divisi halaman istilah karyawan keluarga kelompok kemudian kepala kereta menteri mandiri masalah masyarakat negeri pedoman pegawai peduli pelangi peluang pemerintah pemilu pengaruh percaya perempuan perintah perilaku periksa perangkat perlu persen persepsi personel persentase perspektif pertama pesan pesawat pribadi relawan sejahtera sejarah sekolah sekretariat selamat selesai seleksi semangat sembilan semua sederhana segera sepakat sendiri setuju teman terampil terapi terima tetapi wartawan ketua keluar kelola keliling peran materi memori harmoni tirani pensiun penjara performance beri beranda sedia setia kenal keliru kelamin kerabat kecuali pelopor pemangku beritahu peramban periode sesuai teladan terap terbit terang terminal sementara semester sengaja senior senioritas seremoni seremonial serius selisih sekaligus kerja kembali pengadaan penghasilan sekretaris terorisme";
   var M_ROOTS = "maaf madai mahal main maju makan maki makmur maklum makna maksud malu mampu manfaat mantap marah masak masuk masyarakat mati menang merdeka minat minta minum milik mimpi miskin mohon muat mudah mula mulai muncul mundur mungkin muda murah musnah";
   var N_ROOTS = "naik nama nanti nasihat negara nikah nikmat nilai nobat nomor nonaktif normal netral";
   var NY_ROOTS = "nyala nyaman nyanyi nyata nyawa";
   var K_ROOTS = "kabar kaji kait kalah kampanye karang kategori kawal kikis kira kirim kisah kuasa kuat kukuh kumpul kunci kunjung kupas kuras kurang kurung kutip korban";
   var E_ROOTS = "edit eja ejek erti";
-  var R_ROOTS = "ragam rajin rancang rangka rangkai rantai rasa rawat rekat rencana risiko ringan rugi rumah rumus runding rundung rupa ruang";
+  var R_ROOTS = "ragam rajin rancang rangka rangkai rantai rasa rawat rekat rekrut rencana risiko ringan rugi rumah rumus runding rundung rupa ruang";
   var AI_ROOTS = "biaya cinta dana harga kena kepala ketua kuasa makna minta nama percaya punya rasa serta suka tanda tanya warna";
   var SI_ROOTS = "atas awas balas batas habis kemas landas lapis tangis tugas waris";
   var K_FINAL = "balik bentuk cetak cocok didik duduk gerak ketuk masak masuk naik pilih tarik tembak teriak tumpuk tusuk untuk";
   var MONO = "bom cat cek klik las pel pos rem tes tik";
   var CLITIC_ROOTS = "allah aku bilah baku belah berkah buku celah galah istilah jamu jumlah kalah kamu kilah laku langkah lelah masalah naskah nikah olah perilaku pilah punya ramu rumpun saku salah sedekah sekolah semu suku tamu tanya telah temu himpun ampun";
   var SPECIAL = "mengetahui:tahu pengetahuan:tahu ketahui:tahu";
-  // END LISTS
+  var CLUSTERS = ["bl","br","dr","dw","fl","fr","gl","gr","kh","kl","kr","kw","ng","ny","pl","pr","ps","sk","sl","sp","st","sw","sy","tr"];
+  var LOAN_ENDINGS = ["asi","esi","isi","osi","usi","ksi","psi","nsi","rsi","sme","tas","al","or","if","ik","er"];
+  var PARTICLES = ["lah","kah","pun","tah"];
+  var POSSESSIVES = ["nya","ku","mu"];
+  var MAX_WORD = 40;
+  var HYPHEN_CLITICS = ["nya","ku","mu","lah","kah","pun"];
+  var FORMAT_VERSION = 2;
+  var FIELDS = 5;
+  var TITLE = 0;
+  var HEADING = 1;
+  var DESCRIPTION = 2;
+  var TAGS = 3;
+  var BODY = 4;
+  var WEIGHTS = [6.0,3.0,2.0,3.0,1.0];
+  var EXPANSION_MARK = "#";
+  var MAX_WORDS = 12;
+  var WINDOW = 5;
+  var PHRASE_CHECKS = 48;
+  var K1 = 1.2;
+  var PREFIX_WEIGHT = 0.8;
+  var SYNONYM_WEIGHT = 0.8;
+  var TYPO_WEIGHTS = [1.0,0.7,0.5];
+  var PREFIX_TERMS = 10;
+  var PREFIX_MIN_LEN = 3;
+  var TYPO_TERMS = 8;
+  var TITLE_BONUS = 0.5;
+  var ABOUT_BODY_TF = 2;
+  var COMMON_IDF_MILLI = 693;
+  var SNIPPET_WORDS = 24;
+  var PROX_BONUS = 0.25;
+  var PROX_NEAR = 4;
+  var ONE_EDIT = 5;
+  var TWO_EDITS = 8;
+  // END GENERATED
 
   function wordSet(s) {
     return new Set(s.split(' '));
@@ -31,7 +63,7 @@
   var kFinal = K_FINAL.split(' '), cliticRoots = CLITIC_ROOTS.split(' ');
   var special = new Map(SPECIAL.split(' ').map(function (p) { return p.split(':'); }));
 
-  /* ---------- stemmer (src/search/stem.rs) ---------- */
+  // stem.rs
 
   var S_NONE = 0, S_KAN = 1, S_AN = 2, S_I = 3;
   var K_DI = 'di', K_KE = 'ke', K_SE = 'se', K_TER = 'ter', K_BER = 'ber', K_PER = 'per', K_ME = 'me', K_PE = 'pe';
@@ -53,8 +85,6 @@
     return n;
   }
 
-  var CLUSTERS = ['bl', 'br', 'dr', 'dw', 'fl', 'fr', 'gl', 'gr', 'kh', 'kl', 'kr', 'kw', 'ng', 'ny', 'pl', 'pr', 'ps',
-    'sk', 'sl', 'sp', 'st', 'sw', 'sy', 'tr'];
   function validOnset(w) {
     var c = chars(w);
     if (c.length < 2) return true;
@@ -72,7 +102,6 @@
       /[cjqvxy]$/.test(root);
     return chars(root).length >= 3 && syllables(root) >= 2 && validOnset(root) && !badEnd;
   }
-  var LOAN_ENDINGS = ['asi', 'esi', 'isi', 'osi', 'usi', 'ksi', 'psi', 'nsi', 'rsi', 'sme', 'tas', 'al', 'or', 'if', 'ik', 'er'];
   function looksLoan(w) {
     return syllables(w) >= 3 && LOAN_ENDINGS.some(function (e) { return w.endsWith(e); });
   }
@@ -101,9 +130,8 @@
   function stripInflection(word) {
     var w = word, i, p, rest;
     if (!protectedEnding(w)) {
-      var particles = ['lah', 'kah', 'pun', 'tah'];
-      for (i = 0; i < particles.length; i++) {
-        p = particles[i];
+      for (i = 0; i < PARTICLES.length; i++) {
+        p = PARTICLES[i];
         if (w.endsWith(p)) {
           rest = w.slice(0, w.length - p.length);
           var ok = p === 'tah' ? (rest === 'apa' || rest === 'siapa' || rest === 'mana') : syllables(rest) >= 2;
@@ -113,9 +141,8 @@
       }
     }
     if (!protectedEnding(w)) {
-      var poss = ['nya', 'ku', 'mu'];
-      for (i = 0; i < poss.length; i++) {
-        p = poss[i];
+      for (i = 0; i < POSSESSIVES.length; i++) {
+        p = POSSESSIVES[i];
         if (w.endsWith(p)) {
           rest = w.slice(0, w.length - p.length);
           if (syllables(rest) >= 2) w = rest;
@@ -269,12 +296,10 @@
     return null;
   }
 
-  /* ---------- tokenizer (src/search/tokenize.rs) ---------- */
+  // tokenize.rs
 
   var WORD_CHAR = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
   var UPPER = /\p{Uppercase}/u;
-  var MAX_WORD = 40;
-  var HYPHEN_CLITICS = ['nya', 'ku', 'mu', 'lah', 'kah', 'pun'];
   function isHyphen(c) { return c === '-' || c === '\u2010' || c === '\u2011'; }
   var memo = new Map();
   function stemPart(part) {
@@ -328,19 +353,9 @@
     return tokenize(word).map(function (t) { return t.stem; }).join(' ');
   }
 
-  /* ---------- index format (src/search/format.rs) ---------- */
+  // format.rs
 
-  var FIELDS = 5, WEIGHTS = [6.0, 3.0, 2.0, 3.0, 1.0];
   function dequantizeLen(q) { return q < 128 ? q * 4 : 512 + (q - 128) * 32; }
-  function chunkFor(firsts, key) {
-    // partition_point(first <= key) - 1, saturating.
-    var lo = 0, hi = firsts.length;
-    while (lo < hi) {
-      var mid = (lo + hi) >> 1;
-      if (cmp(firsts[mid], key) <= 0) lo = mid + 1; else hi = mid;
-    }
-    return lo > 0 ? lo - 1 : 0;
-  }
   // Rust compares strings by bytes (code points); so do we.
   function cmp(a, b) {
     var ca = chars(a), cb = chars(b), n = Math.min(ca.length, cb.length);
@@ -350,132 +365,205 @@
     }
     return ca.length - cb.length;
   }
-  var utf8 = new TextDecoder('utf-8');
-  function decodeChunk(buf) {
-    var pos = 0, out = new Map();
-    function varint() {
-      var v = 0, mul = 1, b;
-      do {
-        if (pos >= buf.length) throw new Error('damaged postings chunk');
-        b = buf[pos++];
-        v += (b & 0x7f) * mul;
-        mul *= 128;
-      } while (b >= 0x80);
-      return v;
+  function chunkFor(firsts, key) {
+    // partition_point(first <= key) - 1, saturating.
+    var lo = 0, hi = firsts.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (cmp(firsts[mid], key) <= 0) lo = mid + 1; else hi = mid;
     }
-    while (pos < buf.length) {
-      var klen = varint();
-      var key = utf8.decode(buf.subarray(pos, pos + klen));
-      pos += klen;
-      var idf = varint(), count = varint(), pages = new Array(count), id = 0;
-      for (var k = 0; k < count; k++) {
-        id += varint();
-        var mask = buf[pos++], tf = [0, 0, 0, 0, 0];
-        for (var f = 0; f < FIELDS; f++) if (mask & (1 << f)) tf[f] = varint();
-        pages[k] = [id, tf];
+    return lo > 0 ? lo - 1 : 0;
+  }
+  function typoFile(first, len) { return 't/' + first.codePointAt(0) + '-' + len + '.txt'; }
+  var utf8 = new TextDecoder('utf-8', { fatal: true });
+  function damaged() { return new Error('the search index is damaged; rebuild the site'); }
+  // A postings chunk: key → {idf, pages} or {targets}, lengths checked first.
+  function decodeChunk(buf, pageCount) {
+    var pos = 0, out = new Map();
+    function left() { return buf.length - pos; }
+    function varint() {
+      var v = 0;
+      for (var shift = 0; shift < 35; shift += 7) {
+        if (pos >= buf.length) throw damaged();
+        var b = buf[pos++];
+        v += (b & 0x7f) * Math.pow(2, shift);
+        if (b < 0x80) {
+          if (v > 0xffffffff) throw damaged();
+          return v;
+        }
       }
-      out.set(key, { idf: idf, pages: pages });
+      throw damaged();
+    }
+    function byte() {
+      if (pos >= buf.length) throw damaged();
+      return buf[pos++];
+    }
+    function count(minBytes) {
+      var n = varint();
+      if (n > Math.floor(left() / minBytes)) throw damaged();
+      return n;
+    }
+    function str() {
+      var len = varint();
+      if (len > left()) throw damaged();
+      try { return utf8.decode(buf.subarray(pos, pos + len)); } catch (e) { throw damaged(); } finally { pos += len; }
+    }
+    while (left() > 0) {
+      var key = str(), kind = byte(), k;
+      if (kind === 0) {
+        var idf = varint(), n = count(2), pages = new Array(n), id = 0;
+        for (k = 0; k < n; k++) {
+          var delta = varint();
+          id += delta;
+          if (id >= pageCount || (k > 0 && delta === 0)) throw damaged();
+          var mask = byte(), tf = [0, 0, 0, 0, 0];
+          if (mask === 0 || mask >> FIELDS !== 0) throw damaged();
+          for (var f = 0; f < FIELDS; f++) if (mask & (1 << f)) tf[f] = varint();
+          pages[k] = [id, tf];
+        }
+        out.set(key, { idf: idf, pages: pages });
+      } else if (kind === 1) {
+        var t = count(2), targets = [];
+        for (k = 0; k < t; k++) targets.push([str(), str()]);
+        out.set(key, { targets: targets });
+      } else {
+        throw damaged();
+      }
     }
     return out;
   }
+  function lines(text) {
+    return text.split('\n').filter(function (l) { return l.length > 0; }).map(function (l) { return l.split('\t'); });
+  }
+  // An index file's separators, one a line; the first is empty.
+  function separators(text) {
+    var l = text.split('\n');
+    if (l[l.length - 1] === '') l.pop();
+    return l;
+  }
 
-  /* ---------- engine (src/search/query.rs) ---------- */
+  // typo.rs
 
-  var WINDOW = 5, MAX_WORDS = 12, PHRASE_CHECKS = 48, K1 = 1.2, PREFIX_WEIGHT = 0.8, TYPO_WEIGHT = 0.7,
-    PREFIX_TERMS = 10, PREFIX_MIN_LEN = 3, TYPO_TERMS = 8, TYPO_MIN_LEN = 5, SNIPPET_WORDS = 24;
+  function maxEdits(n) { return n >= TWO_EDITS ? 2 : n >= ONE_EDIT ? 1 : 0; }
+  // strsim::osa_distance, in characters.
+  function distance(a, b) {
+    a = chars(a); b = chars(b);
+    var n = a.length, m = b.length, i, j, d = [];
+    for (i = 0; i <= n; i++) { d.push(new Array(m + 1)); d[i][0] = i; }
+    for (j = 0; j <= m; j++) d[0][j] = j;
+    for (i = 1; i <= n; i++) {
+      for (j = 1; j <= m; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
+        d[i][j] = v;
+      }
+    }
+    return d[n][m];
+  }
+
+  // parse.rs
 
   function parse(query, prefixMode) {
-    var words = [], quoted = [], phrases = [], prefixLast = false;
-    var segments = query.split('"');
+    var p = { words: [], quoted: [], phrases: [], prefixLast: false };
     var trailing = /[\s"]$/u.test(query);
+    var segments = query.split('"'), offset = 0;
     for (var i = 0; i < segments.length; i++) {
       var inside = i % 2 === 1;
       var tokens = tokenize(segments[i]);
-      if (inside && tokens.length > 1) phrases.push(tokens.map(function (t) { return t.surface; }));
+      if (inside && tokens.length > 1) p.phrases.push(tokens.map(function (t) { return t.surface; }));
       var lastSeg = i === segments.length - 1;
       for (var j = 0; j < tokens.length; j++) {
         var t = tokens[j];
         var typing = prefixMode && lastSeg && j === tokens.length - 1 && !inside && !trailing;
-        if (t.stop && !typing) continue;
-        if (words.length === MAX_WORDS) break;
-        prefixLast = typing;
-        words.push(t);
-        quoted.push(inside);
+        var repeated = !inside && p.words.some(function (w) { return w.stem === t.stem; });
+        if ((t.stop || repeated) && !typing) continue;
+        if (p.words.length === MAX_WORDS) break;
+        t.start += offset;
+        t.end += offset;
+        p.prefixLast = typing;
+        p.words.push(t);
+        p.quoted.push(inside);
       }
+      offset += chars(segments[i]).length + 1;
     }
-    if (words.length === MAX_WORDS && prefixLast) prefixLast = false;
-    return { words: words, prefixLast: prefixLast, phrases: phrases, quoted: quoted };
+    return p;
   }
 
-  function oneEdit(a, b) {
-    a = chars(a); b = chars(b);
-    if (a.join('') === b.join('') || Math.abs(a.length - b.length) > 1) return false;
-    var i = 0;
-    while (i < a.length && i < b.length && a[i] === b[i]) i++;
-    var tail = function (x, from) { return x.slice(from).join(''); };
-    if (a.length === b.length) {
-      if (tail(a, i + 1) === tail(b, i + 1)) return true;
-      return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && tail(a, i + 2) === tail(b, i + 2);
-    }
-    if (a.length > b.length) return tail(a, i + 1) === tail(b, i);
-    return tail(a, i) === tail(b, i + 1);
-  }
+  // query.rs
 
-  function findMembers(groups, stems) {
-    var out = [];
-    for (var start = 0; start < stems.length; start++) {
-      for (var g = 0; g < groups.length; g++) {
-        groups[g].forEach(function (m) {
-          if (m[0] !== stems[start] || m.length > stems.length - start) return;
-          for (var k = 0; k < m.length; k++) if (m[k] !== stems[start + k]) return;
-          out.push([g, start, m.length]);
-        });
-      }
-    }
-    return out;
+  function Clause(cover, required) {
+    this.alts = [];
+    this.cover = cover;
+    this.required = required;
+    this.stems = new Set();
   }
+  Clause.prototype.push = function (alt) {
+    if (this.alts.some(function (a) { return a.term === alt.term; })) return;
+    var stems = this.stems;
+    alt.term.split(' ').forEach(function (s) { stems.add(s); });
+    this.alts.push(alt);
+  };
+  function popcount(x) { var n = 0; while (x) { n += x & 1; x >>>= 1; } return n; }
+  function fieldWeighted(tf) {
+    var w = 0.0;
+    for (var f = 0; f < FIELDS; f++) w += WEIGHTS[f] * (f === TAGS ? Math.min(tf[f], 1) : tf[f]);
+    return w;
+  }
+  function byRank(ma, sa, ia, mb, sb, ib) { return (mb - ma) || (sb > sa ? 1 : sb < sa ? -1 : 0) || (ia - ib); }
 
-  /** `load(path, binary)` resolves to a Uint8Array (binary) or a string. */
+  // `load(path, binary)` resolves to a Uint8Array (binary) or a string.
   function Engine(load) {
     this.load = load;
     this.meta = null;
     this.post = new Map();
     this.vocab = new Map();
-    this.frags = new Map();
+    this.texts = new Map();
+    this.records = new Map();
   }
   Engine.prototype.open = async function () {
     if (this.meta) return;
     var meta = JSON.parse(await this.load('meta.json', false));
-    if (meta.format !== 1) throw new Error('search index format ' + meta.format + ' is not supported; rebuild the site');
+    if (meta.format !== FORMAT_VERSION) {
+      throw new Error('search index format ' + meta.format + ' is not supported; rebuild the site');
+    }
+    var files = await Promise.all([this.load('pages.bin', true), this.load('p/index.txt', false)]), table = files[0];
+    if (table.length !== meta.pages * 2 || !(meta.avg > 0)) throw damaged();
+    this.postIndex = separators(files[1]);
     this.v = meta.v;
-    this.table = await this.load('pages.bin', true);
+    this.table = table;
     this.meta = meta;
   };
-  Engine.prototype.chunk = function (i) {
-    var self = this;
+  Engine.prototype.entry = async function (key) {
+    if (this.postIndex.length === 0) return undefined;
+    var i = chunkFor(this.postIndex, key), pages = this.meta.pages;
     if (!this.post.has(i)) {
-      this.post.set(i, this.load('p/' + i + '.bin', true).then(decodeChunk));
+      this.post.set(i, this.load('p/' + i + '.bin', true).then(function (b) { return decodeChunk(b, pages); }));
     }
-    return this.post.get(i);
+    return (await this.post.get(i)).get(key);
   };
   Engine.prototype.postings = async function (term) {
-    if (this.meta.post.length === 0) return undefined;
-    var chunk = await this.chunk(chunkFor(this.meta.post, term));
-    return chunk.get(term);
+    var e = await this.entry(term);
+    return e && e.pages ? e : undefined;
+  };
+  Engine.prototype.expansion = async function (key) {
+    var e = await this.entry(key);
+    return e && e.targets ? e.targets : undefined;
   };
   Engine.prototype.vocabChunk = function (i) {
     if (!this.vocab.has(i)) {
       this.vocab.set(i, this.load('v/' + i + '.txt', false).then(function (text) {
-        return text.split('\n').filter(function (l) { return l.length > 0; }).map(function (l) {
-          var tab = l.indexOf('\t');
-          return tab >= 0 ? [l.slice(0, tab), l.slice(tab + 1)] : [l, l];
-        });
+        return lines(text).map(function (c) { return [c[0], c.length > 1 ? c[1] : c[0]]; });
       }));
     }
     return this.vocab.get(i);
   };
+  Engine.prototype.text = function (path) {
+    if (!this.texts.has(path)) this.texts.set(path, this.load(path, false));
+    return this.texts.get(path);
+  };
   Engine.prototype.vocabStarting = async function (prefix) {
-    var out = [], firsts = this.meta.vocab;
+    var out = [], firsts = separators(await this.text('v/index.txt'));
     if (firsts.length === 0) return out;
     var i = chunkFor(firsts, prefix);
     for (;;) {
@@ -484,144 +572,231 @@
       if (i >= firsts.length || !firsts[i].startsWith(prefix)) return out;
     }
   };
-  Engine.prototype.fragment = function (id) {
-    if (!this.frags.has(id)) {
-      this.frags.set(id, this.load('f/' + id + '.json', false).then(JSON.parse));
-    }
-    return this.frags.get(id);
+  Engine.prototype.typoBucket = async function (path) {
+    return lines(await this.text(path)).map(function (c) {
+      if (!(c.length > 1 && /^[0-9]+$/.test(c[1]))) throw damaged();
+      return { word: c[0], pages: +c[1], stem: c.length > 2 ? c[2] : c[0] };
+    });
   };
-  Engine.prototype.bm25 = function (p, id, tf) {
+  // The site's nearest words: [edits, word, stem], commonest first.
+  Engine.prototype.typoCandidates = async function (word, max) {
+    var len = chars(word).length, first = chars(word)[0], found = [], l;
+    var range = lines(await this.text('t/index.txt')).find(function (c) { return +c[0] === first.codePointAt(0); });
+    if (!range) return [];
+    var paths = [];
+    for (l = Math.max(len - max, 1, +range[1]); l <= Math.min(len + max, +range[2]); l++) paths.push(typoFile(first, l));
+    var buckets = await Promise.all(paths.map(this.typoBucket, this));
+    buckets.forEach(function (bucket) {
+      bucket.forEach(function (w) {
+        var d = distance(word, w.word);
+        if (d >= 1 && d <= max) found.push([d, w.pages, w.word, w.stem]);
+      });
+    });
+    if (found.length === 0) return [];
+    var best = Math.min.apply(null, found.map(function (f) { return f[0]; }));
+    found = found.filter(function (f) { return f[0] === best; });
+    found.sort(function (a, b) { return (b[1] - a[1]) || cmp(a[2], b[2]); });
+    var out = [];
+    found.forEach(function (f) {
+      if (out.length < TYPO_TERMS && !out.some(function (o) { return o[2] === f[3]; })) out.push([f[0], f[2], f[3]]);
+    });
+    return out;
+  };
+  // A page's record, tokenized once.
+  Engine.prototype.record = function (id) {
+    if (!this.records.has(id)) this.records.set(id, this.load('f/' + id + '.json', false).then(JSON.parse).then(Record));
+    return this.records.get(id);
+  };
+  Engine.prototype.bm25 = function (idfMilli, id, weighted) {
     var len = dequantizeLen(this.table[id * 2]);
     var norm = 0.25 + 0.75 * len / this.meta.avg;
-    var w = 0.0;
-    for (var f = 0; f < FIELDS; f++) w += WEIGHTS[f] * tf[f];
-    var t = w / norm;
-    var idf = p.idf / 1000.0;
+    var t = weighted / norm;
+    var idf = idfMilli / 1000.0;
     return idf * t / (t + K1);
   };
-  Engine.prototype.clauses = async function (parsed) {
-    var self = this, clauses = [], n = parsed.words.length, i;
+  function terms(clauses) {
+    return [].concat.apply([], clauses.map(function (c) { return c.alts.map(function (a) { return a.term; }); }));
+  }
+  // Fetches the chunks of all `keys` at once.
+  Engine.prototype.prefetch = function (keys) {
+    var self = this;
+    return Promise.all(keys.map(function (k) { return self.entry(k); }));
+  };
+  Engine.prototype.clauses = async function (parsed, query) {
+    var self = this, words = parsed.words, n = words.length, clauses = [], i, len, c;
     for (i = 0; i < n; i++) {
-      var t = parsed.words[i], alts = [];
-      if (!t.stop) alts.push([t.stem, 1.0]);
+      var t = words[i];
+      c = new Clause([i], parsed.quoted[i]);
+      if (!t.stop) c.push({ term: t.stem, weight: 1.0, kind: 'exact', text: t.surface });
       if (parsed.prefixLast && i === n - 1 && chars(t.surface).length >= PREFIX_MIN_LEN) {
         var entries = await this.vocabStarting(t.surface);
         entries.sort(function (a, b) { return (chars(a[0]).length - chars(b[0]).length) || cmp(a[0], b[0]); });
         for (var e = 0; e < entries.length; e++) {
-          if (alts.length > PREFIX_TERMS) break;
-          var st = entries[e][1];
-          if (!alts.some(function (x) { return x[0] === st; })) alts.push([st, PREFIX_WEIGHT]);
+          if (c.alts.length > PREFIX_TERMS) break;
+          c.push({ term: entries[e][1], weight: PREFIX_WEIGHT, kind: 'prefix', text: entries[e][0] });
         }
       }
-      clauses.push({
-        alts: alts, cover: [i], required: parsed.quoted[i],
-        stems: new Set(alts.map(function (x) { return x[0]; })),
-        word: parsed.quoted[i] ? null : t.surface
+      clauses.push(c);
+    }
+    // What each run of unquoted words expands to.
+    var runs = [];
+    for (i = 0; i < n; i++) {
+      for (len = 1; len <= Math.min(this.meta.tw, n - i); len++) {
+        if (parsed.quoted[i + len - 1]) break;
+        runs.push([i, len, words.slice(i, i + len).map(function (w) { return w.stem; }).join(' ') + EXPANSION_MARK]);
+      }
+    }
+    await this.prefetch(terms(clauses).concat(runs.map(function (r) { return r[2]; })));
+    for (var r = 0; r < runs.length; r++) {
+      var targets = await this.expansion(runs[r][2]);
+      if (!targets) continue;
+      var alts = targets.map(function (x) { return { term: x[0], weight: SYNONYM_WEIGHT, kind: 'synonym', text: x[1] }; });
+      if (runs[r][1] === 1) {
+        c = clauses[runs[r][0]];
+      } else {
+        var cover = [];
+        for (i = runs[r][0]; i < runs[r][0] + runs[r][1]; i++) cover.push(i);
+        c = new Clause(cover, false);
+        clauses.push(c);
+      }
+      alts.forEach(function (a) { c.push(a); });
+    }
+    await this.prefetch(terms(clauses));
+    // Typo tolerance: a word that nothing matches takes the nearest words of the site.
+    var corrected = [];
+    for (i = 0; i < n; i++) {
+      var w = words[i], max = maxEdits(chars(w.surface).length);
+      if (parsed.quoted[i] || w.stop || max === 0) continue;
+      var found = false;
+      for (var k = 0; k < clauses.length; k++) {
+        if (clauses[k].cover.indexOf(i) < 0) continue;
+        for (var a = 0; a < clauses[k].alts.length; a++) {
+          found = found || (await this.postings(clauses[k].alts[a].term)) !== undefined;
+        }
+      }
+      if (found) continue;
+      var cands = await this.typoCandidates(w.surface, max);
+      if (cands.length > 0) corrected.push([i, cands[0][1]]);
+      cands.forEach(function (x) { clauses[i].push({ term: x[2], weight: TYPO_WEIGHTS[x[0]], kind: 'typo', text: x[1] }); });
+    }
+    var suggestion = null;
+    if (corrected.length > 0) {
+      suggestion = '';
+      chars(query).forEach(function (ch, k) {
+        var hit = corrected.find(function (x) { return words[x[0]].start <= k && k < words[x[0]].end; });
+        if (!hit) suggestion += ch;
+        else if (words[hit[0]].start === k) suggestion += hit[1];
       });
     }
-    var stems = parsed.words.map(function (t) { return t.stem; });
-    var groups = this.meta.syn;
-    findMembers(groups, stems).forEach(function (hit) {
-      var g = hit[0], start = hit[1], len = hit[2], term = '~' + g, k, cover = [];
-      for (k = start; k < start + len; k++) cover.push(k);
-      var existing = clauses.find(function (c) { return c.word === null && !c.required && c.alts[0][0] === term; });
-      if (existing) {
-        cover.forEach(function (x) { if (existing.cover.indexOf(x) < 0) existing.cover.push(x); });
-        return;
-      }
-      var all = new Set();
-      groups[g].forEach(function (m) { m.forEach(function (s) { all.add(s); }); });
-      clauses.push({ alts: [[term, 1.0]], cover: cover, required: false, stems: all, word: null });
-    });
-    // Fetch every chunk the clauses need at once.
-    var terms = [];
-    clauses.forEach(function (c) { c.alts.forEach(function (a) { terms.push(a[0]); }); });
-    await Promise.all(terms.map(function (term) { return self.postings(term); }));
-    for (i = 0; i < clauses.length; i++) {
-      var c = clauses[i];
-      if (c.word === null) continue;
-      var found = false;
-      for (var a = 0; a < c.alts.length; a++) found = found || (await this.postings(c.alts[a][0])) !== undefined;
-      if (found || chars(c.word).length < TYPO_MIN_LEN) continue;
-      var near = await this.vocabStarting(chars(c.word)[0]);
-      for (var k = 0; k < near.length; k++) {
-        if (c.alts.length > TYPO_TERMS) break;
-        var w = near[k][0], s = near[k][1];
-        if (oneEdit(c.word, w) && !c.alts.some(function (x) { return x[0] === s; })) {
-          c.stems.add(s);
-          c.alts.push([s, TYPO_WEIGHT]);
-        }
-      }
-    }
-    terms = [];
-    clauses.forEach(function (c) { c.alts.forEach(function (a) { terms.push(a[0]); }); });
-    await Promise.all(terms.map(function (term) { return self.postings(term); }));
-    return clauses;
+    await this.prefetch(terms(clauses));
+    return { clauses: clauses, suggestion: suggestion };
   };
   Engine.prototype.stageOne = async function (clauses, n, section) {
-    var perPage = new Map(), ci, a;
+    var perPage = new Map(), idf = clauses.map(function () { return 0xffffffff; }), about = [], ci, a, k;
+    for (k = 0; k < n; k++) about.push(false);
     for (ci = 0; ci < clauses.length; ci++) {
       var c = clauses[ci];
       for (a = 0; a < c.alts.length; a++) {
-        var weight = c.alts[a][1];
-        var p = await this.postings(c.alts[a][0]);
+        var alt = c.alts[a], p = await this.postings(alt.term);
         if (p === undefined) continue;
-        for (var k = 0; k < p.pages.length; k++) {
+        idf[ci] = Math.min(idf[ci], p.idf);
+        for (k = 0; k < p.pages.length; k++) {
           var id = p.pages[k][0], tf = p.pages[k][1];
           if (section !== null && this.table[id * 2 + 1] !== section) continue;
-          var s = weight * this.bm25(p, id, tf);
-          var scores = perPage.get(id);
-          if (!scores) { scores = new Array(clauses.length).fill(null); perPage.set(id, scores); }
-          if (scores[ci] === null || s > scores[ci]) scores[ci] = s;
+          if (tf[TITLE] + tf[HEADING] + tf[DESCRIPTION] + tf[TAGS] > 0 || tf[BODY] >= ABOUT_BODY_TF) {
+            c.cover.forEach(function (w) { about[w] = true; });
+          }
+          var part = alt.weight * fieldWeighted(tf);
+          var slots = perPage.get(id);
+          if (!slots) { slots = clauses.map(function () { return null; }); perPage.set(id, slots); }
+          var tally = slots[ci] || (slots[ci] = { weighted: 0.0, exact: false, via: null, title: false });
+          tally.weighted += part;
+          tally.title = tally.title || tf[TITLE] > 0;
+          if (alt.kind === 'exact') tally.exact = true;
+          else if (tally.via === null || part > tally.via[1]) tally.via = [a, part];
         }
       }
     }
-    var out = [];
-    perPage.forEach(function (scores, id) {
-      for (var i = 0; i < clauses.length; i++) if (clauses[i].required && scores[i] === null) return;
-      var total = 0.0, covered = new Array(n).fill(false);
-      for (i = 0; i < clauses.length; i++) {
-        if (scores[i] !== null) {
-          total += scores[i];
-          clauses[i].cover.forEach(function (x) { covered[x] = true; });
+    // Common words do not count for coverage, unless the query has nothing else.
+    var rare = 0;
+    for (k = 0; k < n; k++) if (idf[k] >= COMMON_IDF_MILLI) rare |= 1 << k;
+    var ideas = rare || (1 << n) - 1, self = this, out = [];
+    perPage.forEach(function (slots, id) {
+      var i, k;
+      for (i = 0; i < clauses.length; i++) if (clauses[i].required && slots[i] === null) return;
+      var scores = slots.map(function (t, i) { return t === null ? 0.0 : self.bm25(idf[i], id, t.weighted); });
+      var covered = 0, titled = 0;
+      clauses.forEach(function (c, i) {
+        if (slots[i] === null) return;
+        var bits = c.cover.reduce(function (b, w) { return b | (1 << w); }, 0);
+        covered |= bits;
+        if (slots[i].title) titled |= bits;
+      });
+      // A run of words that expands to a phrase is read word by word or as the phrase.
+      var best = [0.0];
+      for (k = 1; k <= n; k++) {
+        best.push(best[k - 1] + scores[k - 1]);
+        for (i = n; i < clauses.length; i++) {
+          var start = clauses[i].cover[0], end = clauses[i].cover[clauses[i].cover.length - 1] + 1;
+          if (end === k && best[start] + scores[i] > best[k]) best[k] = best[start] + scores[i];
         }
       }
-      var m = covered.filter(Boolean).length;
-      out.push([total * (m * m) / (n * n), id]);
+      var total = best[n];
+      var inTitle = popcount(titled);
+      if (2 * inTitle > n) total *= 1.0 + TITLE_BONUS * inTitle / n;
+      var exact = function (w) { return slots[w] !== null && slots[w].exact; };
+      var via = clauses.map(function (c, i) {
+        var t = slots[i];
+        if (t === null || t.exact || c.cover.every(exact) || t.via === null) return null;
+        return t.via[0];
+      });
+      out.push({ id: id, score: total, covered: covered, ideas: ideas, matched: popcount(covered & ideas), via: via });
     });
-    out.sort(function (x, y) { return (y[0] - x[0]) || (x[1] - y[1]); });
-    return out;
+    out.sort(function (x, y) { return byRank(x.matched, x.score, x.id, y.matched, y.score, y.id); });
+    return { ranked: out, about: about, ideas: ideas };
   };
-  /** Resolves to hits: {url, title, breadcrumb, heading, snippet, marks, score}. */
+  // Resolves to the hits (Rust's Hit); the array carries `absent` and `suggestion` too.
   Engine.prototype.search = async function (query, opts) {
     await this.open();
     opts = opts || {};
-    var limit = opts.limit === undefined ? 10 : opts.limit;
-    var section = null;
+    var limit = opts.limit === undefined ? 10 : opts.limit, section = null;
     if (opts.section) {
       section = this.meta.sections.findIndex(function (s) { return s[0] === opts.section; });
       if (section < 0) throw new Error('no section ' + JSON.stringify(opts.section));
     }
-    var parsed = parse(query, !!opts.prefix);
-    if (parsed.words.length === 0 || limit === 0) return [];
-    var clauses = await this.clauses(parsed);
-    var ranked = await this.stageOne(clauses, parsed.words.length, section);
-    var hits = [], next = 0, self = this;
+    var parsed = parse(query, !!opts.prefix), hits = [];
+    hits.absent = [];
+    hits.suggestion = null;
+    if (parsed.words.length === 0 || limit === 0) return hits;
+    var n = parsed.words.length;
+    var cl = await this.clauses(parsed, query), clauses = cl.clauses;
+    var st = await this.stageOne(clauses, n, section), ranked = st.ranked;
+    // When no page matches every idea: the ideas no page is about.
+    var absent = [];
+    if (!(ranked.length > 0 && ranked[0].matched === popcount(st.ideas))) {
+      parsed.words.forEach(function (w, i) { if ((st.ideas & (1 << i)) !== 0 && !st.about[i]) absent.push(w.surface); });
+    }
+    var next = 0, self = this;
     while (hits.length < limit && next < ranked.length) {
       if (parsed.phrases.length > 0 && next >= PHRASE_CHECKS) break;
       var win = ranked.slice(next, Math.min(next + WINDOW, ranked.length));
       next += WINDOW;
-      var frags = await Promise.all(win.map(function (r) { return self.fragment(r[1]); }));
+      var recs = await Promise.all(win.map(function (r) { return self.record(r.id); }));
       var scored = [];
       win.forEach(function (r, k) {
-        var hit = stageTwo(frags[k], r[0], parsed, clauses);
-        if (hit) scored.push([hit, r[1]]);
+        var hit = pageHit(recs[k], r, parsed, clauses);
+        if (hit) scored.push([hit, r]);
       });
-      scored.sort(function (x, y) { return (y[0].score - x[0].score) || (x[1] - y[1]); });
+      scored.sort(function (x, y) { return byRank(x[1].matched, x[0].score, x[1].id, y[1].matched, y[0].score, y[1].id); });
       scored.forEach(function (s) { hits.push(s[0]); });
     }
-    return hits.slice(0, limit);
+    hits.length = Math.min(hits.length, limit);
+    hits.absent = absent;
+    hits.suggestion = cl.suggestion;
+    return hits;
   };
+
+  // hit.rs
 
   function Unit(text) { this.tokens = tokenize(text); }
   Unit.prototype.has = function (stems) {
@@ -630,10 +805,16 @@
   Unit.prototype.count = function (stems) {
     return this.tokens.filter(function (t) { return !t.stop && stems.has(t.stem); }).length;
   };
-  Unit.prototype.adjacent = function (a, b) {
+  Unit.prototype.proximity = function (a, b) {
     var content = this.tokens.filter(function (t) { return !t.stop; });
-    for (var i = 0; i + 1 < content.length; i++) if (a.has(content[i].stem) && b.has(content[i + 1].stem)) return true;
-    return false;
+    var lastA = -1, lastB = -1, nearest = Infinity;
+    for (var j = 0; j < content.length; j++) {
+      var inA = a.has(content[j].stem), inB = b.has(content[j].stem);
+      if (inA && (inB || (j + 1 < content.length && b.has(content[j + 1].stem)))) return 1.0;
+      if (inA) { lastA = j; if (lastB >= 0) nearest = Math.min(nearest, j - lastB); }
+      if (inB) { lastB = j; if (lastA >= 0) nearest = Math.min(nearest, j - lastA); }
+    }
+    return nearest <= PROX_NEAR ? 0.5 : 0.0;
   };
   Unit.prototype.hasPhrase = function (words) {
     var t = this.tokens;
@@ -645,28 +826,36 @@
     return false;
   };
 
-  function stageTwo(frag, score, parsed, clauses) {
-    var title = new Unit(frag.t), desc = new Unit(frag.d);
-    var sections = frag.s.map(function (s) { return [new Unit(s[0]), new Unit(s[2])]; });
-    var units = [title, desc];
+  function Record(frag) {
+    return {
+      frag: frag, title: new Unit(frag.t), desc: new Unit(frag.d),
+      sections: frag.s.map(function (s) { return [new Unit(s[0]), new Unit(s[2])]; })
+    };
+  }
+  function pageHit(rec, r, parsed, clauses) {
+    var frag = rec.frag, title = rec.title, desc = rec.desc, sections = rec.sections;
+    var units = [title, desc], i;
     sections.forEach(function (s) { units.push(s[0], s[1]); });
     for (var p = 0; p < parsed.phrases.length; p++) {
       var ph = parsed.phrases[p];
       if (!units.some(function (u) { return u.hasPhrase(ph); })) return null;
     }
-    var wordClauses = clauses.filter(function (c) { return c.word !== null || c.required; });
-    var titleAll = wordClauses.every(function (c) { return title.has(c.stems); });
-    var titleFactor = titleAll ? 1.25 : 1.0;
-    var ofWord = parsed.words.map(function (_, i) {
-      return clauses.find(function (c) { return c.cover.length === 1 && c.cover[0] === i; });
+    var words = parsed.words;
+    var covered = function (i) { return (r.covered & (1 << i)) !== 0; };
+    var wordStems = words.map(function (_, i) {
+      var set = new Set();
+      clauses.forEach(function (c) { if (c.cover.indexOf(i) >= 0) c.stems.forEach(function (s) { set.add(s); }); });
+      return set;
     });
-    var pairs = 0;
-    for (var i = 0; i + 1 < ofWord.length; i++) {
-      var a = ofWord[i].stems, b = ofWord[i + 1].stems;
-      if (units.some(function (u) { return u.adjacent(a, b); })) pairs++;
+    var near = 0.0;
+    for (i = 1; i < words.length; i++) {
+      if (covered(i - 1) && covered(i)) {
+        near += units.reduce(function (m, u) { return Math.max(m, u.proximity(wordStems[i - 1], wordStems[i])); }, 0.0);
+      }
     }
-    score = score * titleFactor * (1.0 + 0.25 * pairs);
+    var score = r.score * (1.0 + PROX_BONUS * near);
 
+    var titleAll = wordStems.every(function (s) { return title.has(s); });
     var best = 0, bestScore = 0;
     for (var j = 0; j < sections.length; j++) {
       var sc = 0, s = sections[j];
@@ -684,6 +873,18 @@
     var sn = snippet(text, unit, clauses);
     var anchor = frag.s[best] ? frag.s[best][1] : '';
     var deep = bestScore > 0 && best > 0 && anchor.length > 0;
+
+    var missing = [];
+    words.forEach(function (w, i) { if (!covered(i) && (r.ideas & (1 << i)) !== 0) missing.push(w.surface); });
+    var via = [];
+    clauses.forEach(function (c, ci) {
+      var a = r.via[ci];
+      if (a === null) return;
+      var alt = c.alts[a];
+      if (alt.kind !== 'synonym' && alt.kind !== 'typo') return;
+      var v = { word: c.cover.map(function (i) { return words[i].surface; }).join(' '), matched: alt.text, kind: alt.kind };
+      if (!via.some(function (o) { return o.word === v.word && o.matched === v.matched && o.kind === v.kind; })) via.push(v);
+    });
     return {
       url: deep ? frag.u + '#' + anchor : frag.u,
       title: frag.t,
@@ -691,7 +892,10 @@
       heading: deep ? frag.s[best][0] : '',
       snippet: sn[0],
       marks: sn[1],
-      score: score
+      score: score,
+      partial: missing.length > 0,
+      missing: missing,
+      via: via
     };
   }
 
@@ -727,7 +931,7 @@
     return [out, marks];
   }
 
-  var api = { stem: stem, stemWord: stemWord, tokenize: tokenize, oneEdit: oneEdit, parse: parse, Engine: Engine,
+  var api = { stem: stem, tokenize: tokenize, distance: distance, parse: parse, Engine: Engine,
     chars: chars, WINDOW: WINDOW };
   if (typeof module === 'object' && module.exports) module.exports = api;
   if (typeof self === 'object') self.PedomanSearchEngine = api;

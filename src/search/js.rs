@@ -1,0 +1,67 @@
+//! Everything `search-engine.js` needs from the Rust source (word lists, affixes, format and
+//! ranking constants), rendered as the block between `// BEGIN GENERATED` and
+//! `// END GENERATED` in that file. `tests/search_agreement.rs` fails when the file's block
+//! differs from `generated()` and rewrites it with `PEDOMAN_BLESS=1`, so nothing is copied by
+//! hand.
+
+use super::{format, hit, lists, parse, query, stem, tokenize, typo};
+use serde_json::{json, Value};
+
+pub const BEGIN: &str = "  // BEGIN GENERATED (src/search/js.rs renders this from the Rust source; do not edit)\n";
+pub const END: &str = "  // END GENERATED\n";
+
+/// The generated block, markers included.
+pub fn generated() -> String {
+    let mut out = String::from(BEGIN);
+    let mut var = |name: &str, value: Value| out.push_str(&format!("  var {name} = {value};\n"));
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    var("STOPWORDS", json!(words(lists::STOPWORDS)));
+    var("KEEP", json!(words(lists::KEEP)));
+    var("M_ROOTS", json!(words(lists::M_ROOTS)));
+    var("N_ROOTS", json!(words(lists::N_ROOTS)));
+    var("NY_ROOTS", json!(words(lists::NY_ROOTS)));
+    var("K_ROOTS", json!(words(lists::K_ROOTS)));
+    var("E_ROOTS", json!(words(lists::E_ROOTS)));
+    var("R_ROOTS", json!(words(lists::R_ROOTS)));
+    var("AI_ROOTS", json!(words(lists::AI_ROOTS)));
+    var("SI_ROOTS", json!(words(lists::SI_ROOTS)));
+    var("K_FINAL", json!(words(lists::K_FINAL)));
+    var("MONO", json!(words(lists::MONO)));
+    var("CLITIC_ROOTS", json!(words(lists::CLITIC_ROOTS)));
+    var("SPECIAL", json!(words(lists::SPECIAL)));
+    var("CLUSTERS", json!(stem::CLUSTERS));
+    var("LOAN_ENDINGS", json!(stem::LOAN_ENDINGS));
+    var("PARTICLES", json!(stem::PARTICLES));
+    var("POSSESSIVES", json!(stem::POSSESSIVES));
+    var("MAX_WORD", json!(tokenize::MAX_WORD));
+    var("HYPHEN_CLITICS", json!(tokenize::HYPHEN_CLITICS));
+    var("FORMAT_VERSION", json!(format::FORMAT_VERSION));
+    var("FIELDS", json!(format::FIELDS));
+    var("TITLE", json!(format::TITLE));
+    var("HEADING", json!(format::HEADING));
+    var("DESCRIPTION", json!(format::DESCRIPTION));
+    var("TAGS", json!(format::TAGS));
+    var("BODY", json!(format::BODY));
+    var("WEIGHTS", json!(format::WEIGHTS));
+    var("EXPANSION_MARK", json!(format::EXPANSION_MARK));
+    var("MAX_WORDS", json!(parse::MAX_WORDS));
+    var("WINDOW", json!(query::WINDOW));
+    var("PHRASE_CHECKS", json!(query::PHRASE_CHECKS));
+    var("K1", json!(query::K1));
+    var("PREFIX_WEIGHT", json!(query::PREFIX_WEIGHT));
+    var("SYNONYM_WEIGHT", json!(query::SYNONYM_WEIGHT));
+    var("TYPO_WEIGHTS", json!(query::TYPO_WEIGHTS));
+    var("PREFIX_TERMS", json!(query::PREFIX_TERMS));
+    var("PREFIX_MIN_LEN", json!(query::PREFIX_MIN_LEN));
+    var("TYPO_TERMS", json!(query::TYPO_TERMS));
+    var("TITLE_BONUS", json!(query::TITLE_BONUS));
+    var("ABOUT_BODY_TF", json!(query::ABOUT_BODY_TF));
+    var("COMMON_IDF_MILLI", json!(query::COMMON_IDF_MILLI));
+    var("SNIPPET_WORDS", json!(hit::SNIPPET_WORDS));
+    var("PROX_BONUS", json!(hit::PROX_BONUS));
+    var("PROX_NEAR", json!(hit::PROX_NEAR));
+    var("ONE_EDIT", json!(typo::ONE_EDIT));
+    var("TWO_EDITS", json!(typo::TWO_EDITS));
+    out.push_str(END);
+    out
+}
