@@ -307,8 +307,7 @@ fn write_rest(put: &Put, config: &Config, theme: &Theme, loaded: &Loaded) -> Res
             }
         }
     }
-    let errors: Vec<Diagnostic> =
-        files.into_iter().filter_map(|(rel, data)| put(&rel, Some(data)).err()).collect();
+    let errors: Vec<Diagnostic> = files.into_iter().filter_map(|(rel, data)| put(&rel, Some(data)).err()).collect();
     if errors.is_empty() {
         Ok(())
     } else {

@@ -7,8 +7,8 @@ use crate::config::Config;
 use crate::content::{self, Site};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::slugify;
-use crate::output::MARKER;
 use crate::offline::MANIFEST;
+use crate::output::MARKER;
 use crate::render::{print_path, taxonomy_terms};
 use crate::theme::{StaticSource, Theme};
 use std::collections::BTreeMap;
@@ -137,7 +137,11 @@ pub fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnostic> {
     }
     for s in site.sections.iter().filter(|s| !s.pages.is_empty()) {
         let path = print_path(s);
-        claims.claim(page_file(&path), Claimant::Input { path: s.source.clone(), line: 0 }, &format!("print page URL `{path}`"));
+        claims.claim(
+            page_file(&path),
+            Claimant::Input { path: s.source.clone(), line: 0 },
+            &format!("print page URL `{path}`"),
+        );
     }
     for p in &site.pages {
         let line = if p.meta.slug.is_some() { p.slug_line } else { 0 };
