@@ -1,31 +1,36 @@
-//! The pipeline, top to bottom: load (walk + front matter) → parse (Markdown) → resolve links
-//! → render (Tera) → index (search) → write. `Builder` keeps parsed files between builds so
+//! The pipeline, top to bottom: load (walk + front matter + Markdown) → claims (who writes
+//! each output path) → links → render → index → write. `Builder::run` only calls the stages in
+//! order; each keeps its own cache between builds (the loader its parsed files, the render
+//! policy its snapshot, the indexer its analyses, the in-place writer its fingerprints), so
 //! `serve` redoes only what changed.
 
+use crate::claims;
 use crate::config::Config;
-use crate::content::{self, Loaded, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds;
-use crate::git_dates;
-use crate::markdown::{self, CalloutLabels, InternalLink, Rendered, LINK_PREFIX};
-use crate::offline;
-use crate::output::{self, Data, Files, Written};
+use crate::index::Indexer;
+use crate::links::{self, Linker};
+use crate::load::{Loaded, Loader, ParseOptions};
+use crate::markdown::{CalloutLabels, Rendered};
+use crate::offline::{self, Ledger, MANIFEST};
+use crate::output::{self, Data, InPlace, Swap, Writer};
 use crate::render::{self, Body, Renderer};
 use crate::render_budget::Cancel;
-use crate::search::{self, GlossaryTerm, PageText};
+use crate::rerender::{self, Rerender};
 use crate::theme::{StaticSource, Theme};
-use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
-/// How results reach the output folder.
+/// How a build's files reach the output folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputMode {
-    /// Render into a fresh sibling folder and swap it in at the end (`pedoman build`).
-    AtomicSwap,
-    /// Update the folder in place, writing only files whose bytes changed (`pedoman serve`).
-    InPlace,
+pub enum Write {
+    /// Into a fresh folder swapped in whole at the end (`pedoman build`), so a failed or killed
+    /// build leaves the old output as it was. `force`: replace an output folder that does not
+    /// carry Pedoman's marker.
+    Swap { force: bool },
+    /// Into the folder as it is, replacing only files whose bytes changed (`pedoman serve`).
+    /// `incremental`: render only what changed since this Builder's last build.
+    InPlace { incremental: bool },
 }
 
 #[derive(Debug, Clone)]
@@ -37,7 +42,24 @@ pub struct BuildOptions {
     /// Overrides `base_url` from the config (serve uses `http://127.0.0.1:PORT`).
     pub base_url: Option<String>,
     pub drafts: bool,
-    pub mode: OutputMode,
+    pub write: Write,
+    /// Give static files' URLs a content hash (`style.css?h=…`) so browsers fetch a changed file
+    /// at once. The preview sends `no-cache` instead, so a stylesheet edit rewrites no page.
+    pub asset_hashes: bool,
+}
+
+impl BuildOptions {
+    /// What `pedoman build` does: swapped in whole, hashed asset URLs.
+    pub fn publish(root: PathBuf, output: PathBuf) -> BuildOptions {
+        let write = Write::Swap { force: false };
+        BuildOptions { root, output, base_url: None, drafts: false, write, asset_hashes: true }
+    }
+
+    /// What `pedoman serve` does: in place and incremental, plain asset URLs.
+    pub fn preview(root: PathBuf, output: PathBuf) -> BuildOptions {
+        let write = Write::InPlace { incremental: true };
+        BuildOptions { root, output, base_url: None, drafts: false, write, asset_hashes: false }
+    }
 }
 
 /// What one successful build did.
@@ -46,34 +68,25 @@ pub struct BuildReport {
     pub pages: usize,
     pub sections: usize,
     pub elapsed: Duration,
-    /// Output files (relative to the output folder) created or changed by this build.
+    /// Output files (relative to the output folder) created or changed by an in-place build.
     pub written: Vec<PathBuf>,
-    /// Output files removed by this build.
+    /// Output files removed by an in-place build.
     pub removed: Vec<PathBuf>,
-    /// Time spent in each stage, in pipeline order.
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Problems that did not stop the build (a file that is not read, an old output that could
+    /// not be removed).
+    pub warnings: Vec<Diagnostic>,
+    /// Each stage, in pipeline order.
+    pub stages: Vec<Stage>,
 }
 
-/// One Markdown file as last read: its stamp, and what loading and parsing made of it.
-struct Cached {
-    stamp: Option<(SystemTime, u64)>,
-    loaded: Result<Loaded, Vec<Diagnostic>>,
-    rendered: Rendered,
-}
-
-/// Keeps what a build learned so the next one can redo only what changed.
+/// Runs builds, keeping what each stage learned so the next build redoes only what changed.
 pub struct Builder {
     opts: BuildOptions,
-    files: HashMap<String, Cached>,
-    /// Config and UI strings the cached files were parsed with; a change invalidates them.
-    parsed_with: Option<(String, Vec<String>)>,
-    written: Written,
-    /// Files re-read since the last successful build: their pages must be re-rendered.
-    pending: HashSet<String>,
-    /// Signature of everything pages share (titles, URLs, order, templates) at the last
-    /// successful in-place build; while it holds, unchanged pages need no re-rendering.
-    shared_signature: Option<u64>,
-    search_cache: search::IndexCache,
+    loader: Loader,
+    linker: Linker,
+    rerender: Rerender,
+    indexer: Indexer,
+    in_place: InPlace,
     /// Stops the rendering of a build in progress (see [`Builder::with_cancel`]).
     cancel: Cancel,
 }
@@ -89,17 +102,16 @@ impl Builder {
         Builder {
             cancel,
             opts,
-            files: HashMap::new(),
-            parsed_with: None,
-            written: Written::new(),
-            pending: HashSet::new(),
-            shared_signature: None,
-            search_cache: search::IndexCache::default(),
+            loader: Loader::default(),
+            linker: Linker::default(),
+            rerender: Rerender::default(),
+            indexer: Indexer::default(),
+            in_place: InPlace::default(),
         }
     }
 
     /// Builds the site. `changed` lists input files changed since the last build (`None`:
-    /// treat everything as changed). On error nothing is written.
+    /// treat everything as changed). On error the output is left as it was.
     pub fn build(&mut self, changed: Option<&[PathBuf]>) -> Result<BuildReport, Diagnostics> {
         let start = Instant::now();
         let result = self.run(changed);
@@ -116,520 +128,224 @@ impl Builder {
     }
 
     fn run(&mut self, changed: Option<&[PathBuf]>) -> Result<BuildReport, Vec<Diagnostic>> {
-        let mut stages = Vec::new();
-        let mut clock = Instant::now();
-        let mut lap = |name: &'static str| {
-            stages.push((name, clock.elapsed()));
-            clock = Instant::now();
-        };
-        let root = self.opts.root.clone();
-        // The output folder is replaced wholesale: it must not be the site or hold it.
-        if let (Ok(out), Ok(site)) = (self.opts.output.canonicalize(), root.canonicalize()) {
-            if site.starts_with(&out) {
-                return Err(vec![Diagnostic::new(
-                    &self.opts.output,
-                    0,
-                    0,
-                    "the output folder contains the site itself",
-                )
-                .with_hint("choose an output folder outside the site's sources, such as the default ROOT/public")]);
-            }
+        let mut clock = Clock::start();
+        let (root, output) = self.paths()?;
+        let force = matches!(self.opts.write, Write::Swap { force: true });
+        output::check(&root, &output, &self.opts.output, force).map_err(|d| vec![d])?;
+        let config = self.config(&root)?;
+        let (theme, mut errors) = Theme::load(&root, &config);
+        let base = config.base_path();
+
+        let changed: Option<Vec<PathBuf>> = changed.map(|paths| paths.iter().map(|p| canonical(p)).collect());
+        let parse = parse_options(&theme, &config);
+        let loaded = self.loader.load(&root, &config, &parse, changed.as_deref(), self.opts.drafts);
+        clock.lap("load+parse");
+        errors.extend(loaded.errors.iter().cloned());
+        errors.extend(claims::check(&loaded.site, &config, &theme));
+        let (asset_urls, unreadable) = theme.asset_urls(&base, self.opts.asset_hashes);
+        errors.extend(unreadable);
+        let (urls, broken) = self.linker.resolve(&loaded, &base);
+        errors.extend(broken);
+        clock.lap("links");
+        if !errors.is_empty() {
+            return Err(errors);
         }
-        let mut config = Config::load(&root).map_err(|d| vec![d])?;
+
+        let renderer = Renderer::new(&theme, &base, asset_urls.clone(), self.cancel.clone())?;
+        let words: Vec<usize> = loaded.page_md.iter().map(|md| md.word_count).collect();
+        // Only an incremental in-place build can leave pages out; it plans from what the last
+        // one rendered.
+        let (plan, snapshot) = match self.opts.write {
+            Write::InPlace { incremental: true } => {
+                let (plan, snapshot) = self.rerender.plan(&rerender::Inputs {
+                    site: &loaded.site,
+                    words: &words,
+                    theme: &theme,
+                    asset_urls: &asset_urls,
+                    config_text: &serde_yaml::to_string(&config).unwrap_or_default(),
+                    reread: &loaded.reread,
+                });
+                (plan, Some(snapshot))
+            }
+            _ => (None, None),
+        };
+        let writer = match self.opts.write {
+            Write::Swap { force } => Swap::begin(&root, &output, &self.opts.output, force).map(Writer::Swap),
+            Write::InPlace { .. } => self.in_place.begin(&root, &output, &self.opts.output).map(Writer::InPlace),
+        }
+        .map_err(|d| vec![d])?;
+        let input = render::Input {
+            config: &config,
+            theme: &theme,
+            site: &loaded.site,
+            page_body: &|i| body(&loaded.page_md[i], &urls.pages[i]),
+            section_body: &|i| body(&loaded.section_md[i], &urls.sections[i]),
+            word_counts: &words,
+            base: base.clone(),
+        };
+        // The service worker lists every file written, so an offline build notes each one.
+        let ledger = config.offline.then(Ledger::default);
+        let put = |rel: &str, data: Option<Data>| {
+            if let (Some(ledger), Some(data)) = (&ledger, &data) {
+                ledger.record(rel, data)?;
+            }
+            writer.put(rel, data)
+        };
+        let emit = |rel: String, bytes: Option<Vec<u8>>| put(&rel, bytes.map(Data::Bytes));
+        render::render_site(&input, &renderer, plan.as_ref(), &emit)?;
+        clock.lap("render");
+
+        let files = self.indexer.run(&loaded.site, &loaded.page_md, &loaded.section_md, &config.search);
+        for (rel, bytes) in files {
+            put(&format!("{}/{rel}", claims::SEARCH_DIR), Some(Data::Bytes(bytes))).map_err(|d| vec![d])?;
+        }
+        clock.lap("index");
+
+        write_rest(&put, &config, &theme, &loaded)?;
+        if let Some(ledger) = ledger {
+            let worker = offline::service_worker(&renderer, &base, ledger, &asset_urls).map_err(|d| vec![d])?;
+            writer.put("sw.js", Some(Data::Bytes(worker))).map_err(|d| vec![d])?;
+        }
+        let done = writer.commit()?;
+        clock.lap("write");
+        self.loader.settle();
+        if let Some(snapshot) = snapshot {
+            self.rerender.settle(snapshot);
+        }
+        let mut warnings = loaded.warnings;
+        warnings.extend(done.warnings);
+        Ok(BuildReport {
+            pages: loaded.site.pages.len(),
+            sections: loaded.site.sections.len(),
+            elapsed: Duration::ZERO,
+            written: done.written,
+            removed: done.removed,
+            warnings,
+            stages: clock.stages,
+        })
+    }
+
+    /// The site root and output folder, resolved through symlinks.
+    fn paths(&self) -> Result<(PathBuf, PathBuf), Vec<Diagnostic>> {
+        let root = self.opts.root.canonicalize().map_err(|e| {
+            vec![Diagnostic::new(&self.opts.root, 0, 0, format!("cannot open the site folder: {e}"))
+                .with_hint("pass --root with the folder that holds config.yaml")]
+        })?;
+        let output = output::resolve(&self.opts.output).map_err(|e| {
+            vec![Diagnostic::new(&self.opts.output, 0, 0, format!("cannot use the output folder: {e}"))]
+        })?;
+        Ok((root, output))
+    }
+
+    fn config(&self, root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let mut config = Config::load(root).map_err(|d| vec![d])?;
         if let Some(url) = &self.opts.base_url {
             config.override_base_url(url).map_err(|d| vec![d])?;
         }
         // A preview gets no service worker: it must never show a page from a cache.
-        if self.opts.mode == OutputMode::InPlace {
+        if matches!(self.opts.write, Write::InPlace { .. }) {
             config.offline = false;
         }
-        let theme = Theme::load(&root, &config)?;
+        Ok(config)
+    }
+}
 
-        // Load + parse, reusing files whose stamp is unchanged.
-        let labels = CalloutLabels {
+/// `path` with its folder resolved through symlinks, as the loader compares paths (the file
+/// itself may be gone).
+fn canonical(path: &Path) -> PathBuf {
+    match (path.parent().map(Path::canonicalize), path.file_name()) {
+        (Some(Ok(dir)), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// What Markdown parsing needs beyond the file: UI strings it puts into pages, and what to do
+/// with raw HTML.
+fn parse_options(theme: &Theme, config: &Config) -> ParseOptions {
+    ParseOptions {
+        raw_html: config.markdown.raw_html,
+        labels: CalloutLabels {
             note: theme.string("callout_note"),
             tip: theme.string("callout_tip"),
             important: theme.string("callout_important"),
             warning: theme.string("callout_warning"),
             caution: theme.string("callout_caution"),
-        };
-        let anchor_label = theme.string("anchor_label");
-        let config_text = serde_yaml::to_string(&config).unwrap_or_default();
-        let key = (
-            config_text.clone(),
-            vec![
-                labels.note.clone(),
-                labels.tip.clone(),
-                labels.important.clone(),
-                labels.warning.clone(),
-                labels.caution.clone(),
-                anchor_label.clone(),
-            ],
-        );
-        if self.parsed_with.as_ref() != Some(&key) || changed.is_none() {
-            self.files.clear();
-            self.parsed_with = Some(key);
-        }
-        let changed: HashSet<PathBuf> =
-            changed.unwrap_or(&[]).iter().map(|p| p.canonicalize().unwrap_or_else(|_| p.clone())).collect();
-        let (md_files, assets, mut diags) = content::walk(&root);
-        let content_dir = root.join("content");
-        let stale: Vec<(String, Option<(SystemTime, u64)>)> = md_files
-            .iter()
-            .filter_map(|rel| {
-                let path = content_dir.join(rel);
-                let stamp = std::fs::metadata(&path).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
-                let canonical = path.canonicalize().unwrap_or(path);
-                match self.files.get(rel) {
-                    Some(c) if c.stamp == stamp && stamp.is_some() && !changed.contains(&canonical) => None,
-                    _ => Some((rel.clone(), stamp)),
-                }
-            })
-            .collect();
-        self.pending.extend(stale.iter().map(|(rel, _)| rel.clone()));
-        let fresh: Vec<(String, Cached)> = stale
-            .into_par_iter()
-            .map(|(rel, stamp)| {
-                let mut loaded = content::load_file(&root, &rel, &config);
-                // Once parsed, the Markdown source is not needed again: keep the cache lean.
-                let raw_html = config.markdown.raw_html;
-                let rendered = match &mut loaded {
-                    Ok(Loaded::Page(p)) => {
-                        markdown::render(&std::mem::take(&mut p.body), &labels, &anchor_label, raw_html)
-                    }
-                    Ok(Loaded::Section(s)) => {
-                        markdown::render(&std::mem::take(&mut s.body), &labels, &anchor_label, raw_html)
-                    }
-                    Err(_) => Rendered::default(),
-                };
-                (rel, Cached { stamp, loaded, rendered })
-            })
-            .collect();
-        self.files.extend(fresh);
-        let present: HashSet<&String> = md_files.iter().collect();
-        self.files.retain(|rel, _| present.contains(rel));
+        },
+        anchor_label: theme.string("anchor_label"),
+    }
+}
 
-        let mut loaded = Vec::new();
-        let mut parsed: HashMap<String, &Rendered> = HashMap::new();
-        // Files that failed to load: links to them are not reported again as broken.
-        let mut unreadable: HashSet<&str> = HashSet::new();
-        for rel in &md_files {
-            let cached = &self.files[rel];
-            match &cached.loaded {
-                Ok(l) => {
-                    let (source, body_line) = match l {
-                        Loaded::Page(p) => (&p.source, p.body_line),
-                        Loaded::Section(s) => (&s.source, s.body_line),
-                    };
-                    diags.extend(cached.rendered.problems.iter().map(|p| {
-                        Diagnostic::new(source, body_line + p.line - 1, p.col, &p.message).with_hint(&p.hint)
-                    }));
-                    loaded.push(l.clone());
-                    parsed.insert(rel.clone(), &cached.rendered);
-                }
-                Err(d) => {
-                    diags.extend(d.iter().cloned());
-                    unreadable.insert(rel.as_str());
-                }
-            }
-        }
-        lap("load+parse");
-        let mut site = content::assemble(&config, loaded, assets, self.opts.drafts);
-        diags.extend(check_urls(&site, &config));
-        if config.updated_from_git {
-            match git_dates::last_commit_dates(&content_dir) {
-                Ok(dates) => {
-                    for p in &mut site.pages {
-                        let from_git = dates.get(&p.rel).filter(|d| Some(d.as_str()) > p.meta.date.as_deref());
-                        if p.meta.updated.is_none() {
-                            p.meta.updated = from_git.cloned();
-                        }
-                    }
-                }
-                Err(d) => diags.push(d),
-            }
-        }
+/// A page's or section's body with its links' final URLs in place.
+fn body(md: &Rendered, urls: &[String]) -> Body {
+    Body { html: links::rewrite(&md.html, urls), toc: md.toc.clone(), word_count: md.word_count }
+}
 
-        // What changed since the last in-place build decides how much to re-render.
-        let base = config.base_path();
-        // The preview sends no-cache, and an unhashed URL keeps a CSS edit from rewriting every page.
-        let hashed = self.opts.mode == OutputMode::AtomicSwap;
-        let (mut files, asset_urls) = static_files(&theme, &base, hashed).map_err(|d| vec![d])?;
-        let signature = shared_signature(&site, &theme, &asset_urls, &config_text);
-        let only: Option<HashSet<usize>> = (self.opts.mode == OutputMode::InPlace
-            && self.shared_signature == Some(signature))
-        .then(|| (0..site.pages.len()).filter(|&i| self.pending.contains(&site.pages[i].rel)).collect());
-
-        // Resolve internal links now that every URL and heading id is known; every page's links
-        // are checked, but only pages being rendered get their HTML rewritten.
-        let targets = link_targets(&site, &parsed, &unreadable);
-        let resolve =
-            |rel: &str, source: &Path, body_line: usize, r: &Rendered, full: bool, d: &mut Vec<Diagnostic>| {
-                let urls = link_urls(&r.links, rel, source, body_line, &targets, &r.heading_ids, &base, d);
-                if !full {
-                    return Body { html: String::new(), toc: Vec::new(), word_count: r.word_count };
-                }
-                Body { html: rewrite_links(&r.html, &urls), toc: r.toc.clone(), word_count: r.word_count }
-            };
-        // A section's print page shows all its pages: a changed page needs its siblings too.
-        let print_sections: Option<HashSet<usize>> =
-            only.as_ref().map(|set| set.iter().map(|&i| site.pages[i].section).collect());
-        let mut page_bodies = Vec::with_capacity(site.pages.len());
-        for p in &site.pages {
-            let full = print_sections.as_ref().is_none_or(|set| set.contains(&p.section));
-            page_bodies.push(resolve(&p.rel, &p.source, p.body_line, parsed[&p.rel], full, &mut diags));
-        }
-        let empty = Rendered::default();
-        let mut section_bodies = Vec::with_capacity(site.sections.len());
-        for s in &site.sections {
-            let r = parsed.get(&s.rel).copied().unwrap_or(&empty);
-            section_bodies.push(resolve(&s.rel, &s.source, s.body_line, r, true, &mut diags));
-        }
-        if !diags.is_empty() {
-            return Err(diags);
-        }
-        lap("links");
-
-        // Render.
-        let renderer = Renderer::new(&theme, &base, asset_urls.clone(), self.cancel.clone())?;
-        let input = render::Input {
-            config: &config,
-            theme: &theme,
-            site: &site,
-            page_bodies: &page_bodies,
-            section_bodies: &section_bodies,
-            base: base.clone(),
-        };
-        for a in &site.assets {
-            files.insert(a.dest.clone(), Data::Copy(a.src.clone()));
-        }
-        for (rel, bytes) in render::render_site(&input, &renderer, only.as_ref())? {
-            files.insert(rel, bytes.map_or(Data::Keep, Data::Bytes));
-        }
-        files.insert("sitemap.xml".into(), Data::Bytes(feeds::sitemap(&config, &site).into_bytes()));
-        files.insert("robots.txt".into(), Data::Bytes(feeds::robots(&config).into_bytes()));
-        if config.feed.enabled {
-            files.insert("atom.xml".into(), Data::Bytes(feeds::atom(&config, &site).into_bytes()));
-        }
-        for p in &site.pages {
-            for alias in &p.meta.aliases {
-                if let Some(rel) = content::alias_output(alias) {
-                    files.insert(rel, Data::Bytes(feeds::redirect(&config, &p.path).into_bytes()));
-                }
-            }
-        }
-
-        if !theme.statics.contains_key("manifest.webmanifest") {
-            files.insert("manifest.webmanifest".into(), Data::Bytes(offline::manifest(&config, &base)));
-        }
-        lap("render");
-
-        // Index.
-        let texts = page_texts(&site, &parsed);
-        for (rel, bytes) in search::build_index_cached(&texts, &config.search, &mut self.search_cache) {
-            files.insert(format!("search/{rel}"), Data::Bytes(bytes));
-        }
-
-        if config.offline {
-            let worker = offline::service_worker(&renderer, &base, &files, &asset_urls).map_err(|d| vec![d])?;
-            files.insert("sw.js".into(), Data::Bytes(worker));
-        }
-        lap("index");
-
-        // Write.
-        if let Some(bad) = files.keys().find(|rel| !output::safe_relative(rel)) {
-            return Err(vec![Diagnostic::new(
-                "content",
-                0,
-                0,
-                format!("refusing to write `{bad}` outside the output folder"),
-            )]);
-        }
-        let out = &self.opts.output;
-        let shown = out.display().to_string();
-        let io_err = |e: std::io::Error| vec![Diagnostic::new(&shown, 0, 0, format!("cannot write the site: {e}"))];
-        let (written, removed) = match self.opts.mode {
-            OutputMode::AtomicSwap => {
-                output::write_atomic(out, &files).map_err(io_err)?;
-                (files.keys().map(PathBuf::from).collect(), Vec::new())
-            }
-            OutputMode::InPlace => output::write_in_place(out, &files, &mut self.written).map_err(io_err)?,
-        };
-        lap("write");
-        self.pending.clear();
-        self.shared_signature = (self.opts.mode == OutputMode::InPlace).then_some(signature);
-        Ok(BuildReport {
-            pages: site.pages.len(),
-            sections: site.sections.len(),
-            elapsed: Duration::ZERO,
-            written,
-            removed,
-            stages,
+/// Static files, content assets, feeds, the web manifest and alias redirects.
+fn write_rest(put: &Put, config: &Config, theme: &Theme, loaded: &Loaded) -> Result<(), Vec<Diagnostic>> {
+    let mut files: Vec<(String, Data)> = theme
+        .statics
+        .iter()
+        .map(|(rel, src)| match src {
+            StaticSource::Embedded(bytes) => (rel.clone(), Data::Static(bytes)),
+            StaticSource::Disk { path, .. } => (rel.clone(), Data::Copy(path.clone())),
         })
+        .collect();
+    files.extend(loaded.site.assets.iter().map(|a| (a.dest.clone(), Data::Copy(a.src.clone()))));
+    let site = &loaded.site;
+    files.push(("sitemap.xml".into(), Data::Bytes(feeds::sitemap(config, site).into_bytes())));
+    files.push(("robots.txt".into(), Data::Bytes(feeds::robots(config).into_bytes())));
+    if !theme.statics.contains_key(MANIFEST) {
+        files.push((MANIFEST.into(), Data::Bytes(offline::manifest(config, &config.base_path()))));
     }
-}
-
-/// Hash of what every page's HTML may show beyond its own body: the navigation (titles, URLs,
-/// order), neighbours, site config, templates and asset URLs.
-fn shared_signature(site: &Site, theme: &Theme, assets: &BTreeMap<String, String>, config_text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for p in &site.pages {
-        (&p.rel, &p.title, &p.path, p.section, &p.meta.template, &p.meta.tags).hash(&mut h);
-        // Glossary terms are linked from every page.
-        for g in &p.meta.glossary {
-            (&g.term, &g.expansion).hash(&mut h);
-        }
-    }
-    for s in &site.sections {
-        (&s.rel, &s.title, &s.path, &s.pages, &s.subsections, &s.meta.description).hash(&mut h);
-    }
-    for (name, t) in &theme.templates {
-        (name, &t.source).hash(&mut h);
-    }
-    (assets, &theme.strings, config_text).hash(&mut h);
-    h.finish()
-}
-
-/// Theme and site static files, plus cache-busted URLs for templates' `asset()`.
-fn static_files(theme: &Theme, base: &str, hashed: bool) -> Result<(Files, BTreeMap<String, String>), Diagnostic> {
-    let mut files = Files::new();
-    let mut urls = BTreeMap::new();
-    for (rel, src) in &theme.statics {
-        let (data, hash) = match src {
-            StaticSource::Embedded(b) => (Data::Static(b), output::short_hash(b)),
-            StaticSource::Disk(p) => {
-                let bytes =
-                    std::fs::read(p).map_err(|e| Diagnostic::new(p, 0, 0, format!("cannot read static file: {e}")))?;
-                let hash = output::short_hash(&bytes);
-                (Data::Bytes(bytes), hash)
-            }
-        };
-        let url = render::site_url(base, rel);
-        urls.insert(rel.clone(), if hashed { format!("{url}?h={hash}") } else { url });
-        files.insert(rel.clone(), data);
-    }
-    Ok((files, urls))
-}
-
-/// Two files claiming one URL, or an alias shadowing a page, are errors.
-fn check_urls(site: &Site, config: &Config) -> Vec<Diagnostic> {
-    let mut claimed: HashMap<String, PathBuf> = HashMap::new();
-    let mut diags = Vec::new();
-    let mut claim = |out: String, source: &Path, line: usize, what: &str| {
-        if let Some(first) = claimed.get(&out) {
-            diags.push(
-                Diagnostic::new(
-                    source,
-                    line,
-                    1,
-                    format!("{what} `/{}` is already used by {}", out.trim_end_matches("index.html"), first.display()),
-                )
-                .with_hint("give one of them a different `slug`, file name or alias"),
-            );
-        } else {
-            claimed.insert(out, source.to_path_buf());
-        }
-    };
-    for s in &site.sections {
-        claim(format!("{}index.html", s.path.trim_start_matches('/')), &s.source, 1, "URL");
-    }
-    for p in &site.pages {
-        let line = if p.meta.slug.is_some() { p.slug_line } else { 1 };
-        claim(format!("{}index.html", p.path.trim_start_matches('/')), &p.source, line, "URL");
-    }
-    for t in &config.taxonomies {
-        claim(format!("{}/index.html", markdown::slugify(t)), Path::new("config.yaml"), 1, "taxonomy URL");
-    }
-    claim("cari/index.html".into(), Path::new("(search page)"), 0, "URL");
-    for s in site.sections.iter().filter(|s| !s.pages.is_empty()) {
-        claim(format!("{}index.html", render::print_path(s).trim_start_matches('/')), &s.source, 1, "print page URL");
+    if config.feed.enabled {
+        files.push(("atom.xml".into(), Data::Bytes(feeds::atom(config, site).into_bytes())));
     }
     for p in &site.pages {
         for alias in &p.meta.aliases {
-            if let Some(out) = content::alias_output(alias) {
-                claim(out, &p.source, p.aliases_line, "alias");
+            if let Some(rel) = crate::content::alias_output(alias) {
+                files.push((rel, Data::Bytes(feeds::redirect(config, &p.path).into_bytes())));
             }
         }
     }
-    diags
-}
-
-/// What a link may point at: content path → (URL path, heading ids). A file that failed to load
-/// is a target with no known URL, so links to it are not reported again as broken.
-fn link_targets<'a>(
-    site: &'a Site,
-    parsed: &'a HashMap<String, &Rendered>,
-    unreadable: &HashSet<&'a str>,
-) -> HashMap<&'a str, Option<(&'a str, &'a [String])>> {
-    let ids = |rel: &str| parsed.get(rel).map(|r| r.heading_ids.as_slice()).unwrap_or(&[]);
-    let mut map: HashMap<&str, Option<(&str, &[String])>> = unreadable.iter().map(|rel| (*rel, None)).collect();
-    for p in &site.pages {
-        map.insert(p.rel.as_str(), Some((p.path.as_str(), ids(&p.rel))));
+    let errors: Vec<Diagnostic> = files.into_iter().filter_map(|(rel, data)| put(&rel, Some(data)).err()).collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
-    for s in &site.sections {
-        map.insert(s.rel.as_str(), Some((s.path.as_str(), ids(&s.rel))));
+}
+
+/// Hands one file to the writer (see [`Writer::put`]).
+type Put<'a> = dyn Fn(&str, Option<Data>) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// One stage of a build: how long it took, and the process's peak memory when it ended.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: &'static str,
+    pub took: Duration,
+    /// Peak resident set size so far, in bytes (Linux only: `VmHWM` of `/proc/self/status`).
+    pub peak_rss: Option<u64>,
+}
+
+/// Time spent in each stage.
+struct Clock {
+    stages: Vec<Stage>,
+    since: Instant,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock { stages: Vec::new(), since: Instant::now() }
     }
-    map
-}
 
-/// `from` = `nilai/akuntabel.md`, `link` = `../pola/x.md` → `pola/x.md`; `@/x.md` → `x.md`.
-fn normalize_link(from: &str, link: &str) -> Option<String> {
-    let joined = match link.strip_prefix("@/") {
-        Some(rest) => rest.to_string(),
-        None => {
-            let dir = from.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-            if let Some(abs) = link.strip_prefix('/') {
-                abs.to_string()
-            } else {
-                format!("{dir}/{link}")
-            }
-        }
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
+    fn lap(&mut self, name: &'static str) {
+        self.stages.push(Stage { name, took: self.since.elapsed(), peak_rss: peak_rss() });
+        self.since = Instant::now();
     }
-    Some(parts.join("/"))
 }
 
-/// Checks each link of a file and returns its final URL (`#` for a broken one, reported in `diags`).
-#[allow(clippy::too_many_arguments)]
-fn link_urls(
-    links: &[InternalLink],
-    rel: &str,
-    source: &Path,
-    body_line: usize,
-    targets: &HashMap<&str, Option<(&str, &[String])>>,
-    own_ids: &[String],
-    base: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<String> {
-    links
-        .iter()
-        .map(|link| {
-            let line = body_line + link.line - 1;
-            let error = |msg: String, hint: String| Diagnostic::new(source, line, link.col, msg).with_hint(hint);
-            let (path, ids) = if link.path.is_empty() {
-                ("", own_ids)
-            } else {
-                match normalize_link(rel, &link.path).and_then(|t| targets.get(t.as_str()).map(|v| (t, v))) {
-                    Some((_, Some((path, ids)))) => (*path, *ids),
-                    Some((_, None)) => return "#".to_string(),
-                    None => {
-                        let looked = normalize_link(rel, &link.path)
-                            .map(|t| format!("content/{t}"))
-                            .unwrap_or_else(|| "outside content/".into());
-                        diags.push(error(
-                            format!("broken link `{}`: no such page (looked for {looked})", link.path),
-                            "links are relative to this file (`../bagian/halaman.md`) or start at the content root (`@/bagian/halaman.md`); drafts are not linkable".into(),
-                        ));
-                        return "#".to_string();
-                    }
-                }
-            };
-            let url = if path.is_empty() { String::new() } else { render::site_url(base, path) };
-            match &link.fragment {
-                Some(f) if !ids.iter().any(|id| id == f) => {
-                    let target =
-                        if link.path.is_empty() { "this page".to_string() } else { format!("`{}`", link.path) };
-                    let known = if ids.is_empty() {
-                        "it has no headings".to_string()
-                    } else {
-                        format!("its headings: {}", ids.join(", "))
-                    };
-                    diags.push(error(format!("broken link: {target} has no heading `#{f}`"), known));
-                    url
-                }
-                Some(f) => format!("{url}#{f}"),
-                None => url,
-            }
-        })
-        .collect()
-}
-
-/// Puts the final URLs in place of the placeholders markdown left in `href`s.
-fn rewrite_links(html: &str, urls: &[String]) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(LINK_PREFIX) {
-        out.push_str(&rest[..i]);
-        rest = &rest[i + LINK_PREFIX.len()..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let n: usize = rest[..digits].parse().unwrap_or(usize::MAX);
-        out.push_str(&markdown::escape(urls.get(n).map(String::as_str).unwrap_or("#")));
-        rest = &rest[digits..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The text of every page and section, for the search index.
-fn page_texts(site: &Site, parsed: &HashMap<String, &Rendered>) -> Vec<PageText> {
-    let crumbs = |mut s: Option<usize>| {
-        let mut v = Vec::new();
-        while let Some(i) = s {
-            v.push(site.sections[i].title.clone());
-            s = site.sections[i].parent;
-        }
-        v.reverse();
-        v
-    };
-    let top = |path: &str| path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
-    let sections_of = |rel: &str| parsed.get(rel).map(|r| r.sections.clone()).unwrap_or_default();
-    let mut out: Vec<PageText> = site
-        .sections
-        .iter()
-        .map(|s| PageText {
-            url: s.path.clone(),
-            title: s.title.clone(),
-            breadcrumb: crumbs(s.parent),
-            section: top(&s.path),
-            description: s.meta.description.clone(),
-            tags: Vec::new(),
-            glossary: Vec::new(),
-            sections: sections_of(&s.rel),
-        })
-        .collect();
-    out.extend(site.pages.iter().map(|p| {
-        PageText {
-            url: p.path.clone(),
-            title: p.title.clone(),
-            breadcrumb: crumbs(Some(p.section)),
-            section: top(&p.path),
-            description: p.meta.description.clone(),
-            tags: p.meta.tags.clone(),
-            glossary: p
-                .meta
-                .glossary
-                .iter()
-                .map(|g| GlossaryTerm {
-                    term: g.term.clone(),
-                    expansion: g.expansion.clone(),
-                    definition: g.definition.clone(),
-                })
-                .collect(),
-            sections: sections_of(&p.rel),
-        }
-    }));
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalize_link;
-
-    #[test]
-    fn links_normalize_relative_to_the_file() {
-        assert_eq!(normalize_link("nilai/akuntabel.md", "../pola/x.md").as_deref(), Some("pola/x.md"));
-        assert_eq!(normalize_link("nilai/akuntabel.md", "kompeten.md").as_deref(), Some("nilai/kompeten.md"));
-        assert_eq!(normalize_link("nilai/akuntabel.md", "@/_index.md").as_deref(), Some("_index.md"));
-        assert_eq!(normalize_link("a.md", "../../x.md"), None);
-    }
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().strip_suffix("kB")?;
+    kb.trim().parse::<u64>().ok().map(|kb| kb * 1024)
 }

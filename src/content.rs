@@ -7,7 +7,6 @@ use crate::frontmatter::{self, PageMeta, SectionMeta, SortBy};
 use crate::markdown::slugify;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -22,15 +21,28 @@ pub struct Page {
     pub body_line: usize,
     /// File line of `template:` (for "unknown template" errors).
     pub template_line: usize,
-    /// File lines of `slug:` and `aliases:` (for "URL already used" errors).
+    /// File lines of `slug:`, `aliases:`, `tags:` and `taxonomies:` (for "URL already used" errors).
     pub slug_line: usize,
     pub aliases_line: usize,
+    pub tags_line: usize,
+    pub other_taxonomies_line: usize,
     /// Site-relative URL path, `/nilai/akuntabel/`.
     pub path: String,
     /// Index of the section holding the page.
     pub section: usize,
     /// Folder of a page bundle (`index.md` + files), whose other files are copied beside the page.
     pub bundle_dir: Option<PathBuf>,
+}
+
+impl Page {
+    /// The front-matter line listing the page's terms of `taxonomy`.
+    pub fn taxonomies_line(&self, taxonomy: &str) -> usize {
+        if taxonomy == "tags" {
+            self.tags_line
+        } else {
+            self.other_taxonomies_line
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +67,8 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub struct Asset {
     pub src: PathBuf,
+    /// Path shown in messages (`content/nilai/foto/bagan.png`).
+    pub source: PathBuf,
     pub dest: String,
 }
 
@@ -68,13 +82,13 @@ pub struct Site {
 
 /// One Markdown file read and checked, before it is placed in the tree.
 #[derive(Debug, Clone)]
-pub enum Loaded {
+pub enum Item {
     Page(Page),
     Section(Section),
 }
 
 /// Reads and checks one Markdown file. `rel` is its path inside `content/`.
-pub fn load_file(root: &Path, rel: &str, config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
+pub fn load_file(root: &Path, rel: &str, config: &Config) -> Result<Item, Vec<Diagnostic>> {
     let source = Path::new("content").join(rel);
     let text = frontmatter::read_text(&root.join(&source), &source).map_err(|d| vec![d])?;
     let split = frontmatter::split(&source, &text).map_err(|d| vec![d])?;
@@ -85,7 +99,7 @@ pub fn load_file(root: &Path, rel: &str, config: &Config) -> Result<Loaded, Vec<
         let meta: SectionMeta = frontmatter::parse(&source, split.yaml, line_offset).map_err(|d| vec![d])?;
         let dir = rel.strip_suffix("_index.md").unwrap_or("").trim_end_matches('/');
         let title = meta.title.clone().unwrap_or_else(|| dir.rsplit('/').next().unwrap_or("").replace('-', " "));
-        return Ok(Loaded::Section(Section {
+        return Ok(Item::Section(Section {
             source,
             rel: rel.to_string(),
             meta,
@@ -181,7 +195,7 @@ pub fn load_file(root: &Path, rel: &str, config: &Config) -> Result<Loaded, Vec<
     }
     let dir_url = dir_path(dir);
     let bundle_dir = bundle.then(|| root.join("content").join(rel).parent().unwrap().to_path_buf());
-    Ok(Loaded::Page(Page {
+    Ok(Item::Page(Page {
         source,
         rel: rel.to_string(),
         meta,
@@ -191,6 +205,8 @@ pub fn load_file(root: &Path, rel: &str, config: &Config) -> Result<Loaded, Vec<
         template_line: key_line("template"),
         slug_line: key_line("slug"),
         aliases_line: key_line("aliases"),
+        tags_line: key_line("tags"),
+        other_taxonomies_line: key_line("taxonomies"),
         path: format!("{dir_url}{stem}/"),
         section: 0,
         bundle_dir,
@@ -224,69 +240,104 @@ fn dir_path(dir: &str) -> String {
     path
 }
 
-/// Lists the site's files: Markdown paths inside `content/` (sorted) and assets.
-pub fn walk(root: &Path) -> (Vec<String>, Vec<Asset>, Vec<Diagnostic>) {
-    let content = root.join("content");
-    let mut markdown = Vec::new();
-    let mut assets = Vec::new();
-    let mut diags = Vec::new();
-    if !content.is_dir() {
-        diags.push(
+/// What a file under `content/` is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `.md`: a page, or a section for `_index.md`.
+    Page,
+    /// Any other file: copied as it is (beside its page, in a bundle).
+    Asset,
+    /// Markdown under another extension (`.MD`, `.markdown`, `.mdown`): neither read as a page
+    /// nor published, with a warning, since publishing its source is rarely what was meant.
+    Misnamed,
+}
+
+pub fn kind(rel: &str) -> Kind {
+    let ext = rel.rsplit_once('.').map(|(_, e)| e).filter(|e| !e.contains('/')).unwrap_or("");
+    if ext == "md" {
+        Kind::Page
+    } else if ["md", "markdown", "mdown", "mkd", "mkdn"].iter().any(|m| ext.eq_ignore_ascii_case(m)) {
+        Kind::Misnamed
+    } else {
+        Kind::Asset
+    }
+}
+
+impl Asset {
+    /// The file at `src`, `rel` inside `content/`, copied to the same place in the output.
+    pub fn new(src: PathBuf, rel: String) -> Asset {
+        Asset { src, source: Path::new("content").join(&rel), dest: rel }
+    }
+}
+
+/// The files of `content/`.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Markdown files, paths inside `content/` (sorted).
+    pub markdown: Vec<String>,
+    pub assets: Vec<Asset>,
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Lists the files of `root/content` (`root` canonical).
+pub fn walk(root: &Path) -> Walked {
+    let mut walked = Walked::default();
+    if !root.join("content").is_dir() {
+        walked.errors.push(
             Diagnostic::new("content", 0, 0, "no content/ folder")
                 .with_hint("create content/_index.md; `pedoman init DIR` makes a starter site"),
         );
-        return (markdown, assets, diags);
+        return walked;
     }
-    let walker = WalkDir::new(&content).follow_links(true).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(""))) {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
-                    .unwrap_or_else(|| "content".into());
-                let message = if err.loop_ancestor().is_some() {
-                    "symbolic link loop: this link points back to a folder that contains it".to_string()
-                } else {
-                    format!("cannot read: {err}")
-                };
-                diags.push(Diagnostic::new(path, 0, 0, message).with_hint("remove or fix the link"));
-                continue;
+    let (files, errors) = crate::walk::files(root, "content");
+    walked.errors = errors;
+    for file in files {
+        match kind(&file.rel) {
+            Kind::Page => walked.markdown.push(file.rel),
+            Kind::Asset => walked.assets.push(Asset::new(file.path, file.rel)),
+            Kind::Misnamed => {
+                let stem = file.rel.rsplit_once('.').map_or(file.rel.as_str(), |(s, _)| s);
+                walked.warnings.push(
+                    Diagnostic::new(
+                        Path::new("content").join(&file.rel),
+                        0,
+                        0,
+                        "not a page: only `.md` files are read as pages, and this file is not published either",
+                    )
+                    .with_hint(format!("rename it to `{stem}.md` to make it a page")),
+                );
             }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(&content).unwrap().to_string_lossy().replace('\\', "/");
-        if rel.ends_with(".md") {
-            markdown.push(rel);
-        } else {
-            assets.push(Asset { src: entry.path().to_path_buf(), dest: rel });
         }
     }
-    (markdown, assets, diags)
-}
-
-/// Hidden files and editor leftovers are not content.
-fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name == "4913"
+    walked
 }
 
 /// Places loaded files in the section tree, drops drafts, sorts, and moves bundle assets.
-pub fn assemble(config: &Config, loaded: Vec<Loaded>, mut assets: Vec<Asset>, drafts: bool) -> Site {
+/// Each item carries a payload (its parsed body), returned in the order of the site's pages
+/// and sections.
+pub fn assemble<T: Default>(
+    config: &Config,
+    items: Vec<(Item, T)>,
+    mut assets: Vec<Asset>,
+    drafts: bool,
+) -> (Site, Vec<T>, Vec<T>) {
     let mut sections = Vec::new();
     let mut pages = Vec::new();
-    for item in loaded {
+    let mut page_payloads = Vec::new();
+    for (item, payload) in items {
         match item {
-            Loaded::Section(s) => sections.push(s),
-            Loaded::Page(p) if drafts || !p.meta.draft => pages.push(p),
-            Loaded::Page(_) => {}
+            Item::Section(s) => sections.push((s, payload)),
+            Item::Page(p) if drafts || !p.meta.draft => {
+                pages.push(p);
+                page_payloads.push(payload);
+            }
+            Item::Page(_) => {}
         }
     }
     // The home section exists even without content/_index.md.
-    if !sections.iter().any(|s| s.rel == "_index.md") {
-        sections.push(Section {
+    if !sections.iter().any(|(s, _)| s.rel == "_index.md") {
+        let home = Section {
             source: PathBuf::from("content/_index.md"),
             rel: "_index.md".into(),
             meta: SectionMeta::default(),
@@ -298,9 +349,11 @@ pub fn assemble(config: &Config, loaded: Vec<Loaded>, mut assets: Vec<Asset>, dr
             parent: None,
             pages: Vec::new(),
             subsections: Vec::new(),
-        });
+        };
+        sections.push((home, T::default()));
     }
-    sections.sort_by(|a, b| (a.rel != "_index.md", &a.rel).cmp(&(b.rel != "_index.md", &b.rel)));
+    sections.sort_by(|(a, _), (b, _)| (a.rel != "_index.md", &a.rel).cmp(&(b.rel != "_index.md", &b.rel)));
+    let (mut sections, section_payloads): (Vec<Section>, Vec<T>) = sections.into_iter().unzip();
     let by_dir: BTreeMap<String, usize> = sections
         .iter()
         .enumerate()
@@ -333,13 +386,9 @@ pub fn assemble(config: &Config, loaded: Vec<Loaded>, mut assets: Vec<Asset>, dr
         sort_pages(&mut list, &pages, sections[s].meta.sort_by);
         sections[s].pages = list;
         let mut subs = std::mem::take(&mut sections[s].subsections);
-        subs.sort_by(|a, b| {
-            let (a, b) = (&sections[*a], &sections[*b]);
-            (a.meta.weight.unwrap_or(i64::MAX), a.title.to_lowercase(), &a.rel).cmp(&(
-                b.meta.weight.unwrap_or(i64::MAX),
-                b.title.to_lowercase(),
-                &b.rel,
-            ))
+        subs.sort_by_cached_key(|&i| {
+            let sub = &sections[i];
+            (sub.meta.weight.unwrap_or(i64::MAX), sub.title.to_lowercase(), sub.rel.clone())
         });
         sections[s].subsections = subs;
     }
@@ -357,27 +406,17 @@ pub fn assemble(config: &Config, loaded: Vec<Loaded>, mut assets: Vec<Asset>, dr
             asset.dest = format!("{}{}", page.path.trim_start_matches('/'), &asset.dest[prefix.len()..]);
         }
     }
-    Site { pages, sections, assets }
+    (Site { pages, sections, assets }, page_payloads, section_payloads)
 }
 
 fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
-    list.sort_by(|a, b| {
-        let (a, b) = (&pages[*a], &pages[*b]);
-        let title = |p: &Page| p.title.to_lowercase();
-        match by {
-            SortBy::Weight => (a.meta.weight.unwrap_or(i64::MAX), title(a), &a.rel).cmp(&(
-                b.meta.weight.unwrap_or(i64::MAX),
-                title(b),
-                &b.rel,
-            )),
-            SortBy::Date => (std::cmp::Reverse(&a.meta.date), title(a), &a.rel).cmp(&(
-                std::cmp::Reverse(&b.meta.date),
-                title(b),
-                &b.rel,
-            )),
-            SortBy::Title => (title(a), &a.rel).cmp(&(title(b), &b.rel)),
-        }
-    });
+    // Keys made once per page, not once per comparison: big sections have thousands of pages.
+    let title = |i: usize| (pages[i].title.to_lowercase(), pages[i].rel.clone());
+    match by {
+        SortBy::Weight => list.sort_by_cached_key(|&i| (pages[i].meta.weight.unwrap_or(i64::MAX), title(i))),
+        SortBy::Date => list.sort_by_cached_key(|&i| (std::cmp::Reverse(pages[i].meta.date.clone()), title(i))),
+        SortBy::Title => list.sort_by_cached_key(|&i| title(i)),
+    }
 }
 
 #[cfg(test)]

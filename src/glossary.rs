@@ -285,6 +285,8 @@ mod tests {
                 body_line: 1,
                 template_line: 0,
                 slug_line: 0,
+                tags_line: 0,
+                other_taxonomies_line: 0,
                 aliases_line: 0,
                 path: format!("/p{i}/"),
                 section: 0,

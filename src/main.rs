@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use pedoman::serve::ServeOptions;
-use pedoman::{BuildOptions, Builder, OutputMode};
+use pedoman::{BuildOptions, Builder, Write as OutputWrite};
 use std::io::{BufRead, Write};
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -35,6 +35,9 @@ enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Replace the output folder even if Pedoman did not write it (everything in it is deleted).
+        #[arg(long)]
+        force: bool,
     },
     /// Create a new site that builds at once with the default theme.
     Init {
@@ -106,11 +109,17 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { root, output, base_url, drafts, timings } => {
+        Command::Build { root, output, base_url, drafts, timings, force } => {
             let output = output.unwrap_or_else(|| root.join("public"));
-            let opts = BuildOptions { root, output, base_url, drafts, mode: OutputMode::AtomicSwap };
+            let mut opts = BuildOptions::publish(root, output);
+            opts.base_url = base_url;
+            opts.drafts = drafts;
+            opts.write = OutputWrite::Swap { force };
             match Builder::new(opts).build(None) {
                 Ok(report) => {
+                    for warning in &report.warnings {
+                        eprintln!("warning: {warning}");
+                    }
                     println!(
                         "Built {} pages, {} sections in {} ms",
                         report.pages,
@@ -118,8 +127,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         report.elapsed.as_millis()
                     );
                     if timings {
-                        for (stage, took) in &report.stages {
-                            println!("  {stage:<12} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                        for stage in &report.stages {
+                            let peak =
+                                stage.peak_rss.map(|b| format!("  peak {:>6} MB", b / 1_000_000)).unwrap_or_default();
+                            println!("  {:<12} {:>8.1} ms{peak}", stage.name, stage.took.as_secs_f64() * 1000.0);
                         }
                     }
                     Ok(ExitCode::SUCCESS)

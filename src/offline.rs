@@ -1,13 +1,18 @@
 //! Offline reading and installing: the web manifest, and the service worker that caches
-//! this build's theme files, search index and pages. Runs after the index, since the worker
-//! lists every file the build wrote.
+//! this build's theme files, search index and pages. Written last, since the worker lists
+//! every file the build wrote: a [`Ledger`] notes each file's hash and size as it goes to the
+//! writer, so the files themselves are not held.
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::output::{short_hash, Data, Files};
+use crate::output::{short_hash, Data};
 use crate::render::{short_title, site_url, Renderer};
 use serde_json::json;
 use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// The web manifest's output path; a site's own `static/manifest.webmanifest` replaces Pedoman's.
+pub const MANIFEST: &str = "manifest.webmanifest";
 
 /// Static files worth having before the first page is opened offline; other static files
 /// (PDFs, photos) are cached when a reader opens them.
@@ -36,6 +41,26 @@ pub fn manifest(config: &Config, base: &str) -> Vec<u8> {
     serde_json::to_vec_pretty(&manifest).expect("a JSON value serializes")
 }
 
+/// Each file written so far, by output path: its content hash and its size in bytes.
+#[derive(Default)]
+pub struct Ledger(Mutex<BTreeMap<String, (String, u64)>>);
+
+impl Ledger {
+    /// Notes `rel`, about to be written with `data` (read from disk for a copied file).
+    pub fn record(&self, rel: &str, data: &Data) -> Result<(), Diagnostic> {
+        let content: std::borrow::Cow<[u8]> = match data {
+            Data::Bytes(b) => b.into(),
+            Data::Static(b) => (*b).into(),
+            Data::Copy(path) => {
+                std::fs::read(path).map_err(|e| Diagnostic::new(path, 0, 0, format!("cannot read file: {e}")))?.into()
+            }
+        };
+        let entry = (short_hash(&content), content.len() as u64);
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string(), entry);
+        Ok(())
+    }
+}
+
 /// `sw.js` for this build: the theme's `sw.js` template given the build's hash, the files to
 /// cache at install (theme files, home, offline and search pages), the files cached after the
 /// first search (the search scripts and the whole index under `search/`), and every page for
@@ -43,9 +68,10 @@ pub fn manifest(config: &Config, base: &str) -> Vec<u8> {
 pub fn service_worker(
     renderer: &Renderer,
     base: &str,
-    files: &Files,
+    ledger: Ledger,
     assets: &BTreeMap<String, String>,
 ) -> Result<Vec<u8>, Diagnostic> {
+    let files = ledger.0.into_inner().unwrap_or_else(|e| e.into_inner());
     let url = |rel: &str| site_url(base, rel);
     let mut precache = Vec::new();
     let mut search = Vec::new();
@@ -66,21 +92,12 @@ pub fn service_worker(
         .collect();
     let mut fingerprint = Vec::new();
     let mut bytes = 0u64;
-    for (rel, data) in files {
-        let content: std::borrow::Cow<[u8]> = match data {
-            Data::Bytes(b) => b.into(),
-            Data::Static(b) => (*b).into(),
-            Data::Copy(path) => {
-                std::fs::read(path).map_err(|e| Diagnostic::new(path, 0, 0, format!("cannot read file: {e}")))?.into()
-            }
-            // In-place builds (`serve`) get no worker: a preview must never be served stale.
-            Data::Keep => continue,
-        };
+    for (rel, (hash, len)) in &files {
         fingerprint.extend_from_slice(rel.as_bytes());
-        fingerprint.extend_from_slice(short_hash(&content).as_bytes());
+        fingerprint.extend_from_slice(hash.as_bytes());
         let cached = rel.ends_with(".html") || rel.starts_with("search/") || assets.contains_key(rel.as_str());
         if cached {
-            bytes += content.len() as u64;
+            bytes += len;
         }
     }
     let config = json!({

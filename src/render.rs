@@ -7,6 +7,7 @@ use crate::diagnostics::Diagnostic;
 use crate::glossary::{self, Glossary};
 use crate::markdown::{slugify, TocEntry};
 use crate::render_budget::{self, Cancel, Instrumented, MeteredOutput, Stop};
+use crate::rerender::Plan;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -256,6 +257,11 @@ fn long_date(date: &str, months: &[String]) -> String {
     }
 }
 
+/// Minutes to read `words` words, as pages and listings show it.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
 /// A title short enough for a phone's header or home screen (about 12 characters): its
 /// leading words up to that, or the first word.
 pub fn short_title(title: &str) -> String {
@@ -319,8 +325,12 @@ pub struct Input<'a> {
     pub config: &'a Config,
     pub theme: &'a Theme,
     pub site: &'a Site,
-    pub page_bodies: &'a [Body],
-    pub section_bodies: &'a [Body],
+    /// The body of page `i`, made when the page is rendered, so bodies are never all held.
+    pub page_body: &'a (dyn Fn(usize) -> Body + Sync),
+    /// The body of section `i`.
+    pub section_body: &'a (dyn Fn(usize) -> Body + Sync),
+    /// Words in each page's body, for the reading times listings show.
+    pub word_counts: &'a [usize],
     /// `config.base_path()`, worked out once: every link on every page is prefixed with it.
     pub base: String,
 }
@@ -330,10 +340,6 @@ impl Input<'_> {
         site_url(&self.base, path)
     }
 
-    fn reading_time(words: usize) -> usize {
-        words.div_ceil(200).max(1)
-    }
-
     fn summary<'b>(&'b self, i: usize) -> Summary<'b> {
         let p = &self.site.pages[i];
         Summary {
@@ -341,7 +347,7 @@ impl Input<'_> {
             url: self.url(&p.path),
             description: &p.meta.description,
             date: p.meta.date.as_deref(),
-            reading_time: Self::reading_time(self.page_bodies[i].word_count),
+            reading_time: reading_time(self.word_counts[i]),
         }
     }
 
@@ -469,41 +475,40 @@ impl Input<'_> {
     }
 }
 
-/// What render produced: files relative to the output folder; `None` for a page left as it was.
-pub type Outputs = Vec<(String, Option<Vec<u8>>)>;
+/// Receives each rendered file as it is produced (on any thread): its path under the output
+/// folder, and its bytes, or `None` for a file not rendered again because the plan left it out.
+pub type Emit<'a> = dyn Fn(String, Option<Vec<u8>>) -> Result<(), Diagnostic> + Sync + 'a;
 
-/// Renders every page, section, taxonomy page, the search page and the 404 page.
+/// Renders every page, section, taxonomy page, the search page and the 404 page, handing each
+/// file to `emit` as soon as it is rendered, so the site is never held whole.
 ///
-/// With `changed`, the caller vouches that nothing shared by all pages changed (titles, URLs,
-/// order, templates): only those pages, their sections and their taxonomy terms are rendered;
-/// every other output comes back as `None`, meaning "unchanged".
+/// With a `plan`, the caller vouches that nothing shared by all pages changed (titles, URLs,
+/// order, templates): only what the plan names is rendered.
 pub fn render_site(
     input: &Input,
     renderer: &Renderer,
-    changed: Option<&HashSet<usize>>,
-) -> Result<Outputs, Vec<Diagnostic>> {
+    plan: Option<&Plan>,
+    emit: &Emit,
+) -> Result<(), Vec<Diagnostic>> {
     let site = input.site;
     let glossary = Glossary::new(site);
-    let touched_sections: Option<HashSet<usize>> =
-        changed.map(|set| set.iter().flat_map(|&p| input.ancestors(Some(site.pages[p].section))).collect());
-    let pages = site.pages.par_iter().enumerate().map(|(i, p)| match changed {
-        Some(set) if !set.contains(&i) => Ok((page_file(p), None)),
-        _ => render_page(input, renderer, &glossary, i, p).map(|(f, b)| (f, Some(b))),
+    let pages = site.pages.par_iter().enumerate().map(|(i, p)| match plan {
+        Some(plan) if !plan.pages.contains(&i) => emit(page_file(p), None),
+        _ => render_page(input, renderer, &glossary, i, p).and_then(|(f, b)| emit(f, Some(b))),
     });
-    let sections = site.sections.par_iter().enumerate().map(|(i, s)| match &touched_sections {
-        Some(set) if !set.contains(&i) => Ok((format!("{}index.html", s.path.trim_start_matches('/')), None)),
-        _ => render_section(input, renderer, &glossary, i, s).map(|(f, b)| (f, Some(b))),
+    let sections = site.sections.par_iter().enumerate().map(|(i, s)| {
+        let file = format!("{}index.html", s.path.trim_start_matches('/'));
+        match plan {
+            Some(plan) if !plan.sections.contains(&i) => emit(file, None),
+            _ => render_section(input, renderer, &glossary, i, s).and_then(|(f, b)| emit(f, Some(b))),
+        }
     });
-    // A print page holds its section's own pages, so only their section's is redone.
-    let print_sections: Option<HashSet<usize>> =
-        changed.map(|set| set.iter().map(|&p| site.pages[p].section).collect());
-    let prints =
-        site.sections.par_iter().enumerate().filter(|(_, s)| !s.pages.is_empty()).map(|(i, s)| match &print_sections {
-            Some(set) if !set.contains(&i) => Ok((print_file(s), None)),
-            _ => print::render(input, renderer, &glossary, i).map(|b| (print_file(s), Some(b))),
-        });
-    let mut results: Vec<Rendered> = pages.chain(sections).chain(prints).collect();
-    results.extend(render_taxonomies(input, renderer, changed));
+    let prints = site.sections.par_iter().enumerate().filter(|(_, s)| !s.pages.is_empty()).map(|(i, s)| match plan {
+        Some(plan) if !plan.prints.contains(&i) => emit(print_file(s), None),
+        _ => print::render(input, renderer, &glossary, i).and_then(|b| emit(print_file(s), Some(b))),
+    });
+    let mut diags: Vec<Diagnostic> = pages.chain(sections).chain(prints).filter_map(Result::err).collect();
+    diags.extend(render_taxonomies(input, renderer, plan, emit));
     let specials = [
         ("404.html", "/404.html", "404", "404.html", "not_found_title"),
         ("search.html", "/cari/", "search", "cari/index.html", "search_title"),
@@ -513,24 +518,17 @@ pub fn render_site(
         if !renderer.has(name) || (kind == "offline" && !input.config.offline) {
             continue;
         }
-        if changed.is_some() {
-            results.push(Ok((file.to_string(), None)));
-            continue;
-        }
-        let mut ctx = input.base_context(kind, path, &HashSet::new());
-        ctx.insert("page", &serde_json::json!({ "title": input.theme.string(title), "url": input.url(path) }));
-        results.push(renderer.render(name, &ctx).map(|html| (file.to_string(), Some(html.into_bytes()))));
-    }
-    let mut outputs = Vec::new();
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(o) => outputs.push(o),
-            Err(d) => diags.push(d),
-        }
+        let done = if plan.is_some() {
+            emit(file.to_string(), None)
+        } else {
+            let mut ctx = input.base_context(kind, path, &HashSet::new());
+            ctx.insert("page", &serde_json::json!({ "title": input.theme.string(title), "url": input.url(path) }));
+            renderer.render(name, &ctx).and_then(|html| emit(file.to_string(), Some(html.into_bytes())))
+        };
+        diags.extend(done.err());
     }
     if diags.is_empty() {
-        Ok(outputs)
+        Ok(())
     } else {
         Err(diags)
     }
@@ -578,7 +576,7 @@ fn render_page(
     };
     let previous = neighbour(pos.and_then(|p| p.checked_sub(1)));
     let next = neighbour(pos.map(|p| p + 1));
-    let body = &input.page_bodies[i];
+    let body = (input.page_body)(i);
     let tags: Vec<Link> = page
         .meta
         .tags
@@ -602,7 +600,7 @@ fn render_page(
             tags,
             url: input.url(&page.path),
             path: &page.path,
-            reading_time: Input::reading_time(body.word_count),
+            reading_time: reading_time(body.word_count),
             word_count: body.word_count,
             breadcrumbs: input.breadcrumbs(Some(page.section)),
             previous,
@@ -658,7 +656,7 @@ fn render_section(
     let name =
         template_for(renderer, section.meta.template.as_deref(), default, &section.source, section.template_line)?;
     let site = input.site;
-    let body = &input.section_bodies[i];
+    let body = (input.section_body)(i);
     let mut open = input.ancestors(Some(i));
     open.insert(i);
     let mut ctx = input.base_context(if i == 0 { "home" } else { "section" }, &section.path, &open);
@@ -692,35 +690,30 @@ pub fn taxonomy_terms(site: &Site, taxonomy: &str) -> BTreeMap<String, (String, 
         let list = if taxonomy == "tags" { Some(&page.meta.tags) } else { page.meta.taxonomies.get(taxonomy) };
         for term in list.into_iter().flatten() {
             let entry = terms.entry(slugify(term)).or_insert_with(|| (term.clone(), Vec::new()));
-            if !entry.1.contains(&i) {
+            // Pages come in order, so a page listing a term twice is the last one added.
+            if entry.1.last() != Some(&i) {
                 entry.1.push(i);
             }
         }
     }
     for (_, pages) in terms.values_mut() {
-        pages.sort_by(|a, b| {
-            (site.pages[*a].title.to_lowercase(), &site.pages[*a].rel)
-                .cmp(&(site.pages[*b].title.to_lowercase(), &site.pages[*b].rel))
-        });
+        pages.sort_by_cached_key(|&p| (site.pages[p].title.to_lowercase(), site.pages[p].rel.clone()));
     }
     terms
 }
 
-/// One output file: its path under the output folder, and its bytes (`None`: not re-rendered,
-/// the file already there stays).
-type Rendered = Result<(String, Option<Vec<u8>>), Diagnostic>;
-
-fn render_taxonomies(input: &Input, renderer: &Renderer, changed: Option<&HashSet<usize>>) -> Vec<Rendered> {
-    let mut out = Vec::new();
+fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, emit: &Emit) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     for taxonomy in &input.config.taxonomies {
         let terms = taxonomy_terms(input.site, taxonomy);
         let slug = slugify(taxonomy);
         let title =
             input.theme.strings.get(&format!("taxonomy_{taxonomy}")).cloned().unwrap_or_else(|| taxonomy.clone());
         let list_path = format!("/{slug}/");
-        if changed.is_some() {
+        let list_file = format!("{slug}/index.html");
+        let done = if plan.is_some() {
             // Term names and counts are part of what the caller vouched unchanged.
-            out.push(Ok((format!("{slug}/index.html"), None)));
+            emit(list_file, None)
         } else {
             let mut ctx = input.base_context("taxonomy", &list_path, &HashSet::new());
             let term_list: Vec<serde_json::Value> = terms
@@ -731,27 +724,24 @@ fn render_taxonomies(input: &Input, renderer: &Renderer, changed: Option<&HashSe
                 "taxonomy",
                 &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path), "terms": term_list }),
             );
-            let rendered = renderer.render("taxonomy_list.html", &ctx);
-            out.push(rendered.map(|h| (format!("{slug}/index.html"), Some(h.into_bytes()))));
-        }
-        let rendered: Vec<_> = terms
-            .par_iter()
-            .map(|(s, (name, pages))| {
-                let file = format!("{slug}/{s}/index.html");
-                if changed.is_some_and(|set| !pages.iter().any(|p| set.contains(p))) {
-                    return Ok((file, None));
-                }
-                let path = format!("/{slug}/{s}/");
-                let mut ctx = input.base_context("term", &path, &HashSet::new());
-                ctx.insert("taxonomy", &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path) }));
-                ctx.insert(
-                    "term",
-                    &serde_json::json!({ "name": name, "url": input.url(&path), "pages": pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>() }),
-                );
-                renderer.render("taxonomy_term.html", &ctx).map(|h| (file, Some(h.into_bytes())))
-            })
-            .collect();
-        out.extend(rendered);
+            renderer.render("taxonomy_list.html", &ctx).and_then(|h| emit(list_file, Some(h.into_bytes())))
+        };
+        diags.extend(done.err());
+        let failed = terms.par_iter().filter_map(|(s, (name, pages))| {
+            let file = format!("{slug}/{s}/index.html");
+            if plan.is_some_and(|plan| !pages.iter().any(|p| plan.listed.contains(p))) {
+                return emit(file, None).err();
+            }
+            let path = format!("/{slug}/{s}/");
+            let mut ctx = input.base_context("term", &path, &HashSet::new());
+            ctx.insert("taxonomy", &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path) }));
+            ctx.insert(
+                "term",
+                &serde_json::json!({ "name": name, "url": input.url(&path), "pages": pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>() }),
+            );
+            renderer.render("taxonomy_term.html", &ctx).and_then(|h| emit(file, Some(h.into_bytes()))).err()
+        });
+        diags.extend(failed.collect::<Vec<_>>());
     }
-    out
+    diags
 }

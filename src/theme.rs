@@ -3,10 +3,10 @@
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::walk;
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/pedoman");
 
@@ -14,7 +14,11 @@ static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/pedoman");
 #[derive(Debug, Clone)]
 pub enum StaticSource {
     Embedded(&'static [u8]),
-    Disk(PathBuf),
+    /// `path` to read, `shown` in messages (`static/logo.png`).
+    Disk {
+        path: PathBuf,
+        shown: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -33,7 +37,9 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    /// Loads the three layers (`root` canonical). Problems come back beside what did load, so
+    /// they are reported together with the content's.
+    pub fn load(root: &Path, config: &Config) -> (Theme, Vec<Diagnostic>) {
         let mut theme = Theme::default();
         let mut diags = Vec::new();
         let mut string_layers: Vec<(PathBuf, String)> = Vec::new();
@@ -62,10 +68,21 @@ impl Theme {
             }
         }
         let theme_dir = root.join("themes").join(&config.theme);
-        if theme_dir.is_dir() {
+        let inside = theme_dir.canonicalize().is_ok_and(|real| real.starts_with(root));
+        if theme_dir.is_dir() && !inside {
+            diags.push(
+                Diagnostic::new(
+                    Path::new("themes").join(&config.theme),
+                    0,
+                    0,
+                    "the theme folder is a symbolic link to outside the site: it is not followed",
+                )
+                .with_hint("copy the theme into the site's themes/ folder"),
+            );
+        } else if theme_dir.is_dir() {
             let shown = Path::new("themes").join(&config.theme);
-            theme.overlay_dir(&theme_dir.join("templates"), &shown.join("templates"), &mut diags);
-            theme.overlay_statics(&theme_dir.join("static"));
+            theme.overlay_templates(root, &shown.join("templates"), &mut diags);
+            theme.overlay_statics(root, &shown.join("static"), &mut diags);
             for lang in ["en", config.language.as_str()] {
                 let path = theme_dir.join("i18n").join(format!("{lang}.yaml"));
                 if let Ok(text) = std::fs::read_to_string(&path) {
@@ -80,27 +97,26 @@ impl Theme {
                 )),
             );
         }
-        theme.overlay_dir(&root.join("templates"), Path::new("templates"), &mut diags);
-        theme.overlay_statics(&root.join("static"));
+        theme.overlay_templates(root, Path::new("templates"), &mut diags);
+        theme.overlay_statics(root, Path::new("static"), &mut diags);
         for (shown, text) in string_layers {
             match serde_yaml::from_str::<BTreeMap<String, String>>(&text) {
                 Ok(map) => theme.strings.extend(map),
                 Err(e) => diags.push(crate::frontmatter::yaml_diagnostic(&shown, 0, &e)),
             }
         }
-        if diags.is_empty() {
-            Ok(theme)
-        } else {
-            Err(diags)
-        }
+        (theme, diags)
     }
 
-    fn overlay_dir(&mut self, dir: &Path, shown: &Path, diags: &mut Vec<Diagnostic>) {
-        for (rel, path) in files_under(dir) {
-            let shown = shown.join(&rel);
-            match std::fs::read_to_string(&path) {
+    /// Templates below `root/dir`, replacing those of the layers before.
+    fn overlay_templates(&mut self, root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) {
+        let (files, errors) = walk::files(root, &dir.to_string_lossy());
+        diags.extend(errors);
+        for file in files {
+            let shown = dir.join(&file.rel);
+            match std::fs::read_to_string(&file.path) {
                 Ok(source) => {
-                    self.templates.insert(rel, Template { source, shown });
+                    self.templates.insert(file.rel, Template { source, shown });
                 }
                 Err(e) => diags.push(
                     Diagnostic::new(shown, 0, 0, format!("cannot read template: {e}"))
@@ -110,10 +126,45 @@ impl Theme {
         }
     }
 
-    fn overlay_statics(&mut self, dir: &Path) {
-        for (rel, path) in files_under(dir) {
-            self.statics.insert(rel, StaticSource::Disk(path));
+    /// Static files below `root/dir`, replacing those of the layers before.
+    fn overlay_statics(&mut self, root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) {
+        let (files, errors) = walk::files(root, &dir.to_string_lossy());
+        diags.extend(errors);
+        for file in files {
+            let shown = dir.join(&file.rel);
+            self.statics.insert(file.rel, StaticSource::Disk { path: file.path, shown });
         }
+    }
+
+    /// The URL of each static file for templates' `asset()`, with a hash of its bytes when
+    /// `hashed` (`/style.css?h=1a2b3c4d`), and an error for each file that cannot be read.
+    pub fn asset_urls(&self, base: &str, hashed: bool) -> (BTreeMap<String, String>, Vec<Diagnostic>) {
+        let mut urls = BTreeMap::new();
+        let mut diags = Vec::new();
+        for (rel, src) in &self.statics {
+            let url = crate::render::site_url(base, rel);
+            if !hashed {
+                urls.insert(rel.clone(), url);
+                continue;
+            }
+            let hash = match src {
+                StaticSource::Embedded(bytes) => Ok(crate::output::short_hash(bytes)),
+                StaticSource::Disk { path, .. } => std::fs::read(path).map(|bytes| crate::output::short_hash(&bytes)),
+            };
+            match hash {
+                Ok(hash) => {
+                    urls.insert(rel.clone(), format!("{url}?h={hash}"));
+                }
+                Err(e) => {
+                    let StaticSource::Disk { shown, .. } = src else { unreachable!("embedded files are read") };
+                    diags.push(
+                        Diagnostic::new(shown, 0, 0, format!("cannot read static file: {e}"))
+                            .with_hint("make it readable for the user running pedoman, or remove it"),
+                    );
+                }
+            }
+        }
+        (urls, diags)
     }
 
     /// A UI string, or the key itself when the theme has none.
@@ -128,20 +179,4 @@ fn embedded_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
         out.extend(embedded_files(sub));
     }
     out
-}
-
-/// Files below `dir` as (relative path with `/`, full path), sorted; hidden files skipped.
-fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"), e.path().to_path_buf()))
-        .collect()
 }

@@ -18,7 +18,7 @@ pub(super) fn render(input: &Input, renderer: &Renderer, glossary: &Glossary, s:
             let page = &site.pages[p];
             let id = format!("_cetak-{}", n + 1);
             // Term links go to the web pages: the print page holds no glossary lists.
-            let html = glossary.link_first_uses(&input.page_bodies[p].html, None, url_of);
+            let html = glossary.link_first_uses(&(input.page_body)(p).html, None, url_of);
             serde_json::json!({
                 "id": id,
                 "title": page.title,

@@ -19,7 +19,7 @@ mod routes;
 mod watch;
 
 use crate::render_budget::Cancel;
-use crate::{BuildOptions, OutputMode};
+use crate::BuildOptions;
 use anyhow::{bail, Context};
 use preview_dir::PreviewDir;
 use rebuild::{Msg, Rebuilder};
@@ -145,14 +145,10 @@ pub fn start(opts: ServeOptions) -> anyhow::Result<ServerHandle> {
         })?;
     let addr = server.addr();
 
-    let build_opts = BuildOptions {
-        root: root.clone(),
-        output: preview.path().to_path_buf(),
-        // Permalinks and feeds point at the preview, not the published site.
-        base_url: Some(format!("http://{}", browsable(addr))),
-        drafts: opts.drafts,
-        mode: OutputMode::InPlace,
-    };
+    let mut build_opts = BuildOptions::preview(root.clone(), preview.path().to_path_buf());
+    // Permalinks and feeds point at the preview, not the published site.
+    build_opts.base_url = Some(format!("http://{}", browsable(addr)));
+    build_opts.drafts = opts.drafts;
     let (rebuild_tx, rebuild_rx) = mpsc::channel();
     let (ready_tx, ready_rx) = mpsc::channel::<anyhow::Result<()>>();
     let watch_tx = rebuild_tx.clone();

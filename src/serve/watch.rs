@@ -153,7 +153,7 @@ impl Gathering {
         self.rescan |= relevant;
         if matters(&event.kind) {
             for path in &event.paths {
-                if is_input(&self.root, path) && !is_editor_temp(path) {
+                if is_input(&self.root, path) && !path.file_name().is_some_and(crate::walk::is_ignored) {
                     if !self.paths.contains(path) {
                         self.paths.push(path.clone());
                     }
@@ -196,28 +196,6 @@ fn is_input(root: &Path, path: &Path) -> bool {
     }
 }
 
-/// Files editors create while saving; a change to one alone is not worth a build.
-fn is_editor_temp(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    // Vim's swap files: `.name.swp`, then `.swo`, `.swn`… down to `.swa`; `.swx` when probing.
-    let vim_swap = name.starts_with('.')
-        && name.rsplit_once('.').is_some_and(|(_, ext)| {
-            let ext = ext.as_bytes();
-            ext == b"swx" || (ext.len() == 3 && ext.starts_with(b"sw") && (b'a'..=b'p').contains(&ext[2]))
-        });
-    vim_swap
-        || name.ends_with(".swp")
-        || name.ends_with('~')
-        || name == "4913" // vim's "can I write here?" probe
-        || name.starts_with(".#") // emacs lock
-        || (name.starts_with('#') && name.ends_with('#')) // emacs auto-save
-        || name.starts_with(".goutputstream-") // gedit
-        || name.contains("___jb_tmp___")
-        || name.contains("___jb_old___") // JetBrains safe write
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,16 +203,6 @@ mod tests {
 
     fn event(kind: EventKind, paths: &[&str]) -> Event {
         paths.iter().fold(Event::new(kind), |e, p| e.add_path(PathBuf::from(p)))
-    }
-
-    #[test]
-    fn editor_temp_files_are_ignored() {
-        for name in [".a.md.swp", ".a.md.swo", ".a.md.swx", "a.md.swp", "a.md~", "4913", ".#a.md", "#a.md#"] {
-            assert!(is_editor_temp(Path::new(name)), "{name}");
-        }
-        for name in ["a.md", "_index.md", "style.css", "logo.swf", "4914", "a#b.md"] {
-            assert!(!is_editor_temp(Path::new(name)), "{name}");
-        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use tempfile::TempDir;
 #[path = "../common/mod.rs"]
 mod common;
 
-pub use common::{pedoman, repo_root, write_files};
+pub use common::{pedoman, pedoman_bin, repo_root, write_files};
 
 /// The config used when a fixture gives none.
 pub const DEFAULT_CONFIG: &str = "title: \"Situs Uji\"\nbase_url: \"https://uji.example.go.id\"\n";
@@ -71,6 +71,24 @@ impl Site {
         let mut args: Vec<std::ffi::OsString> = vec!["build".into(), "--root".into(), root.into()];
         args.extend(extra.iter().map(Into::into));
         Run::from(pedoman(args))
+    }
+
+    /// `pedoman build --root ROOT EXTRA…` as an unprivileged user, so file permissions apply as
+    /// they do to an editor: when the tests run as root, the temp dir is handed to `nobody` and
+    /// the build runs as `nobody`.
+    pub fn build_unprivileged(&self, extra: &[&str]) -> Run {
+        use std::os::unix::fs::MetadataExt;
+        use std::os::unix::process::CommandExt;
+        let mut command = std::process::Command::new(pedoman_bin());
+        command.args(["build", "--root"]).arg(self.root()).args(extra);
+        if std::fs::metadata(self.tmp()).unwrap().uid() == 0 {
+            const NOBODY: u32 = 65534;
+            for entry in walkdir::WalkDir::new(self.tmp()) {
+                std::os::unix::fs::lchown(entry.unwrap().path(), Some(NOBODY), Some(NOBODY)).unwrap();
+            }
+            command.uid(NOBODY).gid(NOBODY);
+        }
+        Run::from(command.output().expect("could not run pedoman"))
     }
 
     /// Builds and insists it worked.
@@ -155,7 +173,7 @@ impl Run {
     }
 }
 
-/// One `path:line:col: message` line.
+/// One `path:line:col: message` (or `path: message`) line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diag {
     pub path: String,
@@ -165,9 +183,13 @@ pub struct Diag {
 }
 
 impl Diag {
+    /// `path:line:col: message`, or `path: message` for a problem with a whole file or folder
+    /// (line and column 0). Indented lines (hints) are not diagnostics.
     pub fn parse(text: &str) -> Option<Diag> {
-        // path:line:col: message — the path may itself hold `:` only in theory; split from the left
-        // at the first `:N:N: `.
+        if text.starts_with(char::is_whitespace) {
+            return None;
+        }
+        // The path may itself hold `:` only in theory; split from the left at the first `:N:N: `.
         let mut search = 0;
         while let Some(i) = text[search..].find(':').map(|i| i + search) {
             let rest = &text[i + 1..];
@@ -180,7 +202,9 @@ impl Diag {
             }
             search = i + 1;
         }
-        None
+        // A place never holds a space (`Build failed: …` and `warning: …` are not diagnostics).
+        let (path, message) = text.split_once(": ").filter(|(p, _)| !p.is_empty() && !p.contains(' '))?;
+        (path != "warning").then(|| Diag { path: path.to_string(), line: 0, col: 0, message: message.to_string() })
     }
 }
 

@@ -1,0 +1,198 @@
+//! Links between pages: every internal link of every page and section checked against the
+//! site's URLs and heading ids once all are known, and each placeholder the Markdown stage
+//! left in an `href` replaced by its final URL.
+
+use crate::diagnostics::Diagnostic;
+use crate::load::Loaded;
+use crate::markdown::{self, InternalLink, LINK_PREFIX};
+use crate::render::site_url;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+/// The final URL of each internal link, by file (same order as the site's pages and sections).
+pub struct Resolved {
+    pub pages: Vec<Vec<String>>,
+    pub sections: Vec<Vec<String>>,
+}
+
+/// Checks links, remembering each file's result: while no link target changed (every page's
+/// URL and heading ids, the base path), a rebuild checks again only the files re-read.
+#[derive(Default)]
+pub struct Linker {
+    /// Hash of the targets the results were found with.
+    targets: u64,
+    /// Content path → the file's URLs and broken-link errors.
+    files: HashMap<String, (Vec<String>, Vec<Diagnostic>)>,
+}
+
+impl Linker {
+    /// Checks every link of the loaded site; broken ones come back as diagnostics and resolve
+    /// to `#`. Links to files that failed to load are not reported again (their own error says
+    /// why); files not re-read since the last call keep their last result while no target
+    /// changed.
+    pub fn resolve(&mut self, loaded: &Loaded, base: &str) -> (Resolved, Vec<Diagnostic>) {
+        let site = &loaded.site;
+        let mut targets: HashMap<&str, Option<(&str, &[String])>> =
+            loaded.unreadable.iter().map(|rel| (rel.as_str(), None)).collect();
+        for (p, md) in site.pages.iter().zip(&loaded.page_md) {
+            targets.insert(p.rel.as_str(), Some((p.path.as_str(), md.heading_ids.as_slice())));
+        }
+        for (s, md) in site.sections.iter().zip(&loaded.section_md) {
+            targets.insert(s.rel.as_str(), Some((s.path.as_str(), md.heading_ids.as_slice())));
+        }
+        let hash = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut sorted: Vec<_> = targets.iter().collect();
+            sorted.sort_unstable_by_key(|(rel, _)| **rel);
+            (sorted, base).hash(&mut h);
+            h.finish()
+        };
+        if hash != self.targets {
+            self.files.clear();
+            self.targets = hash;
+        }
+        let files =
+            site.pages.iter().zip(&loaded.page_md).map(|(p, md)| (&p.rel, &p.source, p.body_line, &**md)).chain(
+                site.sections.iter().zip(&loaded.section_md).map(|(s, md)| (&s.rel, &s.source, s.body_line, &**md)),
+            );
+        for (rel, source, body_line, md) in files {
+            if loaded.reread.contains(rel) || !self.files.contains_key(rel) {
+                let from = File { rel, source, body_line, own_ids: &md.heading_ids };
+                let mut diags = Vec::new();
+                let urls = md.links.iter().map(|link| from.url(link, &targets, base, &mut diags)).collect();
+                self.files.insert(rel.clone(), (urls, diags));
+            }
+        }
+        let mut diags = Vec::new();
+        let mut urls = |rel: &String| {
+            let (urls, d) = &self.files[rel];
+            diags.extend(d.iter().cloned());
+            urls.clone()
+        };
+        let pages = site.pages.iter().map(|p| urls(&p.rel)).collect();
+        let sections = site.sections.iter().map(|s| urls(&s.rel)).collect();
+        (Resolved { pages, sections }, diags)
+    }
+}
+
+/// The file a link is in.
+struct File<'a> {
+    rel: &'a str,
+    source: &'a Path,
+    body_line: usize,
+    own_ids: &'a [String],
+}
+
+impl File<'_> {
+    /// The link's final URL, or `#` for a broken one (reported in `diags`).
+    fn url(
+        &self,
+        link: &InternalLink,
+        targets: &HashMap<&str, Option<(&str, &[String])>>,
+        base: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> String {
+        let line = self.body_line + link.line - 1;
+        let error = |msg: String, hint: String| Diagnostic::new(self.source, line, link.col, msg).with_hint(hint);
+        let (path, ids) = if link.path.is_empty() {
+            ("", self.own_ids)
+        } else {
+            let target = normalize(self.rel, &link.path);
+            match target.as_deref().map(|t| targets.get(t)) {
+                Some(Some(Some((path, ids)))) => (*path, *ids),
+                // The target failed to load: its own error says why.
+                Some(Some(None)) => return "#".to_string(),
+                _ => {
+                    let looked = target.map(|t| format!("content/{t}")).unwrap_or_else(|| "outside content/".into());
+                    diags.push(error(
+                        format!("broken link `{}`: no such page (looked for {looked})", link.path),
+                        "links are relative to this file (`../bagian/halaman.md`) or start at the content root (`@/bagian/halaman.md`); drafts are not linkable".into(),
+                    ));
+                    return "#".to_string();
+                }
+            }
+        };
+        let url = if path.is_empty() { String::new() } else { site_url(base, path) };
+        match &link.fragment {
+            Some(f) if !ids.iter().any(|id| id == f) => {
+                let target = if link.path.is_empty() { "this page".to_string() } else { format!("`{}`", link.path) };
+                let known = if ids.is_empty() {
+                    "it has no headings".to_string()
+                } else {
+                    format!("its headings: {}", ids.join(", "))
+                };
+                diags.push(error(format!("broken link: {target} has no heading `#{f}`"), known));
+                url
+            }
+            Some(f) => format!("{url}#{f}"),
+            None => url,
+        }
+    }
+}
+
+/// `from` = `nilai/akuntabel.md`, `link` = `../pola/x.md` → `pola/x.md`; `@/x.md` → `x.md`.
+fn normalize(from: &str, link: &str) -> Option<String> {
+    let joined = match link.strip_prefix("@/") {
+        Some(rest) => rest.to_string(),
+        None => {
+            let dir = from.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            match link.strip_prefix('/') {
+                Some(abs) => abs.to_string(),
+                None => format!("{dir}/{link}"),
+            }
+        }
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Puts the final URLs in place of the placeholders the Markdown stage left in `href`s.
+pub fn rewrite(html: &str, urls: &[String]) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(LINK_PREFIX) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + LINK_PREFIX.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let n: usize = rest[..digits].parse().unwrap_or(usize::MAX);
+        out.push_str(&markdown::escape(urls.get(n).map(String::as_str).unwrap_or("#")));
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_normalize_relative_to_the_file() {
+        assert_eq!(normalize("nilai/akuntabel.md", "../pola/x.md").as_deref(), Some("pola/x.md"));
+        assert_eq!(normalize("nilai/akuntabel.md", "kompeten.md").as_deref(), Some("nilai/kompeten.md"));
+        assert_eq!(normalize("nilai/akuntabel.md", "@/_index.md").as_deref(), Some("_index.md"));
+        assert_eq!(normalize("a.md", "../../x.md"), None);
+    }
+
+    #[test]
+    fn placeholders_become_escaped_urls() {
+        let html = format!(
+            "<a href=\"{LINK_PREFIX}0\">a</a> <a href=\"{LINK_PREFIX}1\">b</a> <a href=\"{LINK_PREFIX}9\">c</a>"
+        );
+        let urls = ["/a/?x=1&y=2".to_string(), "/b/#c".to_string()];
+        assert_eq!(
+            rewrite(&html, &urls),
+            "<a href=\"/a/?x=1&amp;y=2\">a</a> <a href=\"/b/#c\">b</a> <a href=\"#\">c</a>"
+        );
+    }
+}

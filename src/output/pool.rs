@@ -1,0 +1,197 @@
+//! Writing and deleting many files fast. Creating a file or a folder, or deleting one, is
+//! mostly waiting (for inode tables, for the disk; on a file system mounted with `discard`, for
+//! a TRIM per deleted file), so more threads than cores keep the disk busy: on the 2-core
+//! benchmark machine 16 threads deleted 10,000 page folders in 1.9 s where one thread took
+//! 56 s, and created them in 1.5 s where two took 3.0 s.
+
+use crate::diagnostics::Diagnostic;
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+
+/// Threads that write or delete.
+const THREADS: usize = 16;
+
+use super::Data;
+
+type Job = Box<dyn FnOnce() -> Result<(), Diagnostic> + Send>;
+
+/// Writer threads fed through a short queue: the renderer hands a page over and goes on, and
+/// waits only when the queue is full, so rendered pages never pile up in memory.
+pub(super) struct Pool {
+    queue: Option<SyncSender<Job>>,
+    threads: Vec<JoinHandle<()>>,
+    errors: Arc<Mutex<Vec<Diagnostic>>>,
+}
+
+impl Pool {
+    pub(super) fn new() -> io::Result<Pool> {
+        let (queue, jobs) = sync_channel::<Job>(THREADS * 4);
+        let jobs = Arc::new(Mutex::new(jobs));
+        let errors: Arc<Mutex<Vec<Diagnostic>>> = Arc::default();
+        let mut threads = Vec::with_capacity(THREADS);
+        for i in 0..THREADS {
+            let (jobs, errors) = (jobs.clone(), errors.clone());
+            let worker = move || loop {
+                let job = match jobs.lock().expect("no panics while holding").recv() {
+                    Ok(job) => job,
+                    Err(_) => return,
+                };
+                if let Err(d) = job() {
+                    errors.lock().expect("no panics while holding").push(d);
+                }
+            };
+            threads.push(thread::Builder::new().name(format!("pedoman-write-{i}")).spawn(worker)?);
+        }
+        Ok(Pool { queue: Some(queue), threads, errors })
+    }
+
+    /// Queues `job`; a failure is reported by [`Pool::finish`].
+    pub(super) fn submit(&self, job: impl FnOnce() -> Result<(), Diagnostic> + Send + 'static) {
+        if let Some(queue) = &self.queue {
+            // Only fails once every thread is gone, which `finish` alone causes.
+            let _ = queue.send(Box::new(job));
+        }
+    }
+
+    /// Waits for every queued job; returns their errors.
+    pub(super) fn finish(&mut self) -> Vec<Diagnostic> {
+        self.queue = None;
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+        std::mem::take(&mut *self.errors.lock().expect("no panics while holding"))
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// Folders known to exist below an output, so each is created once rather than per file.
+#[derive(Default)]
+pub(super) struct Dirs(Mutex<BTreeSet<PathBuf>>);
+
+impl Dirs {
+    pub(super) fn forget(&self, dir: &Path) {
+        self.0.lock().expect("no panics while holding").remove(dir);
+    }
+
+    fn ensure(&self, dir: &Path) -> io::Result<()> {
+        if self.0.lock().expect("no panics while holding").contains(dir) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(dir)?;
+        self.0.lock().expect("no panics while holding").insert(dir.to_path_buf());
+        Ok(())
+    }
+}
+
+/// Writes `data` at `path`, creating its folder if needed. A copied file keeps its mode.
+pub(super) fn write_file(path: &Path, data: &Data, dirs: &Dirs) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        dirs.ensure(parent)?;
+    }
+    match data {
+        Data::Bytes(b) => std::fs::write(path, b),
+        Data::Static(b) => std::fs::write(path, b),
+        Data::Copy(src) => std::fs::copy(src, path).map(|_| ()),
+    }
+}
+
+/// Deletes `dir` and everything below it, files first on many threads, then the folders,
+/// deepest first. Symbolic links are removed, never followed.
+pub(super) fn remove_tree(dir: &Path) -> io::Result<()> {
+    let mut files = Vec::new();
+    let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.map_err(io::Error::from)?;
+        if entry.file_type().is_dir() {
+            dirs.push((entry.depth(), entry.into_path()));
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    on_threads(&files, |f| std::fs::remove_file(f))?;
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
+    for level in dirs.chunk_by(|a, b| a.0 == b.0) {
+        let level: Vec<&PathBuf> = level.iter().map(|(_, d)| d).collect();
+        on_threads(&level, |d| std::fs::remove_dir(d))?;
+    }
+    Ok(())
+}
+
+/// Runs `f` on every item on [`THREADS`] threads; the first error (other than "already gone")
+/// comes back once all are done.
+pub(super) fn on_threads<T: Sync>(items: &[T], f: impl Fn(&T) -> io::Result<()> + Sync) -> io::Result<()> {
+    let next = AtomicUsize::new(0);
+    let failed: Mutex<Option<io::Error>> = Mutex::new(None);
+    thread::scope(|s| {
+        for _ in 0..THREADS.min(items.len()) {
+            s.spawn(|| {
+                while let Some(item) = items.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    match f(item) {
+                        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                            failed.lock().expect("no panics while holding").get_or_insert(e);
+                        }
+                        _ => {}
+                    }
+                }
+            });
+        }
+    });
+    match failed.into_inner().expect("no panics while holding") {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pooled_writes_land_and_report_their_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let dirs = Arc::new(Dirs::default());
+        let mut pool = Pool::new().unwrap();
+        for i in 0..200 {
+            let (path, dirs) = (dir.path().join(format!("p{i}/index.html")), dirs.clone());
+            pool.submit(move || {
+                write_file(&path, &Data::Bytes(vec![b'x'; i]), &dirs)
+                    .map_err(|e| Diagnostic::new("x", 0, 0, e.to_string()))
+            });
+        }
+        std::fs::write(dir.path().join("berkas"), "").unwrap();
+        let (path, dirs2) = (dir.path().join("berkas/index.html"), dirs.clone());
+        pool.submit(move || {
+            write_file(&path, &Data::Static(b"x"), &dirs2).map_err(|e| Diagnostic::new("gagal", 0, 0, e.to_string()))
+        });
+        let errors = pool.finish();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(std::fs::read(dir.path().join("p199/index.html")).unwrap().len(), 199);
+    }
+
+    #[test]
+    fn a_tree_is_removed_without_following_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep = dir.path().join("simpan.txt");
+        std::fs::write(&keep, "tetap").unwrap();
+        let tree = dir.path().join("pohon");
+        for i in 0..50 {
+            std::fs::create_dir_all(tree.join(format!("a/{i}/b"))).unwrap();
+            std::fs::write(tree.join(format!("a/{i}/b/index.html")), "x").unwrap();
+        }
+        std::os::unix::fs::symlink(&keep, tree.join("tautan")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), tree.join("a/induk")).unwrap();
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists());
+        assert_eq!(std::fs::read_to_string(&keep).unwrap(), "tetap");
+    }
+}
