@@ -187,9 +187,10 @@ impl Writer<'_> {
 
 /// A short content hash: asset URLs' cache-busting part, the service worker's fingerprint.
 pub fn short_hash(bytes: &[u8]) -> String {
-    // FNV-1a (the search index's hash): stable across Rust versions, unlike DefaultHasher.
-    let h = crate::search::format::fnv64(bytes, crate::search::format::FNV_START);
-    format!("{:08x}", h as u32)
+    // FNV-1a: stable across Rust versions, unlike DefaultHasher.
+    let mut hasher = fnv::FnvHasher::default();
+    std::hash::Hasher::write(&mut hasher, bytes);
+    format!("{:08x}", std::hash::Hasher::finish(&hasher) as u32)
 }
 
 fn write_error(shown: &Path, rel: &str, e: &io::Error) -> Diagnostic {

@@ -275,30 +275,9 @@ pub fn typo_file(first: char, len: usize) -> String {
     format!("t/{}-{len}.txt", first as u32)
 }
 
-/// FNV-1a, 64 bits, of `data` continuing from `h`: a content hash stable across Rust
-/// versions (unlike `DefaultHasher`). Start from [`FNV_START`].
-pub fn fnv64(data: &[u8], h: u64) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = fnv::FnvHasher::with_key(h);
-    hasher.write(data);
-    hasher.finish()
-}
-
-/// The FNV-1a offset basis, the state of a fresh hasher.
-pub const FNV_START: u64 = 0xcbf29ce484222325;
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv64_is_fnv_1a_and_chains() {
-        // Published FNV-1a 64 test vectors: asset URLs and the index's `v` depend on them.
-        assert_eq!(fnv64(b"", FNV_START), 0xcbf29ce484222325);
-        assert_eq!(fnv64(b"a", FNV_START), 0xaf63dc4c8601ec8c);
-        assert_eq!(fnv64(b"foobar", FNV_START), 0x85944171f73967e8);
-        assert_eq!(fnv64(b"bar", fnv64(b"foo", FNV_START)), fnv64(b"foobar", FNV_START));
-    }
 
     #[test]
     fn entries_round_trip() {

@@ -11,6 +11,8 @@ use tempfile::TempDir;
 mod common;
 
 pub use common::{pedoman, pedoman_bin, repo_root, write_files};
+#[allow(unused_imports)] // only some test files measure gzipped sizes
+pub use common::gzipped_len;
 
 /// The config used when a fixture gives none.
 pub const DEFAULT_CONFIG: &str = "title: \"Situs Uji\"\nbase_url: \"https://uji.example.go.id\"\n";
@@ -310,12 +312,4 @@ pub fn assert_in_order(haystack: &str, needles: &[&str]) {
             None => panic!("`{n}` missing or out of order (wanted {needles:?}) in:\n{haystack}"),
         }
     }
-}
-
-/// Gzipped size of `bytes` (default level, as a web server would send it).
-pub fn gzip_len(bytes: &[u8]) -> usize {
-    use std::io::Write;
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(bytes).unwrap();
-    enc.finish().unwrap().len()
 }
