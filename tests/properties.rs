@@ -65,7 +65,9 @@ fn url_safe(id: &str) -> bool {
 
 proptest! {
     // Failures are reported with their minimal input; nothing is written beside the sources.
-    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+    // 2,000 cases each: CI runs these instead of the fuzz targets (`fuzz/run`), whose cold
+    // nightly build alone takes longer than the whole suite can spare.
+    #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn markdown_renders_with_unique_safe_ids_deterministically(text in markdown_text(), mode in 0..3u8) {
