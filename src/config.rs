@@ -215,6 +215,14 @@ impl Config {
     }
 }
 
+/// `base` (a `base_path`) + `/path`, for links inside the site; a full URL stays as it is.
+pub fn site_url(base: &str, path: &str) -> String {
+    if path.contains("://") {
+        return path.to_string();
+    }
+    format!("{base}/{}", path.trim_start_matches('/'))
+}
+
 /// A theme is a folder of `themes/`: one plain name, so `theme:` cannot reach a folder outside
 /// the site (`../x`, `/etc`) and publish its files.
 fn check_theme(name: &str) -> Result<(), (String, String)> {

@@ -80,6 +80,43 @@ pub struct Site {
     pub assets: Vec<Asset>,
 }
 
+impl Section {
+    /// Where the section's print-everything page goes: `/bagian/cetak/`.
+    pub fn print_path(&self) -> String {
+        format!("{}cetak/", self.path)
+    }
+}
+
+/// One term of a taxonomy (`tags: [Integritas]`).
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// The term as first written.
+    pub name: String,
+    /// The pages listing it, by title.
+    pub pages: Vec<usize>,
+}
+
+impl Site {
+    /// Terms of one taxonomy, by slug.
+    pub fn taxonomy_terms(&self, taxonomy: &str) -> BTreeMap<String, Term> {
+        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            let list = if taxonomy == "tags" { Some(&page.meta.tags) } else { page.meta.taxonomies.get(taxonomy) };
+            for name in list.into_iter().flatten() {
+                let term = terms.entry(slugify(name)).or_insert_with(|| Term { name: name.clone(), pages: Vec::new() });
+                // Pages come in order, so a page listing a term twice is the last one added.
+                if term.pages.last() != Some(&i) {
+                    term.pages.push(i);
+                }
+            }
+        }
+        for term in terms.values_mut() {
+            term.pages.sort_by_cached_key(|&p| (self.pages[p].title.to_lowercase(), self.pages[p].rel.clone()));
+        }
+        terms
+    }
+}
+
 /// One Markdown file read and checked, before it is placed in the tree.
 #[derive(Debug, Clone)]
 pub enum Item {

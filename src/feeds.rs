@@ -1,11 +1,10 @@
 //! Machine-read files generated in code: sitemap, Atom feed, robots.txt, alias redirects.
 //! No timestamps: everything derives from page dates, so builds are reproducible.
 
-use crate::config::Config;
+use crate::config::{site_url, Config};
 use crate::content::Site;
 use crate::markdown::escape;
 use crate::markdown::slugify;
-use crate::render::{site_url, taxonomy_terms};
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 use std::io;
@@ -22,7 +21,7 @@ pub fn sitemap(config: &Config, site: &Site) -> String {
     for taxonomy in &config.taxonomies {
         let slug = slugify(taxonomy);
         entries.push((format!("/{slug}/"), None));
-        for term in taxonomy_terms(site, taxonomy).keys() {
+        for term in site.taxonomy_terms(taxonomy).keys() {
             entries.push((format!("/{slug}/{term}/"), None));
         }
     }

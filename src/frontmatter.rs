@@ -111,7 +111,7 @@ pub fn parse<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usize) -
         .with_hint("close the brackets you opened, or write deep values as indented `key: value` lines"));
     }
     serde_yaml::from_str(yaml).map_err(|e| {
-        let mut diag = yaml_diagnostic(path, line_offset, &e);
+        let mut diag = Diagnostic::from_yaml(path, line_offset, &e);
         // serde_yaml points at the start of the map; the second `key:` line is the one to fix.
         let twice = diag.message.strip_prefix("duplicate field `").and_then(|rest| rest.split('`').next());
         let second = twice.and_then(|key| {
@@ -123,48 +123,6 @@ pub fn parse<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usize) -
         }
         diag
     })
-}
-
-/// Turns a serde_yaml error into a diagnostic, suggesting the nearest key for an unknown one.
-pub fn yaml_diagnostic(path: &Path, line_offset: usize, err: &serde_yaml::Error) -> Diagnostic {
-    let (line, col) = err.location().map(|l| (l.line() + line_offset, l.column())).unwrap_or((line_offset + 1, 1));
-    let mut message = err.to_string();
-    if let Some(i) = message.find(" at line ") {
-        message.truncate(i);
-    }
-    let diag = Diagnostic::new(path, line, col, message.clone());
-    if let Some(hint) = unknown_key_hint(&message) {
-        return diag.with_hint(hint);
-    }
-    if message.contains("keys must be text") {
-        return diag.with_hint("put the key in quotes to make it text: `\"1.5\": …`");
-    }
-    if message.contains("duplicate") {
-        return diag.with_hint("write each key once: remove or rename one of them");
-    }
-    if message.contains("repetition limit") || message.contains("recursion limit") {
-        return diag.with_hint(
-            "aliases (`*name`) may not expand into huge values, nor values nest too deep: write the values out",
-        );
-    }
-    // Front matter sits between `---` lines; config.yaml and theme strings are YAML files whole.
-    let place = if path.extension().is_some_and(|e| e == "md") { "between the `---` lines" } else { "in this file" };
-    diag.with_hint(format!("check the YAML {place}: `key: value`, strings with `:` in quotes"))
-}
-
-/// From serde's "unknown field `titel`, expected one of `title`, …", suggest the closest key.
-fn unknown_key_hint(message: &str) -> Option<String> {
-    // Nested keys come prefixed with their place: "feed: unknown field `limt`, …".
-    let marker = "unknown field `";
-    let rest = &message[message.find(marker)? + marker.len()..];
-    let (unknown, expected) = rest.split_once('`')?;
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let best = candidates.iter().min_by_key(|c| strsim::levenshtein(unknown, c))?;
-    if strsim::levenshtein(unknown, best) <= 3 {
-        Some(format!("did you mean `{best}`?"))
-    } else {
-        Some(format!("valid keys are: {}", candidates.join(", ")))
-    }
 }
 
 /// Front matter of a page.
@@ -195,7 +153,7 @@ pub struct PageMeta {
     pub extra: serde_yaml::Mapping,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct GlossaryEntry {
     pub term: String,
@@ -265,13 +223,5 @@ mod tests {
         let text = normalize_newlines("---\rtitle: A\r---\risi".into());
         let split = split(Path::new("a.md"), &text).unwrap();
         assert_eq!((split.yaml, split.body_line), ("title: A\n", 4));
-    }
-
-    #[test]
-    fn suggests_nearest_key() {
-        let hint = unknown_key_hint("unknown field `titel`, expected one of `title`, `description`, `date`");
-        assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
-        let hint = unknown_key_hint("feed: unknown field `limt`, expected `enabled` or `limit`");
-        assert_eq!(hint.as_deref(), Some("did you mean `limit`?"));
     }
 }

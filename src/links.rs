@@ -2,10 +2,10 @@
 //! site's URLs and heading ids once all are known, and each placeholder the Markdown stage
 //! left in an `href` replaced by its final URL.
 
+use crate::config::site_url;
 use crate::diagnostics::Diagnostic;
 use crate::load::Loaded;
 use crate::markdown::{self, InternalLink, LINK_PREFIX};
-use crate::render::site_url;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;

@@ -3,10 +3,11 @@
 //! every file the build wrote: a [`Ledger`] notes each file's hash and size as it goes to the
 //! writer, so the files themselves are not held.
 
+use crate::config::site_url;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::output::{short_hash, Data};
-use crate::render::{short_title, site_url, Renderer};
+use crate::render::{short_title, Renderer};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Mutex;

@@ -1,7 +1,7 @@
 //! Rendering with Tera: the template environment, the context each template gets,
 //! and every HTML page of the site. Writes nothing to disk.
 
-use crate::config::Config;
+use crate::config::{site_url, Config};
 use crate::content::{Page, Section, Site};
 use crate::diagnostics::Diagnostic;
 use crate::glossary::{self, Glossary};
@@ -278,14 +278,6 @@ pub fn short_title(title: &str) -> String {
     out
 }
 
-/// `base` + `/path`, for links inside the site.
-pub fn site_url(base: &str, path: &str) -> String {
-    if path.contains("://") {
-        return path.to_string();
-    }
-    format!("{base}/{}", path.trim_start_matches('/'))
-}
-
 #[derive(Serialize, Clone)]
 struct Link {
     title: String,
@@ -550,13 +542,8 @@ fn template_for(
     }
 }
 
-/// Where a section's print-everything page goes: `/bagian/cetak/`.
-pub fn print_path(section: &Section) -> String {
-    format!("{}cetak/", section.path)
-}
-
 fn print_file(section: &Section) -> String {
-    format!("{}index.html", print_path(section).trim_start_matches('/'))
+    format!("{}index.html", section.print_path().trim_start_matches('/'))
 }
 
 fn render_page(
@@ -668,7 +655,7 @@ fn render_section(
             "content": glossary.link_first_uses(&body.html, None, |p| input.url(&site.pages[p].path)),
             "toc": body.toc,
             "url": input.url(&section.path),
-            "print_url": (!section.pages.is_empty()).then(|| input.url(&print_path(section))),
+            "print_url": (!section.pages.is_empty()).then(|| input.url(&section.print_path())),
             "path": section.path,
             "pages": section.pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>(),
             "subsections": section.subsections.iter().map(|&s| {
@@ -683,29 +670,10 @@ fn render_section(
     Ok((format!("{}index.html", section.path.trim_start_matches('/')), html.into_bytes()))
 }
 
-/// Terms of one taxonomy: slug → (name as first written, pages).
-pub fn taxonomy_terms(site: &Site, taxonomy: &str) -> BTreeMap<String, (String, Vec<usize>)> {
-    let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-    for (i, page) in site.pages.iter().enumerate() {
-        let list = if taxonomy == "tags" { Some(&page.meta.tags) } else { page.meta.taxonomies.get(taxonomy) };
-        for term in list.into_iter().flatten() {
-            let entry = terms.entry(slugify(term)).or_insert_with(|| (term.clone(), Vec::new()));
-            // Pages come in order, so a page listing a term twice is the last one added.
-            if entry.1.last() != Some(&i) {
-                entry.1.push(i);
-            }
-        }
-    }
-    for (_, pages) in terms.values_mut() {
-        pages.sort_by_cached_key(|&p| (site.pages[p].title.to_lowercase(), site.pages[p].rel.clone()));
-    }
-    terms
-}
-
 fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, emit: &Emit) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for taxonomy in &input.config.taxonomies {
-        let terms = taxonomy_terms(input.site, taxonomy);
+        let terms = input.site.taxonomy_terms(taxonomy);
         let slug = slugify(taxonomy);
         let title =
             input.theme.strings.get(&format!("taxonomy_{taxonomy}")).cloned().unwrap_or_else(|| taxonomy.clone());
@@ -718,7 +686,7 @@ fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, em
             let mut ctx = input.base_context("taxonomy", &list_path, &HashSet::new());
             let term_list: Vec<serde_json::Value> = terms
                 .iter()
-                .map(|(s, (name, pages))| serde_json::json!({ "name": name, "url": input.url(&format!("/{slug}/{s}/")), "count": pages.len() }))
+                .map(|(s, term)| serde_json::json!({ "name": term.name, "url": input.url(&format!("/{slug}/{s}/")), "count": term.pages.len() }))
                 .collect();
             ctx.insert(
                 "taxonomy",
@@ -727,9 +695,9 @@ fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, em
             renderer.render("taxonomy_list.html", &ctx).and_then(|h| emit(list_file, Some(h.into_bytes())))
         };
         diags.extend(done.err());
-        let failed = terms.par_iter().filter_map(|(s, (name, pages))| {
+        let failed = terms.par_iter().filter_map(|(s, term)| {
             let file = format!("{slug}/{s}/index.html");
-            if plan.is_some_and(|plan| !pages.iter().any(|p| plan.listed.contains(p))) {
+            if plan.is_some_and(|plan| !term.pages.iter().any(|p| plan.listed.contains(p))) {
                 return emit(file, None).err();
             }
             let path = format!("/{slug}/{s}/");
@@ -737,7 +705,7 @@ fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, em
             ctx.insert("taxonomy", &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path) }));
             ctx.insert(
                 "term",
-                &serde_json::json!({ "name": name, "url": input.url(&path), "pages": pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>() }),
+                &serde_json::json!({ "name": term.name, "url": input.url(&path), "pages": term.pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>() }),
             );
             renderer.render("taxonomy_term.html", &ctx).and_then(|h| emit(file, Some(h.into_bytes()))).err()
         });

@@ -102,7 +102,7 @@ impl Theme {
         for (shown, text) in string_layers {
             match serde_yaml::from_str::<BTreeMap<String, String>>(&text) {
                 Ok(map) => theme.strings.extend(map),
-                Err(e) => diags.push(crate::frontmatter::yaml_diagnostic(&shown, 0, &e)),
+                Err(e) => diags.push(Diagnostic::from_yaml(&shown, 0, &e)),
             }
         }
         (theme, diags)
@@ -142,7 +142,7 @@ impl Theme {
         let mut urls = BTreeMap::new();
         let mut diags = Vec::new();
         for (rel, src) in &self.statics {
-            let url = crate::render::site_url(base, rel);
+            let url = crate::config::site_url(base, rel);
             if !hashed {
                 urls.insert(rel.clone(), url);
                 continue;

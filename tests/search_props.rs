@@ -8,7 +8,7 @@ use pedoman::search::format::decode_chunk;
 use pedoman::search::parse::{parse, MAX_WORDS};
 use pedoman::search::query::{Engine, Options, Store};
 use pedoman::search::tokenize::tokenize;
-use pedoman::search::{build_index, stem, IndexFile, PageText, SearchError, TextSection};
+use pedoman::search::{build_index, stem, IndexFile, PageText, Passage, SearchError};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -106,7 +106,7 @@ fn build() -> Vec<IndexFile> {
         url: url.into(),
         title: title.into(),
         section: url.split('/').nth(1).unwrap_or("").into(),
-        sections: vec![TextSection { text: body.into(), ..Default::default() }],
+        passages: vec![Passage { text: body.into(), ..Default::default() }],
         ..Default::default()
     };
     let pages = vec![

@@ -53,25 +53,60 @@ pub const EXPANSION_MARK: char = '#';
 /// thousands of words of one first letter and length, most of them names and rarities).
 pub const TYPO_BUCKET: usize = 600;
 
+/// `meta.json` (JSON names in `serde(rename)`, kept short for the wire).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
     pub format: u32,
-    pub v: String,
+    /// Hash of every other file, appended to their URLs as `?v=…`.
+    #[serde(rename = "v")]
+    pub version: String,
     pub pages: u32,
-    pub avg: u32,
+    /// Average body length in words.
+    #[serde(rename = "avg")]
+    pub avg_body_len: u32,
+    /// `(slug, title)` of each top-level section.
     pub sections: Vec<(String, String)>,
-    pub tw: u32,
+    /// Words in the longest phrase that expands to others.
+    #[serde(rename = "tw")]
+    pub longest_phrase: u32,
 }
 
+/// `f/N.json`: one page's record for snippets and deep links.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Fragment {
-    pub u: String,
-    pub t: String,
-    pub b: Vec<String>,
-    pub d: String,
-    /// `[heading, anchor, text]`; the intro and the glossary have empty heading and anchor.
-    pub s: Vec<(String, String, String)>,
+    #[serde(rename = "u")]
+    pub url: String,
+    #[serde(rename = "t")]
+    pub title: String,
+    #[serde(rename = "b")]
+    pub breadcrumb: Vec<String>,
+    #[serde(rename = "d")]
+    pub description: String,
+    #[serde(rename = "s")]
+    pub passages: Vec<FragmentPassage>,
+}
+
+/// A passage of a `Fragment`, on the wire `[heading, anchor, text]`; the intro and the
+/// glossary have empty heading and anchor.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(from = "(String, String, String)", into = "(String, String, String)")]
+pub struct FragmentPassage {
+    pub heading: String,
+    pub anchor: String,
+    pub text: String,
+}
+
+impl From<(String, String, String)> for FragmentPassage {
+    fn from((heading, anchor, text): (String, String, String)) -> Self {
+        FragmentPassage { heading, anchor, text }
+    }
+}
+
+impl From<FragmentPassage> for (String, String, String) {
+    fn from(p: FragmentPassage) -> Self {
+        (p.heading, p.anchor, p.text)
+    }
 }
 
 /// Body length in one byte: exact to 4 words up to 508, then steps of 32 to 4576.

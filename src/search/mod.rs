@@ -36,26 +36,6 @@ pub enum SearchError {
     UnknownSection(String, String),
 }
 
-/// A glossary entry from a page's front matter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct GlossaryTerm {
-    pub term: String,
-    pub expansion: String,
-    pub definition: String,
-}
-
-/// The plain text under one heading of a page (the first one, with `heading: None`,
-/// is the text before the first heading).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct TextSection {
-    pub heading: Option<String>,
-    /// The heading's id, as rendered in the HTML (`bebas-dari-kkn`).
-    pub anchor: Option<String>,
-    /// Heading level 1..=6; 0 for the intro.
-    pub level: u8,
-    pub text: String,
-}
-
 /// Everything the search needs about one rendered page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PageText {
@@ -68,13 +48,16 @@ pub struct PageText {
     pub section: String,
     pub description: String,
     pub tags: Vec<String>,
-    pub glossary: Vec<GlossaryTerm>,
-    pub sections: Vec<TextSection>,
+    pub glossary: Vec<GlossaryEntry>,
+    /// The text under each heading, as `markdown::render` cut it.
+    pub passages: Vec<Passage>,
 }
 
 /// A file of the index, path relative to the `search/` output folder.
 pub type IndexFile = (String, Vec<u8>);
 
+pub use crate::frontmatter::GlossaryEntry;
+pub use crate::markdown::Passage;
 pub use index::IndexCache;
 
 /// Builds the index files for `pages` with the site's `search` settings (synonyms and
@@ -86,14 +69,7 @@ pub fn build_index(pages: &[PageText], config: &SearchConfig) -> Vec<IndexFile> 
 /// `build_index` reusing the analysis of pages whose text has not changed since the
 /// build that filled `cache` (what `serve` does on every save).
 pub fn build_index_cached(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
-    let start = std::time::Instant::now();
-    let files = index::build(pages, config, cache);
-    // For benchmarks: the index's share of a build.
-    if std::env::var_os("PEDOMAN_SEARCH_TIMING").is_some() {
-        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
-        eprintln!("search index: {} pages, {} files, {bytes} bytes in {:?}", pages.len(), files.len(), start.elapsed());
-    }
-    files
+    index::build(pages, config, cache)
 }
 
 /// One ranked result, as the terminal and the browser show it.

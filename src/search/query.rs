@@ -195,7 +195,7 @@ impl<S: Store> Engine<S> {
             return Err(SearchError::Version(version as u32));
         }
         let meta: Meta = serde_json::from_value(value).map_err(|e| corrupt(format!("meta.json: {e}")))?;
-        if meta.avg == 0 || meta.sections.len() > 255 {
+        if meta.avg_body_len == 0 || meta.sections.len() > 255 {
             return Err(corrupt("meta.json: bad average length or too many sections"));
         }
         let table = store.read("pages.bin")?;
@@ -369,7 +369,7 @@ impl<S: Store> Engine<S> {
 
     fn bm25(&self, idf_milli: u32, id: u32, weighted: f64) -> f64 {
         let len = format::dequantize_len(self.table[id as usize * 2]) as f64;
-        let norm = 0.25 + 0.75 * len / self.meta.avg as f64;
+        let norm = 0.25 + 0.75 * len / self.meta.avg_body_len as f64;
         let t = weighted / norm;
         let idf = idf_milli as f64 / 1000.0;
         idf * t / (t + K1)
@@ -399,7 +399,7 @@ impl<S: Store> Engine<S> {
         }
         // What each run of unquoted words expands to.
         for i in 0..n {
-            for len in 1..=(self.meta.tw as usize).min(n - i) {
+            for len in 1..=(self.meta.longest_phrase as usize).min(n - i) {
                 if parsed.quoted[i + len - 1] {
                     break;
                 }

@@ -206,13 +206,17 @@ impl<'a> Matcher<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::GlossaryTerm;
+    use crate::frontmatter::GlossaryEntry;
 
     fn page(entries: &[(&str, &str)]) -> PageText {
         PageText {
             glossary: entries
                 .iter()
-                .map(|(t, e)| GlossaryTerm { term: t.to_string(), expansion: e.to_string(), definition: String::new() })
+                .map(|(t, e)| GlossaryEntry {
+                    term: t.to_string(),
+                    expansion: e.to_string(),
+                    definition: String::new(),
+                })
                 .collect(),
             ..Default::default()
         }

@@ -10,9 +10,9 @@ use tempfile::TempDir;
 #[path = "../common/mod.rs"]
 mod common;
 
-pub use common::{pedoman, pedoman_bin, repo_root, write_files};
 #[allow(unused_imports)] // only some test files measure gzipped sizes
 pub use common::gzipped_len;
+pub use common::{pedoman, pedoman_bin, repo_root, write_files};
 
 /// The config used when a fixture gives none.
 pub const DEFAULT_CONFIG: &str = "title: \"Situs Uji\"\nbase_url: \"https://uji.example.go.id\"\n";
