@@ -17,7 +17,7 @@ use std::path::PathBuf;
 const NAME_MAX: usize = 255;
 
 /// Where the search index goes; nothing else may write below it.
-pub const SEARCH_DIR: &str = "search";
+pub(crate) const SEARCH_DIR: &str = "search";
 
 /// Who claimed a path: shown in messages.
 #[derive(Debug, Clone)]
@@ -104,7 +104,7 @@ fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Checks every output path of the site; `feed` says whether `atom.xml` is written.
-pub fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnostic> {
     let mut claims = Claims::default();
     let generated = |what: &str| Claimant::Generated(what.to_string());
     for (rel, what) in [

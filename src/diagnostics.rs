@@ -7,19 +7,25 @@ use std::path::{Path, PathBuf};
 /// folder, printed as `path: message` rather than with a made-up position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The file or folder, relative to the site's root (`content/nilai/akuntabel.md`).
     pub path: PathBuf,
+    /// 1-based line; 0 for the whole file.
     pub line: usize,
+    /// 1-based column, in characters.
     pub col: usize,
+    /// What is wrong.
     pub message: String,
     /// What the user can do about it.
     pub hint: Option<String>,
 }
 
 impl Diagnostic {
+    /// A problem at `path:line:col`, without a hint.
     pub fn new(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
         Diagnostic { path: path.into(), line, col, message: message.into(), hint: None }
     }
 
+    /// Adds what the user can do about it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -29,7 +35,7 @@ impl Diagnostic {
     /// the nearest key for an unknown one; `line_offset` is the file line of the YAML's first
     /// line minus one.
     pub fn from_yaml(path: &Path, line_offset: usize, err: &serde_yaml::Error) -> Diagnostic {
-        let (line, col) = err.location().map(|l| (l.line() + line_offset, l.column())).unwrap_or((line_offset + 1, 1));
+        let (line, col) = err.location().map_or((line_offset + 1, 1), |l| (l.line() + line_offset, l.column()));
         let mut message = err.to_string();
         if let Some(i) = message.find(" at line ") {
             message.truncate(i);

@@ -17,9 +17,11 @@ pub struct Split<'a> {
     pub yaml: &'a str,
     /// 1-based file line of the first YAML line.
     pub yaml_line: usize,
+    /// The Markdown after the front matter.
     pub body: &'a str,
     /// 1-based file line where the body starts.
     pub body_line: usize,
+    /// Whether the file opened with a `---` block at all.
     pub has_front_matter: bool,
 }
 
@@ -59,7 +61,7 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-        let col = good.len() - good.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0) + 1;
+        let col = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
         Diagnostic::new(shown, line, col, "file is not valid UTF-8").with_hint("save the file with UTF-8 encoding")
     })?;
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
@@ -129,36 +131,53 @@ pub fn parse<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usize) -
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
+    /// The page's title; defaults to its file name.
     pub title: Option<String>,
+    /// Summary for listings, search results and the meta description.
     #[serde(default)]
     pub description: String,
+    /// Publication date, `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// Date of the last real change, `YYYY-MM-DD`.
     pub updated: Option<String>,
+    /// Order within the section (lower first) when it sorts by weight.
     pub weight: Option<i64>,
+    /// Tags (the `tags` taxonomy).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Left out of the build unless drafts are asked for.
     #[serde(default)]
     pub draft: bool,
+    /// The last part of the page's URL, instead of its file name.
     pub slug: Option<String>,
+    /// Old site paths that redirect to this page.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Show the table of contents (default: when the page has enough headings).
     pub toc: Option<bool>,
+    /// Template to use instead of `page.html`.
     pub template: Option<String>,
+    /// Terms this page defines, for the glossary and search.
     #[serde(default)]
     pub glossary: Vec<GlossaryEntry>,
     /// Terms for taxonomies other than `tags` declared in `config.yaml` (`kategori: [..]`).
     #[serde(default)]
     pub taxonomies: std::collections::BTreeMap<String, Vec<String>>,
+    /// Free-form values for custom templates.
     #[serde(default, deserialize_with = "extra")]
     pub extra: serde_yaml::Mapping,
 }
 
+/// One term a page defines (`glossary:` in its front matter).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct GlossaryEntry {
+    /// The term as written (`KKN`).
     pub term: String,
+    /// What it stands for (`Korupsi, Kolusi, dan Nepotisme`).
     #[serde(default)]
     pub expansion: String,
+    /// What it means.
     #[serde(default)]
     pub definition: String,
 }
@@ -167,23 +186,33 @@ pub struct GlossaryEntry {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionMeta {
+    /// The section's title; defaults to its folder name.
     pub title: Option<String>,
+    /// Summary for listings and the meta description.
     #[serde(default)]
     pub description: String,
+    /// Order among sibling sections (lower first).
     pub weight: Option<i64>,
+    /// How the section lists its pages.
     #[serde(default)]
     pub sort_by: SortBy,
+    /// Template to use instead of `section.html`.
     pub template: Option<String>,
+    /// Free-form values for custom templates.
     #[serde(default, deserialize_with = "extra")]
     pub extra: serde_yaml::Mapping,
 }
 
+/// How a section orders its pages (`sort_by:`).
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum SortBy {
+    /// By `weight`, then title.
     #[default]
     Weight,
+    /// Newest `date` first.
     Date,
+    /// By title.
     Title,
 }
 
@@ -197,8 +226,7 @@ pub fn valid_date(s: &str) -> bool {
 pub fn key_line(yaml: &str, yaml_line: usize, key: &str) -> usize {
     yaml.lines()
         .position(|l| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')))
-        .map(|i| i + yaml_line)
-        .unwrap_or(yaml_line.saturating_sub(1).max(1))
+        .map_or(yaml_line.saturating_sub(1).max(1), |i| i + yaml_line)
 }
 
 #[cfg(test)]

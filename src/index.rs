@@ -10,13 +10,13 @@ use std::sync::Arc;
 
 /// Builds the search index between builds, reusing the analysis of unchanged pages.
 #[derive(Default)]
-pub struct Indexer {
+pub(crate) struct Indexer {
     cache: IndexCache,
 }
 
 impl Indexer {
     /// The index files (paths relative to `search/`) for every page and section of `site`.
-    pub fn run(
+    pub(crate) fn run(
         &mut self,
         site: &Site,
         page_md: &[Arc<Rendered>],

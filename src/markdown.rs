@@ -10,19 +10,28 @@ use std::collections::{HashMap, HashSet};
 /// Labels for the five callout kinds, in the site's language.
 #[derive(Debug, Clone)]
 pub struct CalloutLabels {
+    /// Label of `> [!NOTE]` callouts.
     pub note: String,
+    /// Label of `> [!TIP]` callouts.
     pub tip: String,
+    /// Label of `> [!IMPORTANT]` callouts.
     pub important: String,
+    /// Label of `> [!WARNING]` callouts.
     pub warning: String,
+    /// Label of `> [!CAUTION]` callouts.
     pub caution: String,
 }
 
 /// One entry of a page's table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TocEntry {
+    /// Heading level, 2..=6.
     pub level: u8,
+    /// The heading's id, the link target.
     pub id: String,
+    /// The heading's plain text.
     pub title: String,
+    /// Deeper headings under this one.
     pub children: Vec<TocEntry>,
 }
 
@@ -31,9 +40,11 @@ pub struct TocEntry {
 pub struct InternalLink {
     /// Path as written (`../nilai/akuntabel.md`, `@/nilai/akuntabel.md`); empty for `#heading` on this page.
     pub path: String,
+    /// The `#heading` part, if any.
     pub fragment: Option<String>,
     /// Position in the body (1-based, relative to the body's first line).
     pub line: usize,
+    /// 1-based column of the link in the body.
     pub col: usize,
 }
 
@@ -42,21 +53,30 @@ pub struct InternalLink {
 pub struct Problem {
     /// 1-based, relative to the body's first line.
     pub line: usize,
+    /// 1-based column.
     pub col: usize,
+    /// What is wrong.
     pub message: String,
+    /// What to do about it.
     pub hint: String,
 }
 
+/// One page body rendered: its HTML and what the later stages need from it.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     /// HTML in which internal links read `href="{LINK_PREFIX}N"`, N indexing `links`.
     pub html: String,
+    /// Table of contents: headings of level 2 and deeper, nested.
     pub toc: Vec<TocEntry>,
+    /// Every heading's id, in order.
     pub heading_ids: Vec<String>,
     /// The plain text, one passage per heading (the first holds the text before any).
     pub passages: Vec<Passage>,
+    /// Words of plain text, for the reading time.
     pub word_count: usize,
+    /// Links to other content files, in order; `html` refers to them by index.
     pub links: Vec<InternalLink>,
+    /// Problems found in the Markdown.
     pub problems: Vec<Problem>,
 }
 
@@ -150,7 +170,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
                 heading = Some(OpenHeading {
                     level,
                     id: id.map(|i| i.to_string()),
-                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    classes: classes.iter().map(std::string::ToString::to_string).collect(),
                     inner: Vec::new(),
                     text: String::new(),
                 });
@@ -601,7 +621,7 @@ impl<'a> LineIndex<'a> {
     fn position(&self, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|s| *s <= offset);
         let start = self.starts[line - 1];
-        let col = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        let col = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         (line, col)
     }
 }

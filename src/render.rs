@@ -29,13 +29,13 @@ const GLOSSARY_AZ_FROM: usize = 12;
 
 /// A page's or section's Markdown, rendered and with its links resolved.
 #[derive(Debug, Clone, Default)]
-pub struct Body {
+pub(crate) struct Body {
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
 }
 
-pub struct Renderer {
+pub(crate) struct Renderer {
     tera: Tera,
     shown: HashMap<String, PathBuf>,
     /// Each template with its budget checkpoints (see `render_budget`), to map error columns back.
@@ -50,7 +50,7 @@ pub struct Renderer {
 impl Renderer {
     /// Compiles every template; `assets` maps static paths to cache-busted URLs. `cancel` stops
     /// renders in progress.
-    pub fn new(
+    pub(crate) fn new(
         theme: &Theme,
         base_path: &str,
         assets: BTreeMap<String, String>,
@@ -96,12 +96,12 @@ impl Renderer {
         Ok(renderer)
     }
 
-    pub fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
 
     /// Renders one template within its budget (`render_budget`).
-    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+    pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         if self.tripped.is_cancelled() || self.cancel.is_cancelled() {
             return Err(self.stopped(name, None, Stop::Cancelled));
         }
@@ -134,7 +134,7 @@ impl Renderer {
     /// The error for a render the budget stopped: where the loop was, if Tera says. Renders
     /// stopped because another one ran out report that one, so the build shows it once.
     fn stopped(&self, rendering: &str, err: Option<&tera::Error>, stop: Stop) -> Diagnostic {
-        let mut first = self.first_stop.lock().unwrap_or_else(|e| e.into_inner());
+        let mut first = self.first_stop.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if stop == Stop::Cancelled {
             if let Some(first) = first.as_ref() {
                 return first.clone();
@@ -258,13 +258,13 @@ fn long_date(date: &str, months: &[String]) -> String {
 }
 
 /// Minutes to read `words` words, as pages and listings show it.
-pub fn reading_time(words: usize) -> usize {
+pub(crate) fn reading_time(words: usize) -> usize {
     words.div_ceil(200).max(1)
 }
 
 /// A title short enough for a phone's header or home screen (about 12 characters): its
 /// leading words up to that, or the first word.
-pub fn short_title(title: &str) -> String {
+pub(crate) fn short_title(title: &str) -> String {
     let mut out = String::new();
     for word in title.split_whitespace() {
         if !out.is_empty() && out.chars().count() + 1 + word.chars().count() > 12 {
@@ -313,7 +313,7 @@ struct NavItem<'a> {
 }
 
 /// Everything render needs, borrowed from the earlier stages.
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub config: &'a Config,
     pub theme: &'a Theme,
     pub site: &'a Site,
@@ -469,14 +469,14 @@ impl Input<'_> {
 
 /// Receives each rendered file as it is produced (on any thread): its path under the output
 /// folder, and its bytes, or `None` for a file not rendered again because the plan left it out.
-pub type Emit<'a> = dyn Fn(String, Option<Vec<u8>>) -> Result<(), Diagnostic> + Sync + 'a;
+pub(crate) type Emit<'a> = dyn Fn(String, Option<Vec<u8>>) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// Renders every page, section, taxonomy page, the search page and the 404 page, handing each
 /// file to `emit` as soon as it is rendered, so the site is never held whole.
 ///
 /// With a `plan`, the caller vouches that nothing shared by all pages changed (titles, URLs,
 /// order, templates): only what the plan names is rendered.
-pub fn render_site(
+pub(crate) fn render_site(
     input: &Input,
     renderer: &Renderer,
     plan: Option<&Plan>,

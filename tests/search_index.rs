@@ -1,8 +1,9 @@
 //! The index builder and the ranking, on small hand-built sites.
 
 use pedoman::config::SearchConfig;
-use pedoman::search::query::{Engine, Options, Store};
-use pedoman::search::{build_index, GlossaryEntry, Hit, IndexFile, PageText, Passage, Results, SearchError};
+use pedoman::search::{
+    build_index, Engine, GlossaryEntry, Hit, IndexFile, Options, PageText, Passage, Results, SearchError, Store,
+};
 use std::collections::BTreeMap;
 
 struct Mem(BTreeMap<String, Vec<u8>>);

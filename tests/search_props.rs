@@ -4,11 +4,7 @@
 //! error. Case counts are set per property below.
 
 use pedoman::config::SearchConfig;
-use pedoman::search::format::decode_chunk;
-use pedoman::search::parse::{parse, MAX_WORDS};
-use pedoman::search::query::{Engine, Options, Store};
-use pedoman::search::tokenize::tokenize;
-use pedoman::search::{build_index, stem, IndexFile, PageText, Passage, SearchError};
+use pedoman::search::{build_index, stem, tokenize, Engine, IndexFile, Options, PageText, Passage, SearchError, Store};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -64,26 +60,6 @@ proptest! {
         prop_assert!(s.chars().count() <= w.chars().count(), "{w} -> {s}");
         prop_assert!(w.is_empty() || !s.is_empty());
         prop_assert_eq!(s, stem(&w));
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
-
-    #[test]
-    fn queries_parse_into_at_most_the_allowed_words(q in text(), prefix in any::<bool>()) {
-        let p = timed("parse", || parse(&q, prefix));
-        prop_assert!(p.words.len() <= MAX_WORDS);
-        prop_assert_eq!(p.words.len(), p.quoted.len());
-        let len = q.chars().count();
-        for w in &p.words {
-            prop_assert!(w.start < w.end && w.end <= len);
-        }
-    }
-
-    #[test]
-    fn any_bytes_decode_to_entries_or_an_error(bytes in prop::collection::vec(any::<u8>(), 0..300), pages in 0u32..1000) {
-        let _ = timed("decode", || decode_chunk(&bytes, pages));
     }
 }
 

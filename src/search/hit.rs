@@ -10,14 +10,14 @@ use super::tokenize::{tokenize, Token};
 use super::{Hit, Via};
 use std::collections::BTreeSet;
 
-pub const SNIPPET_WORDS: usize = 24;
+pub(super) const SNIPPET_WORDS: usize = 24;
 /// Score bonus per pair of neighbouring query words found side by side (half of it when
 /// they are at most `PROX_NEAR` words apart).
-pub const PROX_BONUS: f64 = 0.25;
-pub const PROX_NEAR: usize = 4;
+pub(super) const PROX_BONUS: f64 = 0.25;
+pub(super) const PROX_NEAR: usize = 4;
 
 /// One text of a page, tokenized.
-pub struct Unit {
+pub(super) struct Unit {
     tokens: Vec<Token>,
 }
 
@@ -68,7 +68,7 @@ impl Unit {
 
 /// A page's record with its texts tokenized, kept between queries (tokenizing is most of
 /// a search's work).
-pub struct Record {
+pub(super) struct Record {
     frag: Fragment,
     title: Unit,
     desc: Unit,
@@ -77,7 +77,7 @@ pub struct Record {
 }
 
 impl Record {
-    pub fn new(frag: Fragment) -> Self {
+    pub(super) fn new(frag: Fragment) -> Self {
         let title = Unit::new(&frag.title);
         let desc = Unit::new(&frag.description);
         let sections = frag.passages.iter().map(|p| (Unit::new(&p.heading), Unit::new(&p.text))).collect();
@@ -86,7 +86,7 @@ impl Record {
 }
 
 /// The hit for page `r`, or `None` when it lacks a quoted phrase.
-pub fn page_hit(rec: &Record, r: &Ranked, parsed: &Parsed, clauses: &[Clause]) -> Option<Hit> {
+pub(super) fn page_hit(rec: &Record, r: &Ranked, parsed: &Parsed, clauses: &[Clause]) -> Option<Hit> {
     let (frag, title, desc, sections) = (&rec.frag, &rec.title, &rec.desc, &rec.sections);
     let mut units: Vec<&Unit> = vec![title, desc];
     for (h, t) in sections {
@@ -142,7 +142,7 @@ pub fn page_hit(rec: &Record, r: &Ranked, parsed: &Parsed, clauses: &[Clause]) -
         (frag.passages[best].text.as_str(), &sections[best].1)
     };
     let (snippet, marks) = snippet(text, unit, clauses);
-    let anchor = frag.passages.get(best).map(|p| p.anchor.as_str()).unwrap_or("");
+    let anchor = frag.passages.get(best).map_or("", |p| p.anchor.as_str());
     let deep = best_score > 0 && best > 0 && !anchor.is_empty();
 
     let missing: Vec<String> =

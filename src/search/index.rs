@@ -19,7 +19,7 @@ const POST_CHUNK: usize = 4 * 1024;
 const VOCAB_CHUNK: usize = 4 * 1024;
 
 /// Section number in `pages.bin` for pages outside any section (the home page).
-pub const NO_SECTION: u8 = 255;
+pub(super) const NO_SECTION: u8 = 255;
 
 /// One page's terms (hash maps while counting: the merge sorts them).
 #[derive(Default)]
@@ -40,7 +40,7 @@ fn analyze(page: &PageText, phrases: &Matcher) -> PageTerms {
         for phrase in phrases.find(&stems) {
             a.tf.entry(phrase.join(" ")).or_default()[field] += 1;
         }
-        for t in tokens.iter() {
+        for t in &tokens {
             match a.tf.get_mut(t.stem.as_str()) {
                 Some(tf) => tf[field] += 1,
                 None => {
@@ -193,7 +193,7 @@ fn page_key(page: &PageText, phrases: &BTreeSet<&Member>) -> u64 {
     h.finish()
 }
 
-pub fn build(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
+pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
     let mut pages: Vec<&PageText> = pages.iter().collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     pages.dedup_by(|a, b| a.url == b.url);
