@@ -60,3 +60,15 @@ fn row(report: &str, start: &str) -> Vec<String> {
 fn hugo_installed() -> bool {
     std::process::Command::new("hugo").arg("version").output().is_ok_and(|o| o.status.success())
 }
+
+#[test]
+fn the_corpus_generator_is_the_shared_one() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let copy = std::fs::read(repo.join("examples/bench/gen_corpus.py")).unwrap();
+    // The steering team's generator sits beside the repository where they share it.
+    let Ok(shared) = std::fs::read(repo.join("../shared/bench/gen_corpus.py")) else {
+        eprintln!("../shared/bench/gen_corpus.py is not here; the copy is used as is");
+        return;
+    };
+    assert!(copy == shared, "examples/bench/gen_corpus.py differs from ../shared/bench/gen_corpus.py: copy it again");
+}

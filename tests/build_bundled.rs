@@ -21,6 +21,8 @@ fn built() -> &'static Built {
     BUILT.get_or_init(|| {
         // Under Cargo's per-target temp dir (a static TempDir would never be removed).
         let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("build_bundled-public");
+        // Each run starts afresh (a folder left by an older version carries no output marker).
+        let _ = std::fs::remove_dir_all(&out);
         let run = Run::from(pedoman([
             "build".as_ref(),
             "--root".as_ref(),

@@ -15,6 +15,8 @@ fn fitur() -> &'static (PathBuf, Run) {
     static BUILT: OnceLock<(PathBuf, Run)> = OnceLock::new();
     BUILT.get_or_init(|| {
         let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("build_site-fitur-public");
+        // Each run starts afresh (a folder left by an older version carries no output marker).
+        let _ = std::fs::remove_dir_all(&out);
         let root = repo_root().join("tests/fixtures/fitur");
         let run = Run::from(pedoman([
             "build".as_ref(),

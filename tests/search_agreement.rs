@@ -34,19 +34,9 @@ fn bundled() -> &'static Path {
     &SITE.get_or_init(|| build(&common::repo_root())).1
 }
 
-/// The shared corpus generator: `$PEDOMAN_GEN_CORPUS`, or `bench/gen_corpus.py` in the
-/// shared folder beside the repository.
+/// The repository's copy of the shared corpus generator (see examples/bench/runner.rs).
 fn gen_corpus() -> PathBuf {
-    let candidates = [
-        std::env::var_os("PEDOMAN_GEN_CORPUS").map(PathBuf::from),
-        Some(common::repo_root().join("../shared/bench/gen_corpus.py")),
-        Some(PathBuf::from("/work/shared/bench/gen_corpus.py")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.exists())
-        .expect("gen_corpus.py not found: set PEDOMAN_GEN_CORPUS to the shared corpus generator (bench/gen_corpus.py)")
+    common::repo_root().join("examples/bench/gen_corpus.py")
 }
 
 /// A generated site of `pages` pages, built.

@@ -8,7 +8,7 @@
 //!
 //! Options: `--sizes N,N…`, `--runs R` (at 50,000 pages and more, at most 3), `--work DIR`
 //! (corpora and outputs; default `target/bench`), `--out FILE` (default `BENCHMARKS.md`),
-//! `--generator PATH` (default `../shared/bench/gen_corpus.py`), `--serve-size N`,
+//! `--generator PATH` (default `examples/bench/gen_corpus.py`, the shared generator's copy), `--serve-size N`,
 //! `--serve-rounds R`, `--no-pagefind`, `--no-profile`, `--pedoman PATH` (measure that binary,
 //! e.g. an older release, instead of building this one). Hugo (Debian's `hugo`), GNU `time` and
 //! `perf` (`linux-perf`) are installed with apt-get when missing; Pagefind with npm.
