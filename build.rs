@@ -1,4 +1,5 @@
-// The default theme is embedded with include_dir; rebuild when it changes.
+//! Build script: the default theme is embedded with include_dir, so rebuild when it changes.
+
 fn main() {
     println!("cargo:rerun-if-changed=themes/pedoman");
 }

@@ -27,12 +27,21 @@ pub enum Write {
     /// Into a fresh folder swapped in whole at the end (`pedoman build`), so a failed or killed
     /// build leaves the old output as it was. `force`: replace an output folder that does not
     /// carry Pedoman's marker.
-    Swap { force: bool },
+    /// Swap the output in whole at the end (`force`: see above).
+    Swap {
+        /// Replace an output folder without Pedoman's marker.
+        force: bool,
+    },
     /// Into the folder as it is, replacing only files whose bytes changed (`pedoman serve`).
     /// `incremental`: render only what changed since this Builder's last build.
-    InPlace { incremental: bool },
+    /// Write into the output as it is (`incremental`: see above).
+    InPlace {
+        /// Render only what changed since the last build.
+        incremental: bool,
+    },
 }
 
+/// What to build, from where, into where, and how to write it.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     /// Site root: holds `config.yaml`, `content/`, optionally `templates/`, `static/`, `themes/`.
@@ -41,7 +50,9 @@ pub struct BuildOptions {
     pub output: PathBuf,
     /// Overrides `base_url` from the config (serve uses `http://127.0.0.1:PORT`).
     pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
     pub drafts: bool,
+    /// How the output folder is replaced.
     pub write: Write,
     /// Give static files' URLs a content hash (`style.css?h=…`) so browsers fetch a changed file
     /// at once. The preview sends `no-cache` instead, so a stylesheet edit rewrites no page.
@@ -65,8 +76,11 @@ impl BuildOptions {
 /// What one successful build did.
 #[derive(Debug, Clone, Default)]
 pub struct BuildReport {
+    /// Pages built.
     pub pages: usize,
+    /// Sections built (the home page counts as one).
     pub sections: usize,
+    /// Wall time of the whole build.
     pub elapsed: Duration,
     /// Output files (relative to the output folder) created or changed by an in-place build.
     pub written: Vec<PathBuf>,
@@ -92,6 +106,7 @@ pub struct Builder {
 }
 
 impl Builder {
+    /// A builder for one site; call [`Builder::build`] for each build.
     pub fn new(opts: BuildOptions) -> Self {
         Self::with_cancel(opts, Cancel::default())
     }
@@ -321,7 +336,9 @@ type Put<'a> = dyn Fn(&str, Option<Data>) -> Result<(), Diagnostic> + Sync + 'a;
 /// One stage of a build: how long it took, and the process's peak memory when it ended.
 #[derive(Debug, Clone)]
 pub struct Stage {
+    /// The stage's name, as `--timings` prints it (`load`, `render`, `index`, …).
     pub name: &'static str,
+    /// Wall time from the previous stage's end.
     pub took: Duration,
     /// Peak resident set size so far, in bytes (Linux only: `VmHWM` of `/proc/self/status`).
     pub peak_rss: Option<u64>,

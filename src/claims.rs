@@ -4,12 +4,11 @@
 //! static file (and line) responsible, found before anything is written.
 
 use crate::config::Config;
-use crate::content::{self, Site};
+use crate::content::{self, Site, Term};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::slugify;
 use crate::offline::MANIFEST;
 use crate::output::MARKER;
-use crate::render::{print_path, taxonomy_terms};
 use crate::theme::{StaticSource, Theme};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -18,7 +17,7 @@ use std::path::PathBuf;
 const NAME_MAX: usize = 255;
 
 /// Where the search index goes; nothing else may write below it.
-pub const SEARCH_DIR: &str = "search";
+pub(crate) const SEARCH_DIR: &str = "search";
 
 /// Who claimed a path: shown in messages.
 #[derive(Debug, Clone)]
@@ -105,7 +104,7 @@ fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Checks every output path of the site; `feed` says whether `atom.xml` is written.
-pub fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnostic> {
     let mut claims = Claims::default();
     let generated = |what: &str| Claimant::Generated(what.to_string());
     for (rel, what) in [
@@ -136,7 +135,7 @@ pub fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnostic> {
         claims.claim(page_file(&s.path), Claimant::Input { path: s.source.clone(), line: 0 }, &url(&s.path));
     }
     for s in site.sections.iter().filter(|s| !s.pages.is_empty()) {
-        let path = print_path(s);
+        let path = s.print_path();
         claims.claim(
             page_file(&path),
             Claimant::Input { path: s.source.clone(), line: 0 },
@@ -149,7 +148,7 @@ pub fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnostic> {
     }
     for taxonomy in &config.taxonomies {
         let slug = slugify(taxonomy);
-        for (term, (name, pages)) in taxonomy_terms(site, taxonomy) {
+        for (term, Term { name, pages }) in site.taxonomy_terms(taxonomy) {
             // A term's page is named by the first page that uses it.
             let first = &site.pages[pages[0]];
             let who = Claimant::Input { path: first.source.clone(), line: first.taxonomies_line(taxonomy) };

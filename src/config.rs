@@ -5,24 +5,31 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use url::Url;
 
+/// The site's settings, as read from `config.yaml` by [`Config::load`].
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The site's name, shown in every page's title and header.
     pub title: String,
+    /// One-line summary for the home page's meta description and the feed.
     #[serde(default)]
     pub description: String,
     /// Absolute URL the site is published under, e.g. `https://panduan.example.go.id/rb`.
     #[serde(default = "default_base_url")]
     pub base_url: String,
+    /// Language code of the content (`id`, `en`): names the theme's `i18n/CODE.yaml`.
     #[serde(default = "default_language")]
     pub language: String,
+    /// Theme folder under `themes/`; `pedoman` is built in.
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// Taxonomies that get listing pages (`tags`, or any key under a page's `taxonomies:`).
     #[serde(default = "default_taxonomies")]
     pub taxonomies: Vec<String>,
     /// Who publishes the site: the Atom feed's `<author>` (default: the site's title).
     #[serde(default)]
     pub author: String,
+    /// The Atom feed (`atom.xml`).
     #[serde(default)]
     pub feed: FeedConfig,
     /// Readable offline: a service worker caches the theme, the search engine and the pages
@@ -32,8 +39,10 @@ pub struct Config {
     /// A page without `updated:` takes the date of the last git commit that changed its file.
     #[serde(default)]
     pub updated_from_git: bool,
+    /// Search settings: synonyms and the thesaurus.
     #[serde(default)]
     pub search: SearchConfig,
+    /// How Markdown is rendered.
     #[serde(default)]
     pub markdown: MarkdownConfig,
     /// Links shown in the header menu.
@@ -47,9 +56,11 @@ pub struct Config {
     pub extra: serde_yaml::Mapping,
 }
 
+/// `feed:` in `config.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeedConfig {
+    /// Write `atom.xml`.
     #[serde(default = "yes")]
     pub enabled: bool,
     /// How many of the newest pages the feed lists.
@@ -63,6 +74,7 @@ impl Default for FeedConfig {
     }
 }
 
+/// `search:` in `config.yaml`: what words also find.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchConfig {
@@ -93,16 +105,10 @@ impl SearchConfig {
             if let Some(problem) = crate::search::synonyms::check_member(member) {
                 // The member's line, for the message: its first appearance after `search:`.
                 let from = text.find("search:").unwrap_or(0);
-                let (line, col) = text[from..]
-                    .find(member.as_str())
-                    .map(|at| {
-                        let before = &text[..from + at];
-                        (
-                            before.matches('\n').count() + 1,
-                            before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-                        )
-                    })
-                    .unwrap_or((0, 0));
+                let (line, col) = text[from..].find(member.as_str()).map_or((0, 0), |at| {
+                    let before = &text[..from + at];
+                    (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
+                });
                 return Err(Diagnostic::new(shown, line, col, format!("search: {problem}"))
                     .with_hint("give a word or phrase with at least one meaningful word, or remove it"));
             }
@@ -111,6 +117,7 @@ impl SearchConfig {
     }
 }
 
+/// `markdown:` in `config.yaml`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarkdownConfig {
@@ -132,10 +139,13 @@ pub enum RawHtml {
     Strip,
 }
 
+/// One link of the header menu (`menu:` in `config.yaml`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MenuLink {
+    /// The link's text.
     pub name: String,
+    /// Where it goes: a site path (`/tentang/`) or a full URL.
     pub url: String,
 }
 
@@ -213,6 +223,14 @@ impl Config {
     pub fn base_path(&self) -> String {
         Url::parse(&self.base_url).map(|u| u.path().trim_end_matches('/').to_string()).unwrap_or_default()
     }
+}
+
+/// `base` (a `base_path`) + `/path`, for links inside the site; a full URL stays as it is.
+pub fn site_url(base: &str, path: &str) -> String {
+    if path.contains("://") {
+        return path.to_string();
+    }
+    format!("{base}/{}", path.trim_start_matches('/'))
 }
 
 /// A theme is a folder of `themes/`: one plain name, so `theme:` cannot reach a folder outside

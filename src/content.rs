@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
-pub struct Page {
+pub(crate) struct Page {
     /// Path shown in messages, relative to the site root (`content/nilai/akuntabel.md`).
     pub source: PathBuf,
     /// Path inside `content/` with `/` separators (`nilai/akuntabel.md`): what links name.
@@ -36,7 +36,7 @@ pub struct Page {
 
 impl Page {
     /// The front-matter line listing the page's terms of `taxonomy`.
-    pub fn taxonomies_line(&self, taxonomy: &str) -> usize {
+    pub(crate) fn taxonomies_line(&self, taxonomy: &str) -> usize {
         if taxonomy == "tags" {
             self.tags_line
         } else {
@@ -46,7 +46,7 @@ impl Page {
 }
 
 #[derive(Debug, Clone)]
-pub struct Section {
+pub(crate) struct Section {
     pub source: PathBuf,
     /// `nilai/_index.md`, or `_index.md` for the home page.
     pub rel: String,
@@ -65,7 +65,7 @@ pub struct Section {
 
 /// A non-Markdown file under `content/`, copied to `dest` (relative to the output folder).
 #[derive(Debug, Clone)]
-pub struct Asset {
+pub(crate) struct Asset {
     pub src: PathBuf,
     /// Path shown in messages (`content/nilai/foto/bagan.png`).
     pub source: PathBuf,
@@ -73,22 +73,59 @@ pub struct Asset {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Site {
+pub(crate) struct Site {
     pub pages: Vec<Page>,
     /// `sections[0]` is always the home section.
     pub sections: Vec<Section>,
     pub assets: Vec<Asset>,
 }
 
+impl Section {
+    /// Where the section's print-everything page goes: `/bagian/cetak/`.
+    pub(crate) fn print_path(&self) -> String {
+        format!("{}cetak/", self.path)
+    }
+}
+
+/// One term of a taxonomy (`tags: [Integritas]`).
+#[derive(Debug, Clone)]
+pub(crate) struct Term {
+    /// The term as first written.
+    pub name: String,
+    /// The pages listing it, by title.
+    pub pages: Vec<usize>,
+}
+
+impl Site {
+    /// Terms of one taxonomy, by slug.
+    pub(crate) fn taxonomy_terms(&self, taxonomy: &str) -> BTreeMap<String, Term> {
+        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            let list = if taxonomy == "tags" { Some(&page.meta.tags) } else { page.meta.taxonomies.get(taxonomy) };
+            for name in list.into_iter().flatten() {
+                let term = terms.entry(slugify(name)).or_insert_with(|| Term { name: name.clone(), pages: Vec::new() });
+                // Pages come in order, so a page listing a term twice is the last one added.
+                if term.pages.last() != Some(&i) {
+                    term.pages.push(i);
+                }
+            }
+        }
+        for term in terms.values_mut() {
+            term.pages.sort_by_cached_key(|&p| (self.pages[p].title.to_lowercase(), self.pages[p].rel.clone()));
+        }
+        terms
+    }
+}
+
 /// One Markdown file read and checked, before it is placed in the tree.
 #[derive(Debug, Clone)]
-pub enum Item {
+pub(crate) enum Item {
     Page(Page),
     Section(Section),
 }
 
 /// Reads and checks one Markdown file. `rel` is its path inside `content/`.
-pub fn load_file(root: &Path, rel: &str, config: &Config) -> Result<Item, Vec<Diagnostic>> {
+pub(crate) fn load_file(root: &Path, rel: &str, config: &Config) -> Result<Item, Vec<Diagnostic>> {
     let source = Path::new("content").join(rel);
     let text = frontmatter::read_text(&root.join(&source), &source).map_err(|d| vec![d])?;
     let split = frontmatter::split(&source, &text).map_err(|d| vec![d])?;
@@ -218,7 +255,7 @@ fn is_safe_component(s: &str) -> bool {
 }
 
 /// The output file an alias redirects from (`lama/halaman/index.html`), if it is a safe site path.
-pub fn alias_output(alias: &str) -> Option<String> {
+pub(crate) fn alias_output(alias: &str) -> Option<String> {
     if alias.contains("://") || alias.contains('\\') || alias.contains('\0') {
         return None;
     }
@@ -242,7 +279,7 @@ fn dir_path(dir: &str) -> String {
 
 /// What a file under `content/` is, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// `.md`: a page, or a section for `_index.md`.
     Page,
     /// Any other file: copied as it is (beside its page, in a bundle).
@@ -252,7 +289,7 @@ pub enum Kind {
     Misnamed,
 }
 
-pub fn kind(rel: &str) -> Kind {
+pub(crate) fn kind(rel: &str) -> Kind {
     let ext = rel.rsplit_once('.').map(|(_, e)| e).filter(|e| !e.contains('/')).unwrap_or("");
     if ext == "md" {
         Kind::Page
@@ -265,14 +302,14 @@ pub fn kind(rel: &str) -> Kind {
 
 impl Asset {
     /// The file at `src`, `rel` inside `content/`, copied to the same place in the output.
-    pub fn new(src: PathBuf, rel: String) -> Asset {
+    pub(crate) fn new(src: PathBuf, rel: String) -> Asset {
         Asset { src, source: Path::new("content").join(&rel), dest: rel }
     }
 }
 
 /// The files of `content/`.
 #[derive(Debug, Default)]
-pub struct Walked {
+pub(crate) struct Walked {
     /// Markdown files, paths inside `content/` (sorted).
     pub markdown: Vec<String>,
     pub assets: Vec<Asset>,
@@ -281,7 +318,7 @@ pub struct Walked {
 }
 
 /// Lists the files of `root/content` (`root` canonical).
-pub fn walk(root: &Path) -> Walked {
+pub(crate) fn walk(root: &Path) -> Walked {
     let mut walked = Walked::default();
     if !root.join("content").is_dir() {
         walked.errors.push(
@@ -316,7 +353,7 @@ pub fn walk(root: &Path) -> Walked {
 /// Places loaded files in the section tree, drops drafts, sorts, and moves bundle assets.
 /// Each item carries a payload (its parsed body), returned in the order of the site's pages
 /// and sections.
-pub fn assemble<T: Default>(
+pub(crate) fn assemble<T: Default>(
     config: &Config,
     items: Vec<(Item, T)>,
     mut assets: Vec<Asset>,
@@ -364,20 +401,20 @@ pub fn assemble<T: Default>(
             if let Some(i) = by_dir.get(dir) {
                 return *i;
             }
-            dir = dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
         }
     };
     for i in 1..sections.len() {
         let dir = sections[i].rel.trim_end_matches("_index.md").trim_end_matches('/').to_string();
-        let parent_dir = dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let parent_dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
         let parent = nearest(parent_dir);
         sections[i].parent = Some(parent);
         sections[parent].subsections.push(i);
     }
     for (i, page) in pages.iter_mut().enumerate() {
         // A bundle's own folder is not its section: look from the folder above.
-        let dir = page.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let dir = if page.bundle_dir.is_some() { dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("") } else { dir };
+        let dir = page.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let dir = if page.bundle_dir.is_some() { dir.rsplit_once('/').map_or("", |(d, _)| d) } else { dir };
         page.section = nearest(dir);
         sections[page.section].pages.push(i);
     }

@@ -1,28 +1,79 @@
 //! Problems found in the input, reported as `path:line:col: message` so editors can jump to them.
 
 use std::fmt::{self, Write as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One problem in one input file. `line` and `col` are 1-based; line 0 means the whole file or
 /// folder, printed as `path: message` rather than with a made-up position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The file or folder, relative to the site's root (`content/nilai/akuntabel.md`).
     pub path: PathBuf,
+    /// 1-based line; 0 for the whole file.
     pub line: usize,
+    /// 1-based column, in characters.
     pub col: usize,
+    /// What is wrong.
     pub message: String,
     /// What the user can do about it.
     pub hint: Option<String>,
 }
 
 impl Diagnostic {
+    /// A problem at `path:line:col`, without a hint.
     pub fn new(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
         Diagnostic { path: path.into(), line, col, message: message.into(), hint: None }
     }
 
+    /// Adds what the user can do about it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// A YAML error (front matter, `config.yaml`, theme strings) as a diagnostic, suggesting
+    /// the nearest key for an unknown one; `line_offset` is the file line of the YAML's first
+    /// line minus one.
+    pub fn from_yaml(path: &Path, line_offset: usize, err: &serde_yaml::Error) -> Diagnostic {
+        let (line, col) = err.location().map_or((line_offset + 1, 1), |l| (l.line() + line_offset, l.column()));
+        let mut message = err.to_string();
+        if let Some(i) = message.find(" at line ") {
+            message.truncate(i);
+        }
+        let diag = Diagnostic::new(path, line, col, message.clone());
+        if let Some(hint) = unknown_key_hint(&message) {
+            return diag.with_hint(hint);
+        }
+        if message.contains("keys must be text") {
+            return diag.with_hint("put the key in quotes to make it text: `\"1.5\": …`");
+        }
+        if message.contains("duplicate") {
+            return diag.with_hint("write each key once: remove or rename one of them");
+        }
+        if message.contains("repetition limit") || message.contains("recursion limit") {
+            return diag.with_hint(
+                "aliases (`*name`) may not expand into huge values, nor values nest too deep: write the values out",
+            );
+        }
+        // Front matter sits between `---` lines; config.yaml and theme strings are YAML files whole.
+        let place =
+            if path.extension().is_some_and(|e| e == "md") { "between the `---` lines" } else { "in this file" };
+        diag.with_hint(format!("check the YAML {place}: `key: value`, strings with `:` in quotes"))
+    }
+}
+
+/// From serde's "unknown field `titel`, expected one of `title`, …", suggest the closest key.
+fn unknown_key_hint(message: &str) -> Option<String> {
+    // Nested keys come prefixed with their place: "feed: unknown field `limt`, …".
+    let marker = "unknown field `";
+    let rest = &message[message.find(marker)? + marker.len()..];
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let best = candidates.iter().min_by_key(|c| strsim::levenshtein(unknown, c))?;
+    if strsim::levenshtein(unknown, best) <= 3 {
+        Some(format!("did you mean `{best}`?"))
+    } else {
+        Some(format!("valid keys are: {}", candidates.join(", ")))
     }
 }
 
@@ -93,7 +144,15 @@ impl std::error::Error for Diagnostics {}
 
 #[cfg(test)]
 mod tests {
-    use super::Diagnostic;
+    use super::{unknown_key_hint, Diagnostic};
+
+    #[test]
+    fn suggests_nearest_key() {
+        let hint = unknown_key_hint("unknown field `titel`, expected one of `title`, `description`, `date`");
+        assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
+        let hint = unknown_key_hint("feed: unknown field `limt`, expected `enabled` or `limit`");
+        assert_eq!(hint.as_deref(), Some("did you mean `limit`?"));
+    }
 
     #[test]
     fn a_whole_file_problem_has_no_made_up_position() {

@@ -1,16 +1,15 @@
 //! Machine-read files generated in code: sitemap, Atom feed, robots.txt, alias redirects.
 //! No timestamps: everything derives from page dates, so builds are reproducible.
 
-use crate::config::Config;
+use crate::config::{site_url, Config};
 use crate::content::Site;
 use crate::markdown::escape;
 use crate::markdown::slugify;
-use crate::render::{site_url, taxonomy_terms};
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 use std::io;
 
-pub fn sitemap(config: &Config, site: &Site) -> String {
+pub(crate) fn sitemap(config: &Config, site: &Site) -> String {
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
     for s in &site.sections {
         let newest = s.pages.iter().filter_map(|&p| page_date(site, p)).max().map(str::to_string);
@@ -22,7 +21,7 @@ pub fn sitemap(config: &Config, site: &Site) -> String {
     for taxonomy in &config.taxonomies {
         let slug = slugify(taxonomy);
         entries.push((format!("/{slug}/"), None));
-        for term in taxonomy_terms(site, taxonomy).keys() {
+        for term in site.taxonomy_terms(taxonomy).keys() {
             entries.push((format!("/{slug}/{term}/"), None));
         }
     }
@@ -82,7 +81,7 @@ fn page_date(site: &Site, i: usize) -> Option<&str> {
 }
 
 /// Atom feed (RFC 4287) of the newest dated pages.
-pub fn atom(config: &Config, site: &Site) -> String {
+pub(crate) fn atom(config: &Config, site: &Site) -> String {
     let mut dated: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].meta.date.is_some()).collect();
     dated.sort_by(|a, b| (page_date(site, *b), &site.pages[*a].rel).cmp(&(page_date(site, *a), &site.pages[*b].rel)));
     dated.truncate(config.feed.limit);
@@ -107,7 +106,7 @@ pub fn atom(config: &Config, site: &Site) -> String {
         for (&i, time) in dated.iter().zip(&times) {
             let p = &site.pages[i];
             let url = format!("{}{}", config.base_url, p.path);
-            let published = p.meta.date.as_deref().map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| time.clone());
+            let published = p.meta.date.as_deref().map_or_else(|| time.clone(), |d| format!("{d}T00:00:00Z"));
             w.create_element("entry").write_inner_content(|w| {
                 text(w, "title", &p.title)?;
                 link(w, &url, &[])?;
@@ -141,12 +140,12 @@ fn entry_times<'a>(dates: impl Iterator<Item = &'a str>) -> Vec<String> {
     times
 }
 
-pub fn robots(config: &Config) -> String {
+pub(crate) fn robots(config: &Config) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base_url)
 }
 
 /// A page that sends visitors from an old URL to the new one, for browsers and crawlers.
-pub fn redirect(config: &Config, target_path: &str) -> String {
+pub(crate) fn redirect(config: &Config, target_path: &str) -> String {
     let url = escape(&site_url(&config.base_path(), target_path));
     let canonical = escape(&format!("{}{target_path}", config.base_url));
     format!(

@@ -17,9 +17,11 @@ pub struct Split<'a> {
     pub yaml: &'a str,
     /// 1-based file line of the first YAML line.
     pub yaml_line: usize,
+    /// The Markdown after the front matter.
     pub body: &'a str,
     /// 1-based file line where the body starts.
     pub body_line: usize,
+    /// Whether the file opened with a `---` block at all.
     pub has_front_matter: bool,
 }
 
@@ -59,7 +61,7 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-        let col = good.len() - good.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0) + 1;
+        let col = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
         Diagnostic::new(shown, line, col, "file is not valid UTF-8").with_hint("save the file with UTF-8 encoding")
     })?;
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
@@ -111,7 +113,7 @@ pub fn parse<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usize) -
         .with_hint("close the brackets you opened, or write deep values as indented `key: value` lines"));
     }
     serde_yaml::from_str(yaml).map_err(|e| {
-        let mut diag = yaml_diagnostic(path, line_offset, &e);
+        let mut diag = Diagnostic::from_yaml(path, line_offset, &e);
         // serde_yaml points at the start of the map; the second `key:` line is the one to fix.
         let twice = diag.message.strip_prefix("duplicate field `").and_then(|rest| rest.split('`').next());
         let second = twice.and_then(|key| {
@@ -125,82 +127,57 @@ pub fn parse<T: DeserializeOwned>(path: &Path, yaml: &str, line_offset: usize) -
     })
 }
 
-/// Turns a serde_yaml error into a diagnostic, suggesting the nearest key for an unknown one.
-pub fn yaml_diagnostic(path: &Path, line_offset: usize, err: &serde_yaml::Error) -> Diagnostic {
-    let (line, col) = err.location().map(|l| (l.line() + line_offset, l.column())).unwrap_or((line_offset + 1, 1));
-    let mut message = err.to_string();
-    if let Some(i) = message.find(" at line ") {
-        message.truncate(i);
-    }
-    let diag = Diagnostic::new(path, line, col, message.clone());
-    if let Some(hint) = unknown_key_hint(&message) {
-        return diag.with_hint(hint);
-    }
-    if message.contains("keys must be text") {
-        return diag.with_hint("put the key in quotes to make it text: `\"1.5\": …`");
-    }
-    if message.contains("duplicate") {
-        return diag.with_hint("write each key once: remove or rename one of them");
-    }
-    if message.contains("repetition limit") || message.contains("recursion limit") {
-        return diag.with_hint(
-            "aliases (`*name`) may not expand into huge values, nor values nest too deep: write the values out",
-        );
-    }
-    // Front matter sits between `---` lines; config.yaml and theme strings are YAML files whole.
-    let place = if path.extension().is_some_and(|e| e == "md") { "between the `---` lines" } else { "in this file" };
-    diag.with_hint(format!("check the YAML {place}: `key: value`, strings with `:` in quotes"))
-}
-
-/// From serde's "unknown field `titel`, expected one of `title`, …", suggest the closest key.
-fn unknown_key_hint(message: &str) -> Option<String> {
-    // Nested keys come prefixed with their place: "feed: unknown field `limt`, …".
-    let marker = "unknown field `";
-    let rest = &message[message.find(marker)? + marker.len()..];
-    let (unknown, expected) = rest.split_once('`')?;
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let best = candidates.iter().min_by_key(|c| strsim::levenshtein(unknown, c))?;
-    if strsim::levenshtein(unknown, best) <= 3 {
-        Some(format!("did you mean `{best}`?"))
-    } else {
-        Some(format!("valid keys are: {}", candidates.join(", ")))
-    }
-}
-
 /// Front matter of a page.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
+    /// The page's title; defaults to its file name.
     pub title: Option<String>,
+    /// Summary for listings, search results and the meta description.
     #[serde(default)]
     pub description: String,
+    /// Publication date, `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// Date of the last real change, `YYYY-MM-DD`.
     pub updated: Option<String>,
+    /// Order within the section (lower first) when it sorts by weight.
     pub weight: Option<i64>,
+    /// Tags (the `tags` taxonomy).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Left out of the build unless drafts are asked for.
     #[serde(default)]
     pub draft: bool,
+    /// The last part of the page's URL, instead of its file name.
     pub slug: Option<String>,
+    /// Old site paths that redirect to this page.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Show the table of contents (default: when the page has enough headings).
     pub toc: Option<bool>,
+    /// Template to use instead of `page.html`.
     pub template: Option<String>,
+    /// Terms this page defines, for the glossary and search.
     #[serde(default)]
     pub glossary: Vec<GlossaryEntry>,
     /// Terms for taxonomies other than `tags` declared in `config.yaml` (`kategori: [..]`).
     #[serde(default)]
     pub taxonomies: std::collections::BTreeMap<String, Vec<String>>,
+    /// Free-form values for custom templates.
     #[serde(default, deserialize_with = "extra")]
     pub extra: serde_yaml::Mapping,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+/// One term a page defines (`glossary:` in its front matter).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct GlossaryEntry {
+    /// The term as written (`KKN`).
     pub term: String,
+    /// What it stands for (`Korupsi, Kolusi, dan Nepotisme`).
     #[serde(default)]
     pub expansion: String,
+    /// What it means.
     #[serde(default)]
     pub definition: String,
 }
@@ -209,23 +186,33 @@ pub struct GlossaryEntry {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionMeta {
+    /// The section's title; defaults to its folder name.
     pub title: Option<String>,
+    /// Summary for listings and the meta description.
     #[serde(default)]
     pub description: String,
+    /// Order among sibling sections (lower first).
     pub weight: Option<i64>,
+    /// How the section lists its pages.
     #[serde(default)]
     pub sort_by: SortBy,
+    /// Template to use instead of `section.html`.
     pub template: Option<String>,
+    /// Free-form values for custom templates.
     #[serde(default, deserialize_with = "extra")]
     pub extra: serde_yaml::Mapping,
 }
 
+/// How a section orders its pages (`sort_by:`).
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum SortBy {
+    /// By `weight`, then title.
     #[default]
     Weight,
+    /// Newest `date` first.
     Date,
+    /// By title.
     Title,
 }
 
@@ -239,8 +226,7 @@ pub fn valid_date(s: &str) -> bool {
 pub fn key_line(yaml: &str, yaml_line: usize, key: &str) -> usize {
     yaml.lines()
         .position(|l| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')))
-        .map(|i| i + yaml_line)
-        .unwrap_or(yaml_line.saturating_sub(1).max(1))
+        .map_or(yaml_line.saturating_sub(1).max(1), |i| i + yaml_line)
 }
 
 #[cfg(test)]
@@ -265,13 +251,5 @@ mod tests {
         let text = normalize_newlines("---\rtitle: A\r---\risi".into());
         let split = split(Path::new("a.md"), &text).unwrap();
         assert_eq!((split.yaml, split.body_line), ("title: A\n", 4));
-    }
-
-    #[test]
-    fn suggests_nearest_key() {
-        let hint = unknown_key_hint("unknown field `titel`, expected one of `title`, `description`, `date`");
-        assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
-        let hint = unknown_key_hint("feed: unknown field `limt`, expected `enabled` or `limit`");
-        assert_eq!(hint.as_deref(), Some("did you mean `limit`?"));
     }
 }

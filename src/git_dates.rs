@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Content path (`nilai/akuntabel.md`) → date (`YYYY-MM-DD`) of the last commit that changed it.
-pub fn last_commit_dates(content_dir: &Path) -> Result<HashMap<String, String>, Diagnostic> {
+pub(crate) fn last_commit_dates(content_dir: &Path) -> Result<HashMap<String, String>, Diagnostic> {
     let fail = |why: String| {
         Diagnostic::new("config.yaml", 0, 0, format!("updated_from_git: cannot read dates from git: {why}")).with_hint(
             "build inside a git clone of the site (not a shallow one) with git installed, or remove `updated_from_git`",

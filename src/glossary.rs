@@ -9,20 +9,20 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// Id of a term's entry in a page's glossary (`_istilah-asn`: theme ids start with `_`).
-pub fn term_id(term: &str) -> String {
+pub(crate) fn term_id(term: &str) -> String {
     format!("_istilah-{}", slugify(term))
 }
 
 /// One letter of an A–Z glossary.
 #[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct Group<'a> {
+pub(crate) struct Group<'a> {
     pub letter: String,
     pub id: String,
     pub entries: Vec<Entry<'a>>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct Entry<'a> {
+pub(crate) struct Entry<'a> {
     pub id: String,
     pub term: &'a str,
     pub expansion: &'a str,
@@ -35,7 +35,7 @@ fn sort_key(term: &str) -> String {
 }
 
 /// A page's entries in alphabetical order, grouped by first letter (digits and the like under `#`).
-pub fn groups(entries: &[GlossaryEntry]) -> Vec<Group<'_>> {
+pub(crate) fn groups(entries: &[GlossaryEntry]) -> Vec<Group<'_>> {
     let mut sorted: Vec<&GlossaryEntry> = entries.iter().collect();
     sorted.sort_by_cached_key(|e| (sort_key(&e.term), e.term.clone()));
     let mut out: Vec<Group> = Vec::new();
@@ -70,7 +70,7 @@ struct Term {
 }
 
 /// Every term defined anywhere on the site, ready to find in page text.
-pub struct Glossary {
+pub(crate) struct Glossary {
     terms: Vec<Term>,
     /// Per page: which term keys the page defines itself (its first uses link down the page).
     own: Vec<Vec<usize>>,
@@ -78,7 +78,7 @@ pub struct Glossary {
 }
 
 impl Glossary {
-    pub fn new(site: &Site) -> Glossary {
+    pub(crate) fn new(site: &Site) -> Glossary {
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut terms: Vec<Term> = Vec::new();
         let mut own = vec![Vec::new(); site.pages.len()];
@@ -121,7 +121,7 @@ impl Glossary {
     /// Links the first use of each term in `html` (the body of page `page`, or of a section) to
     /// its definition: on this page when the page defines it, else on the term's home page
     /// (`url_of(home)`). Text inside links, headings, code, labels and the like is left alone.
-    pub fn link_first_uses(&self, html: &str, page: Option<usize>, url_of: impl Fn(usize) -> String) -> String {
+    pub(crate) fn link_first_uses(&self, html: &str, page: Option<usize>, url_of: impl Fn(usize) -> String) -> String {
         let Some(matcher) = &self.matcher else {
             return html.to_string();
         };
@@ -222,7 +222,7 @@ impl<'a> Iterator for Pieces<'a> {
         let name: String = tag
             .trim_start_matches(['<', '/'])
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
+            .take_while(char::is_ascii_alphanumeric)
             .collect::<String>()
             .to_ascii_lowercase();
         if name.is_empty() {

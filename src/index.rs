@@ -5,18 +5,18 @@
 use crate::config::SearchConfig;
 use crate::content::Site;
 use crate::markdown::Rendered;
-use crate::search::{self, GlossaryTerm, IndexCache, IndexFile, PageText};
+use crate::search::{self, IndexCache, IndexFile, PageText};
 use std::sync::Arc;
 
 /// Builds the search index between builds, reusing the analysis of unchanged pages.
 #[derive(Default)]
-pub struct Indexer {
+pub(crate) struct Indexer {
     cache: IndexCache,
 }
 
 impl Indexer {
     /// The index files (paths relative to `search/`) for every page and section of `site`.
-    pub fn run(
+    pub(crate) fn run(
         &mut self,
         site: &Site,
         page_md: &[Arc<Rendered>],
@@ -52,29 +52,18 @@ fn page_texts(site: &Site, page_md: &[Arc<Rendered>], section_md: &[Arc<Rendered
             description: s.meta.description.clone(),
             tags: Vec::new(),
             glossary: Vec::new(),
-            sections: md.sections.clone(),
+            passages: md.passages.clone(),
         })
         .collect();
-    out.extend(site.pages.iter().zip(page_md).map(|(p, md)| {
-        PageText {
-            url: p.path.clone(),
-            title: p.title.clone(),
-            breadcrumb: crumbs(Some(p.section)),
-            section: top(&p.path),
-            description: p.meta.description.clone(),
-            tags: p.meta.tags.clone(),
-            glossary: p
-                .meta
-                .glossary
-                .iter()
-                .map(|g| GlossaryTerm {
-                    term: g.term.clone(),
-                    expansion: g.expansion.clone(),
-                    definition: g.definition.clone(),
-                })
-                .collect(),
-            sections: md.sections.clone(),
-        }
+    out.extend(site.pages.iter().zip(page_md).map(|(p, md)| PageText {
+        url: p.path.clone(),
+        title: p.title.clone(),
+        breadcrumb: crumbs(Some(p.section)),
+        section: top(&p.path),
+        description: p.meta.description.clone(),
+        tags: p.meta.tags.clone(),
+        glossary: p.meta.glossary.clone(),
+        passages: md.passages.clone(),
     }));
     out
 }

@@ -1,34 +1,62 @@
 //! Pedoman: a static knowledge-site generator for reform guidance.
 //!
-//! The build is one forward pipeline, each stage a module:
-//! `load` (`walk` + `content` + `frontmatter` + `markdown`) → `claims` (who writes each output
-//! path) → `links` → `render` (Tera, with `theme`; `rerender` decides what a rebuild renders)
-//! → `index` (`search`) → `output` (atomic swap or in-place writes), plus `feeds` (sitemap,
-//! Atom, robots). `build` calls the stages in order; `serve` drives `build` for local preview.
+//! A site is a folder (`config.yaml`, `content/` of Markdown with YAML front matter,
+//! optional `templates/`, `static/` and `themes/`); [`Builder`] turns it into a folder of
+//! HTML, and [`serve`] previews it with reload on save.
+//!
+//! # The pipeline
+//!
+//! One forward pipeline, each stage a private module that only reads what the stages
+//! before it made:
+//!
+//! 1. **load**: [`Config`] from `config.yaml`, then every content file: its
+//!    [`frontmatter`] and its body through [`markdown::render`];
+//! 2. **claims** and **links**: who writes each output path, and every internal link
+//!    resolved to a URL;
+//! 3. **render**: the theme's Tera templates fill each page, section, taxonomy and print
+//!    page, plus the sitemap, Atom feed and robots.txt;
+//! 4. **index**: the [`search`] index, from each page's text cut into
+//!    [`Passage`](markdown::Passage)s;
+//! 5. **write**: the output replaced atomically ([`Write`]), so a failed build leaves the
+//!    previous site untouched.
+//!
+//! Every problem found on the way is a [`Diagnostic`] (`path:line:col: message` and a
+//! hint); a failed build returns them all at once as [`Diagnostics`].
+//!
+//! # The main types
+//!
+//! - [`Builder`] with [`BuildOptions`] builds a site and keeps the caches that make the
+//!   next build incremental; it reports a [`BuildReport`].
+//! - [`serve::start`] runs the preview server ([`serve::ServeOptions`]).
+//! - [`search::Engine`] answers queries on a built site's index, as the browser does;
+//!   [`search::build_index`] makes one from [`search::PageText`]s.
+//! - [`scaffold`] writes a starter site.
 
-pub mod build;
-pub mod claims;
+mod build;
+mod claims;
 pub mod config;
-pub mod content;
-pub mod diagnostics;
-pub mod feeds;
+mod content;
+mod diagnostics;
+mod feeds;
 pub mod frontmatter;
-pub mod git_dates;
-pub mod glossary;
-pub mod index;
-pub mod init;
-pub mod links;
-pub mod load;
+mod git_dates;
+mod glossary;
+mod index;
+mod init;
+mod links;
+mod load;
 pub mod markdown;
-pub mod offline;
-pub mod output;
-pub mod render;
-pub mod render_budget;
-pub mod rerender;
+mod offline;
+mod output;
+mod render;
+mod render_budget;
+mod rerender;
 pub mod search;
 pub mod serve;
-pub mod theme;
-pub mod walk;
+mod theme;
+mod walk;
 
 pub use build::{BuildOptions, BuildReport, Builder, Stage, Write};
+pub use config::Config;
 pub use diagnostics::{Diagnostic, Diagnostics};
+pub use init::scaffold;

@@ -2,16 +2,16 @@
 //! site's URLs and heading ids once all are known, and each placeholder the Markdown stage
 //! left in an `href` replaced by its final URL.
 
+use crate::config::site_url;
 use crate::diagnostics::Diagnostic;
 use crate::load::Loaded;
 use crate::markdown::{self, InternalLink, LINK_PREFIX};
-use crate::render::site_url;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 /// The final URL of each internal link, by file (same order as the site's pages and sections).
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub pages: Vec<Vec<String>>,
     pub sections: Vec<Vec<String>>,
 }
@@ -19,7 +19,7 @@ pub struct Resolved {
 /// Checks links, remembering each file's result: while no link target changed (every page's
 /// URL and heading ids, the base path), a rebuild checks again only the files re-read.
 #[derive(Default)]
-pub struct Linker {
+pub(crate) struct Linker {
     /// Hash of the targets the results were found with.
     targets: u64,
     /// Content path → the file's URLs and broken-link errors.
@@ -31,7 +31,7 @@ impl Linker {
     /// to `#`. Links to files that failed to load are not reported again (their own error says
     /// why); files not re-read since the last call keep their last result while no target
     /// changed.
-    pub fn resolve(&mut self, loaded: &Loaded, base: &str) -> (Resolved, Vec<Diagnostic>) {
+    pub(crate) fn resolve(&mut self, loaded: &Loaded, base: &str) -> (Resolved, Vec<Diagnostic>) {
         let site = &loaded.site;
         let mut targets: HashMap<&str, Option<(&str, &[String])>> =
             loaded.unreadable.iter().map(|rel| (rel.as_str(), None)).collect();
@@ -104,7 +104,7 @@ impl File<'_> {
                 // The target failed to load: its own error says why.
                 Some(Some(None)) => return "#".to_string(),
                 _ => {
-                    let looked = target.map(|t| format!("content/{t}")).unwrap_or_else(|| "outside content/".into());
+                    let looked = target.map_or_else(|| "outside content/".into(), |t| format!("content/{t}"));
                     diags.push(error(
                         format!("broken link `{}`: no such page (looked for {looked})", link.path),
                         "links are relative to this file (`../bagian/halaman.md`) or start at the content root (`@/bagian/halaman.md`); drafts are not linkable".into(),
@@ -136,7 +136,7 @@ fn normalize(from: &str, link: &str) -> Option<String> {
     let joined = match link.strip_prefix("@/") {
         Some(rest) => rest.to_string(),
         None => {
-            let dir = from.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
             match link.strip_prefix('/') {
                 Some(abs) => abs.to_string(),
                 None => format!("{dir}/{link}"),
@@ -157,7 +157,7 @@ fn normalize(from: &str, link: &str) -> Option<String> {
 }
 
 /// Puts the final URLs in place of the placeholders the Markdown stage left in `href`s.
-pub fn rewrite(html: &str, urls: &[String]) -> String {
+pub(crate) fn rewrite(html: &str, urls: &[String]) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find(LINK_PREFIX) {
@@ -165,7 +165,7 @@ pub fn rewrite(html: &str, urls: &[String]) -> String {
         rest = &rest[i + LINK_PREFIX.len()..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         let n: usize = rest[..digits].parse().unwrap_or(usize::MAX);
-        out.push_str(&markdown::escape(urls.get(n).map(String::as_str).unwrap_or("#")));
+        out.push_str(&markdown::escape(urls.get(n).map_or("#", String::as_str)));
         rest = &rest[digits..];
     }
     out.push_str(rest);

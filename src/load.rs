@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 /// What parsing Markdown needs beyond the file itself.
-pub struct ParseOptions {
+pub(crate) struct ParseOptions {
     /// UI strings from the theme.
     pub labels: CalloutLabels,
     pub anchor_label: String,
@@ -26,7 +26,7 @@ pub struct ParseOptions {
 }
 
 /// The site as loaded, with the parsed Markdown of each page and section.
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub site: Site,
     /// Parsed body of `site.pages[i]`.
     pub page_md: Vec<Arc<Rendered>>,
@@ -61,7 +61,7 @@ struct Listing {
 
 /// Keeps every Markdown file as last read and parsed, between builds.
 #[derive(Default)]
-pub struct Loader {
+pub(crate) struct Loader {
     /// Hash of the config and UI strings the cache was parsed with; a change empties it.
     key: u64,
     files: HashMap<String, Cached>,
@@ -72,7 +72,7 @@ pub struct Loader {
 impl Loader {
     /// Loads `root/content` (`root` canonical). `changed` lists absolute paths changed since the
     /// last build; `None` means anything may have changed.
-    pub fn load(
+    pub(crate) fn load(
         &mut self,
         root: &Path,
         config: &Config,
@@ -161,7 +161,7 @@ impl Loader {
     }
 
     /// The build succeeded: what was re-read has been rendered.
-    pub fn settle(&mut self) {
+    pub(crate) fn settle(&mut self) {
         self.reread.clear();
     }
 }

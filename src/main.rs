@@ -143,7 +143,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Init { dir } => {
-            pedoman::init::scaffold(&dir).with_context(|| format!("could not create a site in {}", dir.display()))?;
+            pedoman::scaffold(&dir).with_context(|| format!("could not create a site in {}", dir.display()))?;
             println!("Created a new site in {}. Next: cd {} && pedoman serve", dir.display(), dir.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -153,7 +153,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Search { query, root, output, limit, section, json } => {
             let dir = output.unwrap_or_else(|| root.join("public"));
-            let opts = pedoman::search::query::Options { limit, prefix: false, section };
+            let opts = pedoman::search::Options { limit, prefix: false, section };
             let results = pedoman::search::search_site_with(&dir, &query, &opts)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&results)?);

@@ -3,7 +3,6 @@
 //! allows it, and internal links collected for the build to resolve.
 
 use crate::config::RawHtml;
-use crate::search::TextSection;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -11,19 +10,28 @@ use std::collections::{HashMap, HashSet};
 /// Labels for the five callout kinds, in the site's language.
 #[derive(Debug, Clone)]
 pub struct CalloutLabels {
+    /// Label of `> [!NOTE]` callouts.
     pub note: String,
+    /// Label of `> [!TIP]` callouts.
     pub tip: String,
+    /// Label of `> [!IMPORTANT]` callouts.
     pub important: String,
+    /// Label of `> [!WARNING]` callouts.
     pub warning: String,
+    /// Label of `> [!CAUTION]` callouts.
     pub caution: String,
 }
 
 /// One entry of a page's table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TocEntry {
+    /// Heading level, 2..=6.
     pub level: u8,
+    /// The heading's id, the link target.
     pub id: String,
+    /// The heading's plain text.
     pub title: String,
+    /// Deeper headings under this one.
     pub children: Vec<TocEntry>,
 }
 
@@ -32,9 +40,11 @@ pub struct TocEntry {
 pub struct InternalLink {
     /// Path as written (`../nilai/akuntabel.md`, `@/nilai/akuntabel.md`); empty for `#heading` on this page.
     pub path: String,
+    /// The `#heading` part, if any.
     pub fragment: Option<String>,
     /// Position in the body (1-based, relative to the body's first line).
     pub line: usize,
+    /// 1-based column of the link in the body.
     pub col: usize,
 }
 
@@ -43,25 +53,58 @@ pub struct InternalLink {
 pub struct Problem {
     /// 1-based, relative to the body's first line.
     pub line: usize,
+    /// 1-based column.
     pub col: usize,
+    /// What is wrong.
     pub message: String,
+    /// What to do about it.
     pub hint: String,
 }
 
+/// One page body rendered: its HTML and what the later stages need from it.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     /// HTML in which internal links read `href="{LINK_PREFIX}N"`, N indexing `links`.
     pub html: String,
+    /// Table of contents: headings of level 2 and deeper, nested.
     pub toc: Vec<TocEntry>,
+    /// Every heading's id, in order.
     pub heading_ids: Vec<String>,
-    pub sections: Vec<TextSection>,
+    /// The plain text, one passage per heading (the first holds the text before any).
+    pub passages: Vec<Passage>,
+    /// Words of plain text, for the reading time.
     pub word_count: usize,
+    /// Links to other content files, in order; `html` refers to them by index.
     pub links: Vec<InternalLink>,
+    /// Problems found in the Markdown.
     pub problems: Vec<Problem>,
 }
 
-/// A heading being read: (level, explicit id, classes, buffered inner events, plain text).
-type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>, String);
+/// The plain text under one heading of a page (the first one, with `heading: None`, is the
+/// text before the first heading): what the search index reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Passage {
+    /// The heading's text; `None` for the text before the first heading.
+    pub heading: Option<String>,
+    /// The heading's id, as rendered in the HTML (`bebas-dari-kkn`).
+    pub anchor: Option<String>,
+    /// Heading level 1..=6; 0 for the intro.
+    pub level: u8,
+    /// The passage's text, whitespace collapsed.
+    pub text: String,
+}
+
+/// A heading being read, until its end tag gives it an id and an anchor.
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    /// `{#id}` as written.
+    id: Option<String>,
+    classes: Vec<String>,
+    /// The heading's inner events, buffered.
+    inner: Vec<Event<'a>>,
+    /// Its plain text.
+    text: String,
+}
 
 /// Placeholder for an internal link's URL until every page's URL is known: `href="{LINK_PREFIX}N"`.
 /// It starts with NUL, which [`render`] replaces everywhere in the Markdown it reads, so no text
@@ -93,11 +136,11 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
     let mut events: Vec<Event> = Vec::new();
     let mut ids = HeadingIds::default();
     let mut guard = RawHtmlGuard { mode: raw_html, dropped: Vec::new() };
-    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    let mut flat_toc: Vec<TocEntry> = Vec::new();
     // For each link open: whether its start became Pedoman's own `<a>`, so its end must too.
     let mut own_links: Vec<bool> = Vec::new();
     let mut footnotes = Footnotes::default();
-    let mut section = TextSection::default();
+    let mut passage = Passage::default();
     let mut heading: Option<OpenHeading> = None;
     let mut tasks = Tasks::default();
     let mut table: Option<OpenTable> = None;
@@ -106,7 +149,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
         let Some(event) = guard.filter(event) else {
             continue;
         };
-        if let Some((_, _, _, inner, text)) = heading.as_mut() {
+        if let Some(OpenHeading { inner, text, .. }) = heading.as_mut() {
             match event {
                 Event::End(TagEnd::Heading(_)) => {}
                 ev => {
@@ -124,16 +167,16 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
         }
         match event {
             Event::Start(Tag::Heading { level, id, classes, .. }) => {
-                heading = Some((
+                heading = Some(OpenHeading {
                     level,
-                    id.map(|i| i.to_string()),
-                    classes.iter().map(|c| c.to_string()).collect(),
-                    Vec::new(),
-                    String::new(),
-                ));
+                    id: id.map(|i| i.to_string()),
+                    classes: classes.iter().map(std::string::ToString::to_string).collect(),
+                    inner: Vec::new(),
+                    text: String::new(),
+                });
             }
             Event::End(TagEnd::Heading(_)) => {
-                let (level, id, classes, inner, text) = heading.take().expect("heading started");
+                let OpenHeading { level, id, classes, inner, text } = heading.take().expect("heading started");
                 if let Some(problem) = id.as_deref().and_then(explicit_id_problem) {
                     let (line, col) = lines.position(range.start);
                     out.problems.push(Problem { line, col, message: problem.0, hint: problem.1 });
@@ -154,11 +197,11 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
                 ))));
                 let title = text.trim().to_string();
                 if n >= 2 {
-                    flat_toc.push((n, id.clone(), title.clone()));
+                    flat_toc.push(TocEntry { level: n, id: id.clone(), title: title.clone(), children: Vec::new() });
                 }
                 out.heading_ids.push(id.clone());
-                out.sections.push(std::mem::take(&mut section));
-                section = TextSection { heading: Some(title), anchor: Some(id), level: n, text: String::new() };
+                out.passages.push(std::mem::take(&mut passage));
+                passage = Passage { heading: Some(title), anchor: Some(id), level: n, text: String::new() };
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, label) = callout(kind, labels);
@@ -195,7 +238,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
             }
             Event::End(TagEnd::Item) => {
                 tasks.items.pop();
-                section.text.push(' ');
+                passage.text.push(' ');
                 events.push(Event::End(TagEnd::Item));
             }
             Event::TaskListMarker(checked) => {
@@ -237,29 +280,29 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
             Event::End(TagEnd::FootnoteDefinition) => events.push(Event::Html(CowStr::from("</div>\n"))),
 
             Event::Text(t) => {
-                section.text.push_str(&t);
+                passage.text.push_str(&t);
                 events.push(Event::Text(t));
             }
             Event::Code(t) => {
-                section.text.push_str(&t);
+                passage.text.push_str(&t);
                 events.push(Event::Code(t));
             }
             Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::CodeBlock) => {
-                section.text.push(' ');
+                passage.text.push(' ');
                 events.push(event);
             }
             Event::SoftBreak | Event::HardBreak => {
-                section.text.push(' ');
+                passage.text.push(' ');
                 events.push(event);
             }
             other => events.push(other),
         }
     }
-    out.sections.push(section);
-    for s in &mut out.sections {
-        s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.passages.push(passage);
+    for p in &mut out.passages {
+        p.text = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
-    out.word_count = out.sections.iter().map(|s| s.text.split_whitespace().count()).sum();
+    out.word_count = out.passages.iter().map(|p| p.text.split_whitespace().count()).sum();
     out.toc = nest_toc(flat_toc);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
@@ -541,13 +584,13 @@ fn strip_tags(html: &str) -> String {
     out
 }
 
-fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+/// Nests the headings (read in order, without children) under their shallower ones.
+fn nest_toc(flat: Vec<TocEntry>) -> Vec<TocEntry> {
     let mut root: Vec<TocEntry> = Vec::new();
-    for (level, id, title) in flat {
-        let entry = TocEntry { level, id, title, children: Vec::new() };
+    for entry in flat {
         // Descend while the last entry is a shallower heading.
         let mut list = &mut root;
-        while list.last().is_some_and(|e| e.level < level) {
+        while list.last().is_some_and(|e| e.level < entry.level) {
             list = &mut list.last_mut().unwrap().children;
         }
         list.push(entry);
@@ -578,7 +621,7 @@ impl<'a> LineIndex<'a> {
     fn position(&self, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|s| *s <= offset);
         let start = self.starts[line - 1];
-        let col = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        let col = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         (line, col)
     }
 }
@@ -704,12 +747,12 @@ mod tests {
     }
 
     #[test]
-    fn text_sections_follow_headings() {
+    fn passages_follow_headings() {
         let r = render("Intro kata.\n\n## Satu\n\nIsi satu.\n", &labels(), "T", RawHtml::Allow);
-        assert_eq!(r.sections.len(), 2);
-        assert_eq!(r.sections[0].text, "Intro kata.");
-        assert_eq!(r.sections[1].anchor.as_deref(), Some("satu"));
-        assert_eq!(r.sections[1].text, "Isi satu.");
+        assert_eq!(r.passages.len(), 2);
+        assert_eq!(r.passages[0].text, "Intro kata.");
+        assert_eq!(r.passages[1].anchor.as_deref(), Some("satu"));
+        assert_eq!(r.passages[1].text, "Isi satu.");
         assert_eq!(r.word_count, 4);
     }
 

@@ -3,23 +3,24 @@
 //! every file the build wrote: a [`Ledger`] notes each file's hash and size as it goes to the
 //! writer, so the files themselves are not held.
 
+use crate::config::site_url;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::output::{short_hash, Data};
-use crate::render::{short_title, site_url, Renderer};
+use crate::render::{short_title, Renderer};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 /// The web manifest's output path; a site's own `static/manifest.webmanifest` replaces Pedoman's.
-pub const MANIFEST: &str = "manifest.webmanifest";
+pub(crate) const MANIFEST: &str = "manifest.webmanifest";
 
 /// Static files worth having before the first page is opened offline; other static files
 /// (PDFs, photos) are cached when a reader opens them.
 const PRECACHED_STATICS: &[&str] = &["css", "js", "svg", "png", "ico", "webmanifest", "woff2"];
 
 /// `manifest.webmanifest`: the guide's name, start page and icons, for "Add to home screen".
-pub fn manifest(config: &Config, base: &str) -> Vec<u8> {
+pub(crate) fn manifest(config: &Config, base: &str) -> Vec<u8> {
     let url = |p: &str| site_url(base, p);
     let manifest = json!({
         "name": config.title,
@@ -43,11 +44,11 @@ pub fn manifest(config: &Config, base: &str) -> Vec<u8> {
 
 /// Each file written so far, by output path: its content hash and its size in bytes.
 #[derive(Default)]
-pub struct Ledger(Mutex<BTreeMap<String, (String, u64)>>);
+pub(crate) struct Ledger(Mutex<BTreeMap<String, (String, u64)>>);
 
 impl Ledger {
     /// Notes `rel`, about to be written with `data` (read from disk for a copied file).
-    pub fn record(&self, rel: &str, data: &Data) -> Result<(), Diagnostic> {
+    pub(crate) fn record(&self, rel: &str, data: &Data) -> Result<(), Diagnostic> {
         let content: std::borrow::Cow<[u8]> = match data {
             Data::Bytes(b) => b.into(),
             Data::Static(b) => (*b).into(),
@@ -56,7 +57,7 @@ impl Ledger {
             }
         };
         let entry = (short_hash(&content), content.len() as u64);
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string(), entry);
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(rel.to_string(), entry);
         Ok(())
     }
 }
@@ -65,13 +66,13 @@ impl Ledger {
 /// cache at install (theme files, home, offline and search pages), the files cached after the
 /// first search (the search scripts and the whole index under `search/`), and every page for
 /// "save the whole guide".
-pub fn service_worker(
+pub(crate) fn service_worker(
     renderer: &Renderer,
     base: &str,
     ledger: Ledger,
     assets: &BTreeMap<String, String>,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let files = ledger.0.into_inner().unwrap_or_else(|e| e.into_inner());
+    let files = ledger.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     let url = |rel: &str| site_url(base, rel);
     let mut precache = Vec::new();
     let mut search = Vec::new();

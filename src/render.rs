@@ -1,7 +1,7 @@
 //! Rendering with Tera: the template environment, the context each template gets,
 //! and every HTML page of the site. Writes nothing to disk.
 
-use crate::config::Config;
+use crate::config::{site_url, Config};
 use crate::content::{Page, Section, Site};
 use crate::diagnostics::Diagnostic;
 use crate::glossary::{self, Glossary};
@@ -29,13 +29,13 @@ const GLOSSARY_AZ_FROM: usize = 12;
 
 /// A page's or section's Markdown, rendered and with its links resolved.
 #[derive(Debug, Clone, Default)]
-pub struct Body {
+pub(crate) struct Body {
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
 }
 
-pub struct Renderer {
+pub(crate) struct Renderer {
     tera: Tera,
     shown: HashMap<String, PathBuf>,
     /// Each template with its budget checkpoints (see `render_budget`), to map error columns back.
@@ -50,7 +50,7 @@ pub struct Renderer {
 impl Renderer {
     /// Compiles every template; `assets` maps static paths to cache-busted URLs. `cancel` stops
     /// renders in progress.
-    pub fn new(
+    pub(crate) fn new(
         theme: &Theme,
         base_path: &str,
         assets: BTreeMap<String, String>,
@@ -96,12 +96,12 @@ impl Renderer {
         Ok(renderer)
     }
 
-    pub fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
 
     /// Renders one template within its budget (`render_budget`).
-    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+    pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         if self.tripped.is_cancelled() || self.cancel.is_cancelled() {
             return Err(self.stopped(name, None, Stop::Cancelled));
         }
@@ -134,7 +134,7 @@ impl Renderer {
     /// The error for a render the budget stopped: where the loop was, if Tera says. Renders
     /// stopped because another one ran out report that one, so the build shows it once.
     fn stopped(&self, rendering: &str, err: Option<&tera::Error>, stop: Stop) -> Diagnostic {
-        let mut first = self.first_stop.lock().unwrap_or_else(|e| e.into_inner());
+        let mut first = self.first_stop.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if stop == Stop::Cancelled {
             if let Some(first) = first.as_ref() {
                 return first.clone();
@@ -258,13 +258,13 @@ fn long_date(date: &str, months: &[String]) -> String {
 }
 
 /// Minutes to read `words` words, as pages and listings show it.
-pub fn reading_time(words: usize) -> usize {
+pub(crate) fn reading_time(words: usize) -> usize {
     words.div_ceil(200).max(1)
 }
 
 /// A title short enough for a phone's header or home screen (about 12 characters): its
 /// leading words up to that, or the first word.
-pub fn short_title(title: &str) -> String {
+pub(crate) fn short_title(title: &str) -> String {
     let mut out = String::new();
     for word in title.split_whitespace() {
         if !out.is_empty() && out.chars().count() + 1 + word.chars().count() > 12 {
@@ -276,14 +276,6 @@ pub fn short_title(title: &str) -> String {
         out.push_str(word);
     }
     out
-}
-
-/// `base` + `/path`, for links inside the site.
-pub fn site_url(base: &str, path: &str) -> String {
-    if path.contains("://") {
-        return path.to_string();
-    }
-    format!("{base}/{}", path.trim_start_matches('/'))
 }
 
 #[derive(Serialize, Clone)]
@@ -321,7 +313,7 @@ struct NavItem<'a> {
 }
 
 /// Everything render needs, borrowed from the earlier stages.
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub config: &'a Config,
     pub theme: &'a Theme,
     pub site: &'a Site,
@@ -477,14 +469,14 @@ impl Input<'_> {
 
 /// Receives each rendered file as it is produced (on any thread): its path under the output
 /// folder, and its bytes, or `None` for a file not rendered again because the plan left it out.
-pub type Emit<'a> = dyn Fn(String, Option<Vec<u8>>) -> Result<(), Diagnostic> + Sync + 'a;
+pub(crate) type Emit<'a> = dyn Fn(String, Option<Vec<u8>>) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// Renders every page, section, taxonomy page, the search page and the 404 page, handing each
 /// file to `emit` as soon as it is rendered, so the site is never held whole.
 ///
 /// With a `plan`, the caller vouches that nothing shared by all pages changed (titles, URLs,
 /// order, templates): only what the plan names is rendered.
-pub fn render_site(
+pub(crate) fn render_site(
     input: &Input,
     renderer: &Renderer,
     plan: Option<&Plan>,
@@ -550,13 +542,8 @@ fn template_for(
     }
 }
 
-/// Where a section's print-everything page goes: `/bagian/cetak/`.
-pub fn print_path(section: &Section) -> String {
-    format!("{}cetak/", section.path)
-}
-
 fn print_file(section: &Section) -> String {
-    format!("{}index.html", print_path(section).trim_start_matches('/'))
+    format!("{}index.html", section.print_path().trim_start_matches('/'))
 }
 
 fn render_page(
@@ -668,7 +655,7 @@ fn render_section(
             "content": glossary.link_first_uses(&body.html, None, |p| input.url(&site.pages[p].path)),
             "toc": body.toc,
             "url": input.url(&section.path),
-            "print_url": (!section.pages.is_empty()).then(|| input.url(&print_path(section))),
+            "print_url": (!section.pages.is_empty()).then(|| input.url(&section.print_path())),
             "path": section.path,
             "pages": section.pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>(),
             "subsections": section.subsections.iter().map(|&s| {
@@ -683,29 +670,10 @@ fn render_section(
     Ok((format!("{}index.html", section.path.trim_start_matches('/')), html.into_bytes()))
 }
 
-/// Terms of one taxonomy: slug → (name as first written, pages).
-pub fn taxonomy_terms(site: &Site, taxonomy: &str) -> BTreeMap<String, (String, Vec<usize>)> {
-    let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-    for (i, page) in site.pages.iter().enumerate() {
-        let list = if taxonomy == "tags" { Some(&page.meta.tags) } else { page.meta.taxonomies.get(taxonomy) };
-        for term in list.into_iter().flatten() {
-            let entry = terms.entry(slugify(term)).or_insert_with(|| (term.clone(), Vec::new()));
-            // Pages come in order, so a page listing a term twice is the last one added.
-            if entry.1.last() != Some(&i) {
-                entry.1.push(i);
-            }
-        }
-    }
-    for (_, pages) in terms.values_mut() {
-        pages.sort_by_cached_key(|&p| (site.pages[p].title.to_lowercase(), site.pages[p].rel.clone()));
-    }
-    terms
-}
-
 fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, emit: &Emit) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for taxonomy in &input.config.taxonomies {
-        let terms = taxonomy_terms(input.site, taxonomy);
+        let terms = input.site.taxonomy_terms(taxonomy);
         let slug = slugify(taxonomy);
         let title =
             input.theme.strings.get(&format!("taxonomy_{taxonomy}")).cloned().unwrap_or_else(|| taxonomy.clone());
@@ -718,7 +686,7 @@ fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, em
             let mut ctx = input.base_context("taxonomy", &list_path, &HashSet::new());
             let term_list: Vec<serde_json::Value> = terms
                 .iter()
-                .map(|(s, (name, pages))| serde_json::json!({ "name": name, "url": input.url(&format!("/{slug}/{s}/")), "count": pages.len() }))
+                .map(|(s, term)| serde_json::json!({ "name": term.name, "url": input.url(&format!("/{slug}/{s}/")), "count": term.pages.len() }))
                 .collect();
             ctx.insert(
                 "taxonomy",
@@ -727,9 +695,9 @@ fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, em
             renderer.render("taxonomy_list.html", &ctx).and_then(|h| emit(list_file, Some(h.into_bytes())))
         };
         diags.extend(done.err());
-        let failed = terms.par_iter().filter_map(|(s, (name, pages))| {
+        let failed = terms.par_iter().filter_map(|(s, term)| {
             let file = format!("{slug}/{s}/index.html");
-            if plan.is_some_and(|plan| !pages.iter().any(|p| plan.listed.contains(p))) {
+            if plan.is_some_and(|plan| !term.pages.iter().any(|p| plan.listed.contains(p))) {
                 return emit(file, None).err();
             }
             let path = format!("/{slug}/{s}/");
@@ -737,7 +705,7 @@ fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, em
             ctx.insert("taxonomy", &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path) }));
             ctx.insert(
                 "term",
-                &serde_json::json!({ "name": name, "url": input.url(&path), "pages": pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>() }),
+                &serde_json::json!({ "name": term.name, "url": input.url(&path), "pages": term.pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>() }),
             );
             renderer.render("taxonomy_term.html", &ctx).and_then(|h| emit(file, Some(h.into_bytes()))).err()
         });

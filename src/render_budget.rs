@@ -24,8 +24,8 @@
 mod instrument;
 mod memory;
 
-pub use instrument::{instrument, Instrumented};
-pub use memory::{HARD_MEMORY, MAX_MEMORY};
+pub(crate) use instrument::{instrument, Instrumented};
+pub(crate) use memory::{HARD_MEMORY, MAX_MEMORY};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -33,16 +33,16 @@ use std::time::{Duration, Instant};
 
 /// Loop iterations (for-loop bodies, component calls, comprehension elements) in one render.
 /// A page listing every page of a 10,000-page site, with their tags, stays far below it.
-pub const MAX_ITERATIONS: u64 = 1_000_000;
+pub(crate) const MAX_ITERATIONS: u64 = 1_000_000;
 /// Bytes one render may write.
-pub const MAX_OUTPUT: u64 = 128 << 20;
+pub(crate) const MAX_OUTPUT: u64 = 128 << 20;
 /// Time one render may take.
-pub const MAX_TIME: Duration = Duration::from_secs(10);
+pub(crate) const MAX_TIME: Duration = Duration::from_secs(10);
 
 /// The checkpoint function added to loop and component bodies.
-pub const TICK: &str = "__pedoman_tick";
+pub(crate) const TICK: &str = "__pedoman_tick";
 /// The checkpoint function a comprehension's source goes through.
-pub const LOOP: &str = "__pedoman_loop";
+pub(crate) const LOOP: &str = "__pedoman_loop";
 
 /// Asks renders in progress to stop (shared between a `Builder` and whoever drives it).
 #[derive(Debug, Clone, Default)]
@@ -64,7 +64,7 @@ impl Cancel {
 
 /// Why a render was stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stop {
+pub(crate) enum Stop {
     Iterations,
     Output,
     Memory,
@@ -75,7 +75,7 @@ pub enum Stop {
 
 impl Stop {
     /// What went wrong, for the error message.
-    pub fn describe(self) -> String {
+    pub(crate) fn describe(self) -> String {
         match self {
             Stop::Iterations => format!("ran more than {MAX_ITERATIONS} loop iterations"),
             Stop::Output => format!("wrote more than {} MB", MAX_OUTPUT >> 20),
@@ -139,7 +139,7 @@ thread_local! {
 /// Runs `render` with a fresh budget on this thread; `cancel` flags stop it early. Returns its
 /// result and, if the budget stopped it, why. `notice` is printed if the render reaches
 /// [`HARD_MEMORY`], which ends the process.
-pub fn metered<T>(cancel: &[&Cancel], notice: String, render: impl FnOnce() -> T) -> (T, Option<Stop>) {
+pub(crate) fn metered<T>(cancel: &[&Cancel], notice: String, render: impl FnOnce() -> T) -> (T, Option<Stop>) {
     let meter = Meter {
         started: Instant::now(),
         iterations: 0,
@@ -156,7 +156,7 @@ pub fn metered<T>(cancel: &[&Cancel], notice: String, render: impl FnOnce() -> T
 }
 
 /// Counts `iterations` against the budget of the render on this thread.
-pub fn spend(iterations: u64) -> Result<(), Stop> {
+pub(crate) fn spend(iterations: u64) -> Result<(), Stop> {
     METER.with(|m| match m.borrow_mut().as_mut() {
         Some(meter) => {
             meter.iterations = meter.iterations.saturating_add(iterations);
@@ -167,7 +167,7 @@ pub fn spend(iterations: u64) -> Result<(), Stop> {
 }
 
 /// The output of one render, checked against the budget every 64 KB.
-pub struct MeteredOutput {
+pub(crate) struct MeteredOutput {
     pub bytes: Vec<u8>,
     next_check: usize,
 }

@@ -18,7 +18,7 @@ use std::hash::{Hash, Hasher};
 
 /// What to render; everything else stays as the last build wrote it.
 #[derive(Debug, Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// Pages to render.
     pub pages: HashSet<usize>,
     /// Sections to render.
@@ -30,7 +30,7 @@ pub struct Plan {
 }
 
 /// What the last successful build rendered from.
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     shared: u64,
     /// Each page's listing entry, by content path.
     listings: HashMap<String, u64>,
@@ -38,12 +38,12 @@ pub struct Snapshot {
 
 /// Remembers the last build, to plan the next.
 #[derive(Default)]
-pub struct Rerender {
+pub(crate) struct Rerender {
     last: Option<Snapshot>,
 }
 
 /// Everything a plan is made from.
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     pub site: &'a Site,
     /// Word count of each page's body.
     pub words: &'a [usize],
@@ -59,7 +59,7 @@ impl Rerender {
     /// succeeds.
     ///
     /// [`settle`]: Rerender::settle
-    pub fn plan(&self, inputs: &Inputs) -> (Option<Plan>, Snapshot) {
+    pub(crate) fn plan(&self, inputs: &Inputs) -> (Option<Plan>, Snapshot) {
         let site = inputs.site;
         let now = Snapshot {
             shared: shared(inputs),
@@ -87,7 +87,7 @@ impl Rerender {
         (plan, now)
     }
 
-    pub fn settle(&mut self, snapshot: Snapshot) {
+    pub(crate) fn settle(&mut self, snapshot: Snapshot) {
         self.last = Some(snapshot);
     }
 }

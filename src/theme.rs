@@ -12,7 +12,7 @@ static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/pedoman");
 
 /// Where a static file's bytes come from.
 #[derive(Debug, Clone)]
-pub enum StaticSource {
+pub(crate) enum StaticSource {
     Embedded(&'static [u8]),
     /// `path` to read, `shown` in messages (`static/logo.png`).
     Disk {
@@ -22,14 +22,14 @@ pub enum StaticSource {
 }
 
 #[derive(Debug, Clone)]
-pub struct Template {
+pub(crate) struct Template {
     pub source: String,
     /// Path shown in messages (`themes/pedoman/templates/page.html`, `templates/page.html`).
     pub shown: PathBuf,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Theme {
+pub(crate) struct Theme {
     pub templates: BTreeMap<String, Template>,
     pub statics: BTreeMap<String, StaticSource>,
     /// UI strings for the site's language (English filling any gaps).
@@ -39,7 +39,7 @@ pub struct Theme {
 impl Theme {
     /// Loads the three layers (`root` canonical). Problems come back beside what did load, so
     /// they are reported together with the content's.
-    pub fn load(root: &Path, config: &Config) -> (Theme, Vec<Diagnostic>) {
+    pub(crate) fn load(root: &Path, config: &Config) -> (Theme, Vec<Diagnostic>) {
         let mut theme = Theme::default();
         let mut diags = Vec::new();
         let mut string_layers: Vec<(PathBuf, String)> = Vec::new();
@@ -102,7 +102,7 @@ impl Theme {
         for (shown, text) in string_layers {
             match serde_yaml::from_str::<BTreeMap<String, String>>(&text) {
                 Ok(map) => theme.strings.extend(map),
-                Err(e) => diags.push(crate::frontmatter::yaml_diagnostic(&shown, 0, &e)),
+                Err(e) => diags.push(Diagnostic::from_yaml(&shown, 0, &e)),
             }
         }
         (theme, diags)
@@ -138,11 +138,11 @@ impl Theme {
 
     /// The URL of each static file for templates' `asset()`, with a hash of its bytes when
     /// `hashed` (`/style.css?h=1a2b3c4d`), and an error for each file that cannot be read.
-    pub fn asset_urls(&self, base: &str, hashed: bool) -> (BTreeMap<String, String>, Vec<Diagnostic>) {
+    pub(crate) fn asset_urls(&self, base: &str, hashed: bool) -> (BTreeMap<String, String>, Vec<Diagnostic>) {
         let mut urls = BTreeMap::new();
         let mut diags = Vec::new();
         for (rel, src) in &self.statics {
-            let url = crate::render::site_url(base, rel);
+            let url = crate::config::site_url(base, rel);
             if !hashed {
                 urls.insert(rel.clone(), url);
                 continue;
@@ -168,7 +168,7 @@ impl Theme {
     }
 
     /// A UI string, or the key itself when the theme has none.
-    pub fn string(&self, key: &str) -> String {
+    pub(crate) fn string(&self, key: &str) -> String {
         self.strings.get(key).cloned().unwrap_or_else(|| key.to_string())
     }
 }

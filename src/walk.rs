@@ -16,7 +16,7 @@ use walkdir::WalkDir;
 
 /// One input file found by [`files`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputFile {
+pub(crate) struct InputFile {
     /// Path below the walked folder, `/`-separated (`nilai/akuntabel.md`).
     pub rel: String,
     /// Where to read it (through any symlink inside the site).
@@ -27,7 +27,7 @@ pub struct InputFile {
 /// Emacs's `.#x` locks, gedit's `.goutputstream-*` and LibreOffice's `.~lock.x#`) and the temp
 /// files editors write while saving: Emacs `#x#` and `x~`, Vim `x.swp` and its `4913` probe,
 /// JetBrains `x___jb_tmp___`/`x___jb_old___`, Microsoft Office `~$x.docx`.
-pub fn is_ignored(name: &OsStr) -> bool {
+pub(crate) fn is_ignored(name: &OsStr) -> bool {
     let Some(name) = name.to_str() else {
         // Not an editor's name; reported by the walk as a name that is not UTF-8.
         return false;
@@ -46,7 +46,7 @@ pub fn is_ignored(name: &OsStr) -> bool {
 /// The input files below `root/dir`, sorted by path, with a diagnostic for each refused entry.
 /// `root` must be canonical. A missing folder has no files and is no error (inputs other than
 /// `content/` are optional); a folder that cannot be read is.
-pub fn files(root: &Path, dir: &str) -> (Vec<InputFile>, Vec<Diagnostic>) {
+pub(crate) fn files(root: &Path, dir: &str) -> (Vec<InputFile>, Vec<Diagnostic>) {
     let top = root.join(dir);
     let mut found = Vec::new();
     let mut diags = Vec::new();
@@ -132,7 +132,7 @@ fn walk_error(err: &walkdir::Error, shown: &impl Fn(&Path) -> PathBuf) -> Diagno
                 .with_hint("make it readable for the user running pedoman (chmod), or move it out of the site")
         }
         _ => {
-            let cause = err.io_error().map(ToString::to_string).unwrap_or_else(|| err.to_string());
+            let cause = err.io_error().map_or_else(|| err.to_string(), ToString::to_string);
             Diagnostic::new(path, 0, 0, format!("cannot read: {cause}"))
         }
     }

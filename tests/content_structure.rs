@@ -56,7 +56,7 @@ impl Doc {
     }
 
     fn is_draft(&self) -> bool {
-        self.front.get("draft").and_then(|v| v.as_bool()).unwrap_or(false)
+        self.front.get("draft").and_then(serde_yaml::Value::as_bool).unwrap_or(false)
     }
 
     fn is_editor_page(&self) -> bool {
@@ -245,8 +245,10 @@ fn acronym_extraction_follows_the_rule() {
     let found = acronyms(&body_text(
         "ASN dan PNS-nya, BerAKHLAK, UU 5, Rp, K3, SPBE, eselon III, 121/PUU-XXII/2024, MK, IIV. `CODE` [TAUTAN](https://x.id/URL)\n\n```\nBLOK\n```\n\n> [!TIP]\n> Ya.\n\n[!NOTE] x",
     ));
-    let want: BTreeSet<String> =
-        ["ASN", "PNS", "UU", "K3", "SPBE", "PUU", "MK", "IIV", "TAUTAN"].iter().map(|s| s.to_string()).collect();
+    let want: BTreeSet<String> = ["ASN", "PNS", "UU", "K3", "SPBE", "PUU", "MK", "IIV", "TAUTAN"]
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     assert_eq!(found, want);
 }
 
@@ -350,7 +352,7 @@ fn no_term_has_two_definitions() {
     for e in &entries {
         match by_term.get(&key(&e.term)) {
             Some(first) if !first.same_text(e) => {
-                problems.push(format!("`{}` is defined differently in {} and {}", e.term, first.rel, e.rel))
+                problems.push(format!("`{}` is defined differently in {} and {}", e.term, first.rel, e.rel));
             }
             Some(_) => {}
             None => {
@@ -429,11 +431,11 @@ fn every_page_has_a_date_or_an_updated_date() {
     let docs = docs();
     let mut problems = Vec::new();
     for d in docs.iter().filter(|d| !d.is_section()) {
-        let date = |k: &str| d.front.get(k).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| format!("{v:?}")));
+        let date = |k: &str| d.front.get(k).map(|v| v.as_str().map_or_else(|| format!("{v:?}"), str::to_string));
         match (date("date"), date("updated")) {
             (None, None) => problems.push(format!("{}: neither `date:` nor `updated:`", d.rel)),
             (Some(date), Some(updated)) if updated < date => {
-                problems.push(format!("{}: updated {updated} is before date {date}", d.rel))
+                problems.push(format!("{}: updated {updated} is before date {date}", d.rel));
             }
             _ => {}
         }

@@ -87,7 +87,7 @@ fn every_error_kind_reads_as_the_catalogue_says() {
         assert!(run.stdout.is_empty(), "{name}: a failed build prints nothing on stdout: {}", run.stdout);
         // Every problem starts with where it is: a file, folder or flag, then `: `.
         for line in run.stderr.lines().filter(|l| !l.starts_with(' ') && !l.starts_with("Build failed")) {
-            let place = line.split_once(": ").map(|(place, _)| place).unwrap_or("");
+            let place = line.split_once(": ").map_or("", |(place, _)| place);
             assert!(!place.is_empty() && !place.contains(' '), "{name}: `{line}` names no place");
         }
         let stderr = run.stderr.replace(site.to_str().unwrap(), "[SITE]");

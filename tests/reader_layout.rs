@@ -12,7 +12,7 @@ fn site() -> std::sync::MutexGuard<'static, Built> {
     static SITE: OnceLock<Mutex<Built>> = OnceLock::new();
     SITE.get_or_init(|| Mutex::new(reader_support::build_and_serve(&common::repo_root(), "/panduan")))
         .lock()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The page with the most headings in its table of contents: the longest jump targets.

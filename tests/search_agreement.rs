@@ -2,8 +2,8 @@
 //! terminal's (the Rust library behind `pedoman search`).
 //!
 //! - The JavaScript file's generated block (word lists, affixes, format and ranking
-//!   constants) must be exactly what `pedoman::search::js::generated()` renders; run with
-//!   `PEDOMAN_BLESS=1` to rewrite it after changing the Rust source.
+//!   constants) is checked by a unit test of `src/search/js.rs` (`cargo test --lib js`;
+//!   `PEDOMAN_BLESS=1` rewrites it after changing the Rust source).
 //! - `node --test tests/js/` checks the JavaScript stemmer on the hand-checked pairs and on
 //!   every word of the bundled site.
 //! - A differential test generates thousands of queries from the bundled site and from a
@@ -12,7 +12,7 @@
 
 mod common;
 
-use pedoman::search::query::{DirStore, Engine, Options};
+use pedoman::search::{DirStore, Engine, Options};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,32 +53,11 @@ fn corpus(pages: usize) -> (tempfile::TempDir, PathBuf, tempfile::TempDir) {
     (dir, out, src)
 }
 
-fn bless() -> bool {
-    std::env::var_os("PEDOMAN_BLESS").is_some()
-}
-
 fn node() -> PathBuf {
-    let node = std::env::var_os("PEDOMAN_NODE").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("node"));
-    let ok = Command::new(&node).arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+    let node = std::env::var_os("PEDOMAN_NODE").map_or_else(|| PathBuf::from("node"), PathBuf::from);
+    let ok = Command::new(&node).arg("--version").output().is_ok_and(|o| o.status.success());
     assert!(ok, "Node.js not found: install it (apt-get install nodejs) or set PEDOMAN_NODE; the browser search is tested with node");
     node
-}
-
-#[test]
-fn search_engine_js_holds_the_generated_block() {
-    let path = common::repo_root().join("themes/pedoman/static/search-engine.js");
-    let js = std::fs::read_to_string(&path).unwrap();
-    let (begin, end) = (pedoman::search::js::BEGIN, pedoman::search::js::END);
-    let start = js.find(begin).expect("BEGIN GENERATED marker in search-engine.js");
-    let stop = js.find(end).expect("END GENERATED marker in search-engine.js") + end.len();
-    let want = pedoman::search::js::generated();
-    if js[start..stop] != want {
-        if bless() {
-            std::fs::write(&path, format!("{}{}{}", &js[..start], want, &js[stop..])).unwrap();
-        } else {
-            panic!("search-engine.js's generated block differs from the Rust source; run PEDOMAN_BLESS=1 cargo test --test search_agreement");
-        }
-    }
 }
 
 #[test]
@@ -144,13 +123,13 @@ fn material(site: &Path) -> Material {
     for f in files {
         let frag: Value = serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap();
         for s in frag["s"].as_array().unwrap() {
-            let tokens = pedoman::search::tokenize::tokenize(s[2].as_str().unwrap());
+            let tokens = pedoman::search::tokenize(s[2].as_str().unwrap());
             runs.extend(tokens.chunks(3).map(|c| c.iter().map(|t| t.surface.clone()).collect::<Vec<_>>()));
         }
     }
     let meta: Value = serde_json::from_slice(&std::fs::read(search.join("meta.json")).unwrap()).unwrap();
     let sections = meta["sections"].as_array().unwrap().iter().map(|s| s[0].as_str().unwrap().to_string()).collect();
-    let thesaurus = pedoman::search::synonyms::THESAURUS
+    let thesaurus = include_str!("../src/search/thesaurus.txt")
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .flat_map(|l| l.split("->").flat_map(|side| side.split([',', '='])))
@@ -219,11 +198,11 @@ fn queries(m: &Material, count: usize, seed: u64) -> Vec<(String, bool, Option<S
                 (format!("{}{cut}", if rng.chance(50) { head.as_str() } else { "" }), true, None)
             }
             3 => {
-                let w = rng.pick(&mid).to_string();
+                let w = (*rng.pick(&mid)).clone();
                 (edit(&mut rng, &w), false, None)
             }
             4 => {
-                let w = rng.pick(&long).to_string();
+                let w = (*rng.pick(&long)).clone();
                 let once = edit(&mut rng, &w);
                 (edit(&mut rng, &once), false, None)
             }

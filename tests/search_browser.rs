@@ -47,7 +47,7 @@ fn build_and_serve(root: &Path) -> Site {
 fn site() -> MutexGuard<'static, Site> {
     static SITE: OnceLock<Mutex<Site>> = OnceLock::new();
     let site = SITE.get_or_init(|| Mutex::new(build_and_serve(&common::repo_root())));
-    let guard = site.lock().unwrap_or_else(|e| e.into_inner());
+    let guard = site.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     // A test that failed with a fault set must not pass it on.
     for path in ["/search-engine.js", "/search.js", "/search/meta.json"] {
         guard.server.set_fault(path, None);

@@ -1,8 +1,9 @@
 //! The index builder and the ranking, on small hand-built sites.
 
 use pedoman::config::SearchConfig;
-use pedoman::search::query::{Engine, Options, Store};
-use pedoman::search::{build_index, GlossaryTerm, Hit, IndexFile, PageText, Results, SearchError, TextSection};
+use pedoman::search::{
+    build_index, Engine, GlossaryEntry, Hit, IndexFile, Options, PageText, Passage, Results, SearchError, Store,
+};
 use std::collections::BTreeMap;
 
 struct Mem(BTreeMap<String, Vec<u8>>);
@@ -14,15 +15,10 @@ impl Store for Mem {
 }
 
 fn page(url: &str, title: &str, section: &str, body: &[(&str, &str)]) -> PageText {
-    let mut sections = vec![TextSection { heading: None, anchor: None, level: 0, text: body[0].1.to_string() }];
+    let mut passages = vec![Passage { heading: None, anchor: None, level: 0, text: body[0].1.to_string() }];
     for (h, text) in &body[1..] {
         let anchor = h.to_lowercase().replace(' ', "-");
-        sections.push(TextSection {
-            heading: Some(h.to_string()),
-            anchor: Some(anchor),
-            level: 2,
-            text: text.to_string(),
-        });
+        passages.push(Passage { heading: Some(h.to_string()), anchor: Some(anchor), level: 2, text: text.to_string() });
     }
     PageText {
         url: url.into(),
@@ -32,13 +28,13 @@ fn page(url: &str, title: &str, section: &str, body: &[(&str, &str)]) -> PageTex
         description: String::new(),
         tags: vec![],
         glossary: vec![],
-        sections,
+        passages,
     }
 }
 
 fn site() -> Vec<PageText> {
     let mut glossary = page("/glosarium/", "Glosarium", "glosarium", &[("", "Daftar singkatan.")]);
-    glossary.glossary = vec![GlossaryTerm {
+    glossary.glossary = vec![GlossaryEntry {
         term: "KKN".into(),
         expansion: "Korupsi, Kolusi, dan Nepotisme".into(),
         definition: "Penyalahgunaan wewenang.".into(),

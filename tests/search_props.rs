@@ -4,11 +4,7 @@
 //! error. Case counts are set per property below.
 
 use pedoman::config::SearchConfig;
-use pedoman::search::format::decode_chunk;
-use pedoman::search::parse::{parse, MAX_WORDS};
-use pedoman::search::query::{Engine, Options, Store};
-use pedoman::search::tokenize::tokenize;
-use pedoman::search::{build_index, stem, IndexFile, PageText, SearchError, TextSection};
+use pedoman::search::{build_index, stem, tokenize, Engine, IndexFile, Options, PageText, Passage, SearchError, Store};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -67,26 +63,6 @@ proptest! {
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
-
-    #[test]
-    fn queries_parse_into_at_most_the_allowed_words(q in text(), prefix in any::<bool>()) {
-        let p = timed("parse", || parse(&q, prefix));
-        prop_assert!(p.words.len() <= MAX_WORDS);
-        prop_assert_eq!(p.words.len(), p.quoted.len());
-        let len = q.chars().count();
-        for w in &p.words {
-            prop_assert!(w.start < w.end && w.end <= len);
-        }
-    }
-
-    #[test]
-    fn any_bytes_decode_to_entries_or_an_error(bytes in prop::collection::vec(any::<u8>(), 0..300), pages in 0u32..1000) {
-        let _ = timed("decode", || decode_chunk(&bytes, pages));
-    }
-}
-
 struct Mem(BTreeMap<String, Vec<u8>>);
 
 impl Store for Mem {
@@ -106,7 +82,7 @@ fn build() -> Vec<IndexFile> {
         url: url.into(),
         title: title.into(),
         section: url.split('/').nth(1).unwrap_or("").into(),
-        sections: vec![TextSection { text: body.into(), ..Default::default() }],
+        passages: vec![Passage { text: body.into(), ..Default::default() }],
         ..Default::default()
     };
     let pages = vec![

@@ -10,7 +10,7 @@
 
 mod common;
 
-use pedoman::search::query::Options;
+use pedoman::search::Options;
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -488,7 +488,7 @@ fn the_command_serves_until_ctrl_c() {
     let preview = |pid: u32| {
         std::fs::read_dir(std::env::temp_dir())
             .unwrap()
-            .filter_map(|e| e.ok())
+            .filter_map(std::result::Result::ok)
             .any(|e| e.file_name().to_string_lossy().starts_with(&format!("pedoman-serve-{pid}-")))
     };
     assert!(preview(pid), "builds into the temp folder");

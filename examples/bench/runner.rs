@@ -1,8 +1,9 @@
 //! What the benchmark runs and how it measures; shared by `examples/bench` and the smoke test
 //! (`tests/bench_smoke.rs`), which runs it at 200 pages.
+// Included by two crates as a module: `pub` is how they reach it.
+#![allow(unreachable_pub)]
 
-use pedoman::search::query::{DirStore, Engine, Options, Store};
-use pedoman::search::SearchError;
+use pedoman::search::{DirStore, Engine, Options, SearchError, Store};
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
@@ -204,7 +205,7 @@ fn ensure_tool(package: &str, program: &str, install: bool) -> Result<(), String
         return Err(format!("{program} is not installed"));
     }
     eprintln!("bench: installing {package} (apt-get)");
-    let root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
     let sudo = |args: &[&str]| {
         let mut c = if root {
             Command::new(args[0])
@@ -267,7 +268,7 @@ fn corpus(settings: &Settings, work: &Path, pages: usize) -> Result<PathBuf, Str
 fn timed(command: &mut Command, log: &Path) -> Result<Sample, String> {
     let times = log.with_extension("time");
     let program = command.get_program().to_owned();
-    let args: Vec<_> = command.get_args().map(|a| a.to_owned()).collect();
+    let args: Vec<_> = command.get_args().map(std::borrow::ToOwned::to_owned).collect();
     let mut wrapped = Command::new("/usr/bin/time");
     wrapped.args(["-f", "%e %U %S %M", "-o"]).arg(&times).arg(program).args(args);
     if let Some(dir) = command.get_current_dir() {
@@ -469,7 +470,7 @@ fn measure_serve(settings: &Settings, site: &Path, name: &str, pages: usize) -> 
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
-        .map(|e| e.into_path())
+        .map(walkdir::DirEntry::into_path)
         .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
         .nth(1)
         .ok_or("no page to edit")?;
@@ -615,7 +616,7 @@ fn machine() -> Vec<String> {
             t.lines().find(|l| l.starts_with(key)).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
         })
     };
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let version = |cmd: &str, arg: &str| {
         Command::new(cmd)
             .arg(arg)
@@ -675,8 +676,8 @@ pub fn render(settings: &Settings, report: &Report, load_before: &str, load_afte
     for row in &report.rows {
         let hugo =
             report.rows.iter().find(|r| r.pages == row.pages && r.tool.starts_with("Hugo (")).map(|r| r.median.wall);
-        let ratio = hugo.map(|h| format!("{:.2}", row.median.wall / h)).unwrap_or_else(|| "—".into());
-        let index = row.index.map(|i| format!("{} ({})", mb(i.bytes), i.files)).unwrap_or_else(|| "—".into());
+        let ratio = hugo.map_or_else(|| "—".into(), |h| format!("{:.2}", row.median.wall / h));
+        let index = row.index.map_or_else(|| "—".into(), |i| format!("{} ({})", mb(i.bytes), i.files));
         let _ = writeln!(
             md,
             "| {} | {} | {} | {:.2} | {:.2} | {:.0} | {} ({}) | {} | {index} | {ratio} |",
@@ -708,8 +709,7 @@ pub fn render(settings: &Settings, report: &Report, load_before: &str, load_afte
         for row in &report.serve {
             let q = |v: &[f64], p: usize| {
                 v.get((v.len() * p / 100).min(v.len().saturating_sub(1)))
-                    .map(|x| format!("{x:.0}"))
-                    .unwrap_or_else(|| "—".into())
+                    .map_or_else(|| "—".into(), |x| format!("{x:.0}"))
             };
             let _ = writeln!(
                 md,

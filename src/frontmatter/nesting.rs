@@ -8,10 +8,10 @@
 
 /// Flow collections nested deeper than this are refused. Front matter and `config.yaml` nest two
 /// or three levels; at this depth libyaml still reads a megabyte in well under a second.
-pub const MAX_FLOW_DEPTH: usize = 32;
+pub(super) const MAX_FLOW_DEPTH: usize = 32;
 
 /// The byte offset of the first `[` or `{` that nests deeper than [`MAX_FLOW_DEPTH`], if any.
-pub fn too_deep(yaml: &str) -> Option<usize> {
+pub(super) fn too_deep(yaml: &str) -> Option<usize> {
     Scanner { b: yaml.as_bytes(), i: 0, line_start: 0, depth: 0, prev_token_col: None }.run()
 }
 

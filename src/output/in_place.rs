@@ -13,13 +13,13 @@ use std::sync::{Arc, Mutex};
 
 /// What the in-place writer remembers between builds: a fingerprint of every file it wrote.
 #[derive(Default)]
-pub struct InPlace {
+pub(crate) struct InPlace {
     written: HashMap<String, u64>,
     dirs: Arc<Dirs>,
 }
 
 /// One in-place build in progress (see [`InPlace`]).
-pub struct InPlaceBuild<'a> {
+pub(crate) struct InPlaceBuild<'a> {
     output: PathBuf,
     shown: PathBuf,
     previous: &'a mut InPlace,
@@ -31,7 +31,7 @@ pub struct InPlaceBuild<'a> {
 
 impl InPlace {
     /// Starts a build into `output`, after the same checks as [`super::Swap::begin`].
-    pub fn begin(&mut self, root: &Path, output: &Path, shown: &Path) -> Result<InPlaceBuild<'_>, Diagnostic> {
+    pub(crate) fn begin(&mut self, root: &Path, output: &Path, shown: &Path) -> Result<InPlaceBuild<'_>, Diagnostic> {
         check(root, output, shown, false)?;
         let fail = |what: &str, e: io::Error| Diagnostic::new(shown, 0, 0, format!("{what}: {e}"));
         std::fs::create_dir_all(output).map_err(|e| fail("cannot create the output folder", e))?;
@@ -51,7 +51,7 @@ impl InPlace {
 
 impl InPlaceBuild<'_> {
     /// Stages `rel` if its bytes differ from what was last written there.
-    pub fn put(&self, rel: &str, data: Data) -> Result<(), Diagnostic> {
+    pub(crate) fn put(&self, rel: &str, data: Data) -> Result<(), Diagnostic> {
         let fp = fingerprint(&data).map_err(|e| write_error(&self.shown, rel, &e))?;
         let path = self.output.join(rel);
         let stage = self.previous.written.get(rel) != Some(&fp) || !path.exists();
@@ -65,7 +65,7 @@ impl InPlaceBuild<'_> {
     }
 
     /// `rel` is produced again, unchanged since the last build (it was not rendered again).
-    pub fn keep(&self, rel: &str) {
+    pub(crate) fn keep(&self, rel: &str) {
         if let Some(fp) = self.previous.written.get(rel) {
             self.produced.lock().expect("no panics while holding").insert(rel.to_string(), (*fp, false));
         }
@@ -73,7 +73,7 @@ impl InPlaceBuild<'_> {
 
     /// Waits for the writes, renames the staged files in and removes those no longer produced.
     /// Returns (written, removed) relative paths, sorted.
-    pub fn commit(mut self) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Vec<Diagnostic>> {
+    pub(crate) fn commit(mut self) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Vec<Diagnostic>> {
         let errors = self.pool.finish();
         if !errors.is_empty() {
             return Err(errors);

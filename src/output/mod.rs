@@ -12,21 +12,21 @@ mod in_place;
 mod pool;
 mod swap;
 
-pub use in_place::{InPlace, InPlaceBuild};
-pub use swap::Swap;
+pub(crate) use in_place::{InPlace, InPlaceBuild};
+pub(crate) use swap::Swap;
 
 use crate::diagnostics::Diagnostic;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
 /// The file that marks a folder as Pedoman's output; written into every output.
-pub const MARKER: &str = ".pedoman-output";
+pub(crate) const MARKER: &str = ".pedoman-output";
 pub(crate) const MARKER_TEXT: &str =
     "This folder is written by Pedoman (pedoman build) and replaced whole by every build.\n";
 
 /// Bytes of one output file.
 #[derive(Debug, Clone)]
-pub enum Data {
+pub(crate) enum Data {
     Bytes(Vec<u8>),
     /// Copied from disk (content assets, static files), keeping the source file's mode.
     Copy(PathBuf),
@@ -34,14 +34,14 @@ pub enum Data {
 }
 
 /// Checks that `rel` stays inside the output folder: no `..`, no root, no drive.
-pub fn safe_relative(rel: &str) -> bool {
+pub(crate) fn safe_relative(rel: &str) -> bool {
     let path = Path::new(rel);
     !rel.is_empty() && !rel.contains('\\') && path.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
 /// `path` made absolute with every symlink of its existing part resolved (the rest may not
 /// exist yet), so two spellings of one folder compare equal.
-pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn resolve(path: &Path) -> io::Result<PathBuf> {
     let mut out = PathBuf::new();
     for part in std::path::absolute(path)?.components() {
         match part {
@@ -65,7 +65,7 @@ const SOURCES: [&str; 4] = ["content", "static", "templates", "themes"];
 
 /// Refuses an output folder that is not Pedoman's to replace. `root` and `output` are resolved
 /// ([`resolve`]); `shown` is the output as the user wrote it.
-pub fn check(root: &Path, output: &Path, shown: &Path, force: bool) -> Result<(), Diagnostic> {
+pub(crate) fn check(root: &Path, output: &Path, shown: &Path, force: bool) -> Result<(), Diagnostic> {
     let refuse = |message: String, hint: &str| Err(Diagnostic::new(shown, 0, 0, message).with_hint(hint));
     let elsewhere = "choose a folder outside the site's sources, such as the default ROOT/public";
     if root.starts_with(output) {
@@ -129,14 +129,14 @@ fn is_mount_point(_dir: &Path) -> bool {
 }
 
 /// The writer of one build.
-pub enum Writer<'a> {
+pub(crate) enum Writer<'a> {
     Swap(Swap),
     InPlace(InPlaceBuild<'a>),
 }
 
 /// What a build's writing did.
 #[derive(Debug, Default)]
-pub struct Committed {
+pub(crate) struct Committed {
     /// Files created or changed (in place), or every file (swapped in); relative paths.
     pub written: Vec<PathBuf>,
     pub removed: Vec<PathBuf>,
@@ -146,7 +146,7 @@ pub struct Committed {
 impl Writer<'_> {
     /// Writes (or, in place, stages) one file; `None`: not rendered again, keep what is there.
     /// Errors of the write itself come back from [`Writer::commit`], all together.
-    pub fn put(&self, rel: &str, data: Option<Data>) -> Result<(), Diagnostic> {
+    pub(crate) fn put(&self, rel: &str, data: Option<Data>) -> Result<(), Diagnostic> {
         if !safe_relative(rel) {
             return Err(Diagnostic::new(
                 "content",
@@ -171,7 +171,7 @@ impl Writer<'_> {
         }
     }
 
-    pub fn commit(self) -> Result<Committed, Vec<Diagnostic>> {
+    pub(crate) fn commit(self) -> Result<Committed, Vec<Diagnostic>> {
         match self {
             Writer::Swap(w) => {
                 let warnings = w.commit()?;
@@ -186,7 +186,7 @@ impl Writer<'_> {
 }
 
 /// A short content hash: asset URLs' cache-busting part, the service worker's fingerprint.
-pub fn short_hash(bytes: &[u8]) -> String {
+pub(crate) fn short_hash(bytes: &[u8]) -> String {
     // FNV-1a: stable across Rust versions, unlike DefaultHasher.
     let mut hasher = fnv::FnvHasher::default();
     std::hash::Hasher::write(&mut hasher, bytes);

@@ -37,9 +37,8 @@ impl Pool {
         for i in 0..THREADS {
             let (jobs, errors) = (jobs.clone(), errors.clone());
             let worker = move || loop {
-                let job = match jobs.lock().expect("no panics while holding").recv() {
-                    Ok(job) => job,
-                    Err(_) => return,
+                let Ok(job) = jobs.lock().expect("no panics while holding").recv() else {
+                    return;
                 };
                 if let Err(d) = job() {
                     errors.lock().expect("no panics while holding").push(d);

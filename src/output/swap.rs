@@ -14,7 +14,7 @@ use std::sync::Arc;
 /// Builds of one output wait for each other (a lock on the output's parent folder), and each
 /// starts by removing what killed builds left, restoring the old output first if a build was
 /// killed in the middle of a swap without `RENAME_EXCHANGE`.
-pub struct Swap {
+pub(crate) struct Swap {
     output: PathBuf,
     tmp: PathBuf,
     shown: PathBuf,
@@ -28,7 +28,7 @@ pub struct Swap {
 impl Swap {
     /// Locks, cleans up after killed builds, checks the output again (under the lock) and
     /// creates the temp folder, with the marker already in it.
-    pub fn begin(root: &Path, output: &Path, shown: &Path, force: bool) -> Result<Swap, Diagnostic> {
+    pub(crate) fn begin(root: &Path, output: &Path, shown: &Path, force: bool) -> Result<Swap, Diagnostic> {
         let fail = |what: &str, e: io::Error| Diagnostic::new(shown, 0, 0, format!("{what}: {e}"));
         let parent =
             output.parent().ok_or_else(|| fail("cannot use the output folder", io::ErrorKind::InvalidInput.into()))?;
@@ -56,7 +56,7 @@ impl Swap {
     }
 
     /// Queues one file for the new folder; errors come back from [`Swap::commit`].
-    pub fn put(&self, rel: &str, data: Data) {
+    pub(crate) fn put(&self, rel: &str, data: Data) {
         let (path, dirs) = (self.tmp.join(rel), self.dirs.clone());
         let (shown, rel) = (self.shown.clone(), rel.to_string());
         self.pool.submit(move || write_file(&path, &data, &dirs).map_err(|e| write_error(&shown, &rel, &e)));
@@ -64,7 +64,7 @@ impl Swap {
 
     /// Waits for the writes, then swaps the new folder in. Returns warnings (the old folder
     /// could not be removed).
-    pub fn commit(mut self) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    pub(crate) fn commit(mut self) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let errors = self.pool.finish();
         if !errors.is_empty() {
             return Err(errors);

@@ -1,7 +1,7 @@
 //! A section's print page (`/bagian/cetak/`): every page of the section in order in one
 //! document, so a unit can print the guidance for a meeting (as mdBook's print page does).
 
-use super::{print_path, Input, Renderer};
+use super::{Input, Renderer};
 use crate::diagnostics::Diagnostic;
 use crate::glossary::Glossary;
 
@@ -30,7 +30,7 @@ pub(super) fn render(input: &Input, renderer: &Renderer, glossary: &Glossary, s:
             })
         })
         .collect();
-    let path = print_path(section);
+    let path = section.print_path();
     let mut open = input.ancestors(Some(s));
     open.insert(s);
     let mut ctx = input.base_context("print", &path, &open);

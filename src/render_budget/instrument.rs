@@ -17,7 +17,7 @@ struct Insertion {
 
 /// A template with checkpoints added, and how to map its positions back.
 #[derive(Debug, Clone, Default)]
-pub struct Instrumented {
+pub(crate) struct Instrumented {
     pub source: String,
     insertions: Vec<Insertion>,
 }
@@ -25,7 +25,7 @@ pub struct Instrumented {
 impl Instrumented {
     /// The column (0-based) in the template as written for `col` on `line` of the instrumented
     /// one. A position inside added text maps to where it was added.
-    pub fn original_col(&self, line: usize, col: usize) -> usize {
+    pub(crate) fn original_col(&self, line: usize, col: usize) -> usize {
         let mut shift = 0;
         let first = self.insertions.partition_point(|i| i.line < line);
         for ins in self.insertions[first..].iter().take_while(|i| i.line == line) {
@@ -43,7 +43,7 @@ impl Instrumented {
 }
 
 /// Adds the checkpoints to a template (default delimiters, as Pedoman configures Tera).
-pub fn instrument(source: &str) -> Instrumented {
+pub(crate) fn instrument(source: &str) -> Instrumented {
     let mut adds: Vec<(usize, String)> = Vec::new();
     let mut at = 0;
     while let Some(found) = source[at..].find('{') {

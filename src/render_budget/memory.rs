@@ -16,9 +16,9 @@ use std::cell::Cell;
 use std::io::Write;
 
 /// Bytes a render may hold at a checkpoint.
-pub const MAX_MEMORY: u64 = 512 << 20;
+pub(crate) const MAX_MEMORY: u64 = 512 << 20;
 /// Bytes at which a render ends the process, checkpoint or not.
-pub const HARD_MEMORY: u64 = 2 << 30;
+pub(crate) const HARD_MEMORY: u64 = 2 << 30;
 
 thread_local! {
     /// Bytes this thread has allocated and not freed (memory freed by another thread than the
@@ -32,7 +32,7 @@ thread_local! {
 }
 
 /// The allocator: the system's, counting.
-pub struct Counting;
+pub(super) struct Counting;
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -86,7 +86,7 @@ fn stop_now() -> ! {
 }
 
 /// Counts what one render holds, from its start until dropped.
-pub struct Watch {
+pub(super) struct Watch {
     start: i64,
     /// Keeps the notice alive while `NOTICE` points into it.
     _notice: Box<str>,
@@ -94,7 +94,7 @@ pub struct Watch {
 
 impl Watch {
     /// Starts counting on this thread; `notice` is printed if the render reaches [`HARD_MEMORY`].
-    pub fn start(notice: String) -> Watch {
+    pub(super) fn start(notice: String) -> Watch {
         let notice = notice.into_boxed_str();
         let start = HELD.with(Cell::get);
         NOTICE.with(|n| n.set((notice.as_ptr(), notice.len())));
@@ -103,7 +103,7 @@ impl Watch {
     }
 
     /// Bytes allocated on this thread since the start and not freed.
-    pub fn held(&self) -> u64 {
+    pub(super) fn held(&self) -> u64 {
         HELD.with(Cell::get).saturating_sub(self.start).max(0) as u64
     }
 }

@@ -35,47 +35,82 @@
 
 use serde::{Deserialize, Serialize};
 
-pub const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
 /// Field order in the mask and the weight of a match in each.
-pub const FIELDS: usize = 5;
-pub const TITLE: usize = 0;
-pub const HEADING: usize = 1;
-pub const DESCRIPTION: usize = 2;
-pub const TAGS: usize = 3;
-pub const BODY: usize = 4;
-pub const WEIGHTS: [f64; FIELDS] = [6.0, 3.0, 2.0, 3.0, 1.0];
+pub(crate) const FIELDS: usize = 5;
+pub(crate) const TITLE: usize = 0;
+pub(crate) const HEADING: usize = 1;
+pub(crate) const DESCRIPTION: usize = 2;
+pub(crate) const TAGS: usize = 3;
+pub(crate) const BODY: usize = 4;
+pub(crate) const WEIGHTS: [f64; FIELDS] = [6.0, 3.0, 2.0, 3.0, 1.0];
 
 /// Ends the key of an expansion entry; stems never contain it.
-pub const EXPANSION_MARK: char = '#';
+pub(crate) const EXPANSION_MARK: char = '#';
 
 /// Typo buckets keep at most this many words, the commonest (a 10,000-page site has
 /// thousands of words of one first letter and length, most of them names and rarities).
-pub const TYPO_BUCKET: usize = 600;
+pub(crate) const TYPO_BUCKET: usize = 600;
 
+/// `meta.json` (JSON names in `serde(rename)`, kept short for the wire).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct Meta {
+pub(crate) struct Meta {
     pub format: u32,
-    pub v: String,
+    /// Hash of every other file, appended to their URLs as `?v=…`.
+    #[serde(rename = "v")]
+    pub version: String,
     pub pages: u32,
-    pub avg: u32,
+    /// Average body length in words.
+    #[serde(rename = "avg")]
+    pub avg_body_len: u32,
+    /// `(slug, title)` of each top-level section.
     pub sections: Vec<(String, String)>,
-    pub tw: u32,
+    /// Words in the longest phrase that expands to others.
+    #[serde(rename = "tw")]
+    pub longest_phrase: u32,
 }
 
+/// `f/N.json`: one page's record for snippets and deep links.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Fragment {
-    pub u: String,
-    pub t: String,
-    pub b: Vec<String>,
-    pub d: String,
-    /// `[heading, anchor, text]`; the intro and the glossary have empty heading and anchor.
-    pub s: Vec<(String, String, String)>,
+pub(crate) struct Fragment {
+    #[serde(rename = "u")]
+    pub url: String,
+    #[serde(rename = "t")]
+    pub title: String,
+    #[serde(rename = "b")]
+    pub breadcrumb: Vec<String>,
+    #[serde(rename = "d")]
+    pub description: String,
+    #[serde(rename = "s")]
+    pub passages: Vec<FragmentPassage>,
+}
+
+/// A passage of a `Fragment`, on the wire `[heading, anchor, text]`; the intro and the
+/// glossary have empty heading and anchor.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(from = "(String, String, String)", into = "(String, String, String)")]
+pub struct FragmentPassage {
+    pub heading: String,
+    pub anchor: String,
+    pub text: String,
+}
+
+impl From<(String, String, String)> for FragmentPassage {
+    fn from((heading, anchor, text): (String, String, String)) -> Self {
+        FragmentPassage { heading, anchor, text }
+    }
+}
+
+impl From<FragmentPassage> for (String, String, String) {
+    fn from(p: FragmentPassage) -> Self {
+        (p.heading, p.anchor, p.text)
+    }
 }
 
 /// Body length in one byte: exact to 4 words up to 508, then steps of 32 to 4576.
-pub fn quantize_len(len: u32) -> u8 {
+pub(crate) fn quantize_len(len: u32) -> u8 {
     if len < 512 {
         (len / 4) as u8
     } else {
@@ -83,7 +118,7 @@ pub fn quantize_len(len: u32) -> u8 {
     }
 }
 
-pub fn dequantize_len(q: u8) -> u32 {
+pub(crate) fn dequantize_len(q: u8) -> u32 {
     if q < 128 {
         q as u32 * 4
     } else {
@@ -91,7 +126,7 @@ pub fn dequantize_len(q: u8) -> u32 {
     }
 }
 
-pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -100,7 +135,7 @@ pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// A varint that fits in a `u32` (every number the index stores does).
-pub fn get_varint(buf: &[u8], pos: &mut usize) -> Option<u32> {
+pub(crate) fn get_varint(buf: &[u8], pos: &mut usize) -> Option<u32> {
     let mut v = 0u64;
     for shift in (0..35).step_by(7) {
         let b = *buf.get(*pos)?;
@@ -115,17 +150,17 @@ pub fn get_varint(buf: &[u8], pos: &mut usize) -> Option<u32> {
 
 /// One term's postings: page id and term frequency per field.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Postings {
+pub(crate) struct Postings {
     pub idf_milli: u32,
     pub pages: Vec<(u32, [u32; FIELDS])>,
 }
 
 /// What a word or phrase also finds: `(term key, text shown as "matched via")`.
-pub type Expansion = Vec<(String, String)>;
+pub(crate) type Expansion = Vec<(String, String)>;
 
 /// An entry of a postings chunk.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Entry {
+pub(crate) enum Entry {
     Postings(Postings),
     Expansion(Expansion),
 }
@@ -135,7 +170,7 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-pub fn encode_entry(out: &mut Vec<u8>, key: &str, entry: &Entry) {
+pub(crate) fn encode_entry(out: &mut Vec<u8>, key: &str, entry: &Entry) {
     put_str(out, key);
     match entry {
         Entry::Postings(p) => {
@@ -205,7 +240,7 @@ impl Reader<'_> {
 }
 
 /// Decodes a whole postings chunk of an index of `pages` pages, or says what is wrong with it.
-pub fn decode_chunk(buf: &[u8], pages: u32) -> Result<Vec<(String, Entry)>, String> {
+pub(crate) fn decode_chunk(buf: &[u8], pages: u32) -> Result<Vec<(String, Entry)>, String> {
     let mut r = Reader { buf, pos: 0 };
     let mut out = Vec::new();
     while r.left() > 0 {
@@ -253,13 +288,13 @@ pub fn decode_chunk(buf: &[u8], pages: u32) -> Result<Vec<(String, Entry)>, Stri
 }
 
 /// Index of the chunk that holds `key`, given each chunk's first key (sorted).
-pub fn chunk_for(firsts: &[String], key: &str) -> usize {
+pub(crate) fn chunk_for(firsts: &[String], key: &str) -> usize {
     firsts.partition_point(|f| f.as_str() <= key).saturating_sub(1)
 }
 
 /// The shortest beginning of `first` that sorts after `prev` (the last key of the chunk
 /// before): a chunk index line, shorter than the key it stands for.
-pub fn separator(prev: &str, first: &str) -> String {
+pub(crate) fn separator(prev: &str, first: &str) -> String {
     let mut end = 0;
     for (i, c) in first.char_indices() {
         end = i + c.len_utf8();
@@ -271,12 +306,20 @@ pub fn separator(prev: &str, first: &str) -> String {
 }
 
 /// The typo bucket file of words starting with `first` and `len` characters long.
-pub fn typo_file(first: char, len: usize) -> String {
+pub(crate) fn typo_file(first: char, len: usize) -> String {
     format!("t/{}-{len}.txt", first as u32)
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_bytes_decode_to_entries_or_an_error(bytes in prop::collection::vec(any::<u8>(), 0..300), pages in 0u32..1000) {
+            let _ = super::decode_chunk(&bytes, pages);
+        }
+    }
     use super::*;
 
     #[test]
@@ -320,7 +363,7 @@ mod tests {
 
     #[test]
     fn chunk_lookup() {
-        let firsts: Vec<String> = ["a", "ka", "pe"].iter().map(|s| s.to_string()).collect();
+        let firsts: Vec<String> = ["a", "ka", "pe"].iter().map(std::string::ToString::to_string).collect();
         assert_eq!(chunk_for(&firsts, "0"), 0);
         assert_eq!(chunk_for(&firsts, "kirim"), 1);
         assert_eq!(chunk_for(&firsts, "pe"), 2);

@@ -10,14 +10,14 @@ use super::tokenize::{tokenize, Token};
 use super::{Hit, Via};
 use std::collections::BTreeSet;
 
-pub const SNIPPET_WORDS: usize = 24;
+pub(super) const SNIPPET_WORDS: usize = 24;
 /// Score bonus per pair of neighbouring query words found side by side (half of it when
 /// they are at most `PROX_NEAR` words apart).
-pub const PROX_BONUS: f64 = 0.25;
-pub const PROX_NEAR: usize = 4;
+pub(super) const PROX_BONUS: f64 = 0.25;
+pub(super) const PROX_NEAR: usize = 4;
 
 /// One text of a page, tokenized.
-pub struct Unit {
+pub(super) struct Unit {
     tokens: Vec<Token>,
 }
 
@@ -68,25 +68,25 @@ impl Unit {
 
 /// A page's record with its texts tokenized, kept between queries (tokenizing is most of
 /// a search's work).
-pub struct Record {
+pub(super) struct Record {
     frag: Fragment,
     title: Unit,
     desc: Unit,
-    /// Heading and text of each section.
+    /// Heading and text of each passage.
     sections: Vec<(Unit, Unit)>,
 }
 
 impl Record {
-    pub fn new(frag: Fragment) -> Self {
-        let title = Unit::new(&frag.t);
-        let desc = Unit::new(&frag.d);
-        let sections = frag.s.iter().map(|(h, _, text)| (Unit::new(h), Unit::new(text))).collect();
+    pub(super) fn new(frag: Fragment) -> Self {
+        let title = Unit::new(&frag.title);
+        let desc = Unit::new(&frag.description);
+        let sections = frag.passages.iter().map(|p| (Unit::new(&p.heading), Unit::new(&p.text))).collect();
         Record { frag, title, desc, sections }
     }
 }
 
 /// The hit for page `r`, or `None` when it lacks a quoted phrase.
-pub fn page_hit(rec: &Record, r: &Ranked, parsed: &Parsed, clauses: &[Clause]) -> Option<Hit> {
+pub(super) fn page_hit(rec: &Record, r: &Ranked, parsed: &Parsed, clauses: &[Clause]) -> Option<Hit> {
     let (frag, title, desc, sections) = (&rec.frag, &rec.title, &rec.desc, &rec.sections);
     let mut units: Vec<&Unit> = vec![title, desc];
     for (h, t) in sections {
@@ -136,13 +136,13 @@ pub fn page_hit(rec: &Record, r: &Ranked, parsed: &Parsed, clauses: &[Clause]) -
             break;
         }
     }
-    let (text, unit) = if best_score == 0 && !frag.d.is_empty() || sections.is_empty() {
-        (frag.d.as_str(), desc)
+    let (text, unit) = if best_score == 0 && !frag.description.is_empty() || sections.is_empty() {
+        (frag.description.as_str(), desc)
     } else {
-        (frag.s[best].2.as_str(), &sections[best].1)
+        (frag.passages[best].text.as_str(), &sections[best].1)
     };
     let (snippet, marks) = snippet(text, unit, clauses);
-    let anchor = frag.s.get(best).map(|s| s.1.as_str()).unwrap_or("");
+    let anchor = frag.passages.get(best).map_or("", |p| p.anchor.as_str());
     let deep = best_score > 0 && best > 0 && !anchor.is_empty();
 
     let missing: Vec<String> =
@@ -162,10 +162,10 @@ pub fn page_hit(rec: &Record, r: &Ranked, parsed: &Parsed, clauses: &[Clause]) -
         }
     }
     Some(Hit {
-        url: if deep { format!("{}#{}", frag.u, anchor) } else { frag.u.clone() },
-        title: frag.t.clone(),
-        breadcrumb: frag.b.clone(),
-        heading: if deep { frag.s[best].0.clone() } else { String::new() },
+        url: if deep { format!("{}#{}", frag.url, anchor) } else { frag.url.clone() },
+        title: frag.title.clone(),
+        breadcrumb: frag.breadcrumb.clone(),
+        heading: if deep { frag.passages[best].heading.clone() } else { String::new() },
         snippet,
         marks,
         score,

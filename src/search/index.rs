@@ -1,7 +1,7 @@
 //! Builds the index files from the pages' text (see `format.rs` for the layout).
 
 use super::format::{
-    self, Entry, Expansion, Fragment, Meta, Postings, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE,
+    self, Entry, Expansion, Fragment, FragmentPassage, Meta, Postings, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE,
 };
 use super::synonyms::{self, Matcher, Member, Rules};
 use super::tokenize::tokenize;
@@ -19,11 +19,11 @@ const POST_CHUNK: usize = 4 * 1024;
 const VOCAB_CHUNK: usize = 4 * 1024;
 
 /// Section number in `pages.bin` for pages outside any section (the home page).
-pub const NO_SECTION: u8 = 255;
+pub(super) const NO_SECTION: u8 = 255;
 
 /// One page's terms (hash maps while counting: the merge sorts them).
 #[derive(Default)]
-struct Analysis {
+struct PageTerms {
     tf: HashMap<String, [u32; FIELDS]>,
     body_len: u32,
     /// Surface form → stem.
@@ -32,15 +32,15 @@ struct Analysis {
 
 /// Counts stems, and the phrases that words expand to (`media sosial`) under their stems
 /// joined by spaces.
-fn analyze(page: &PageText, phrases: &Matcher) -> Analysis {
-    let mut a = Analysis { tf: HashMap::new(), body_len: 0, vocab: HashMap::new() };
-    let add = |field: usize, text: &str, a: &mut Analysis| {
+fn analyze(page: &PageText, phrases: &Matcher) -> PageTerms {
+    let mut a = PageTerms { tf: HashMap::new(), body_len: 0, vocab: HashMap::new() };
+    let add = |field: usize, text: &str, a: &mut PageTerms| {
         let tokens: Vec<_> = tokenize(text).into_iter().filter(|t| !t.stop).collect();
         let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
         for phrase in phrases.find(&stems) {
             a.tf.entry(phrase.join(" ")).or_default()[field] += 1;
         }
-        for t in tokens.iter() {
+        for t in &tokens {
             match a.tf.get_mut(t.stem.as_str()) {
                 Some(tf) => tf[field] += 1,
                 None => {
@@ -67,28 +67,38 @@ fn analyze(page: &PageText, phrases: &Matcher) -> Analysis {
         add(TAGS, &g.expansion, &mut a);
         add(BODY, &g.definition, &mut a);
     }
-    for s in &page.sections {
-        if let Some(h) = &s.heading {
+    for p in &page.passages {
+        if let Some(h) = &p.heading {
             add(HEADING, h, &mut a);
         }
-        add(BODY, &s.text, &mut a);
+        add(BODY, &p.text, &mut a);
     }
     a
 }
 
 /// The page's record for snippets: sections, then the glossary as one more.
 fn fragment(page: &PageText) -> Fragment {
-    let mut s: Vec<(String, String, String)> = page
-        .sections
+    let mut passages: Vec<FragmentPassage> = page
+        .passages
         .iter()
-        .map(|s| (s.heading.clone().unwrap_or_default(), s.anchor.clone().unwrap_or_default(), s.text.clone()))
+        .map(|p| FragmentPassage {
+            heading: p.heading.clone().unwrap_or_default(),
+            anchor: p.anchor.clone().unwrap_or_default(),
+            text: p.text.clone(),
+        })
         .collect();
     if !page.glossary.is_empty() {
         let lines: Vec<String> =
             page.glossary.iter().map(|g| format!("{} ({}): {}", g.term, g.expansion, g.definition)).collect();
-        s.push((String::new(), String::new(), lines.join("\n")));
+        passages.push(FragmentPassage { heading: String::new(), anchor: String::new(), text: lines.join("\n") });
     }
-    Fragment { u: page.url.clone(), t: page.title.clone(), b: page.breadcrumb.clone(), d: page.description.clone(), s }
+    Fragment {
+        url: page.url.clone(),
+        title: page.title.clone(),
+        breadcrumb: page.breadcrumb.clone(),
+        description: page.description.clone(),
+        passages,
+    }
 }
 
 /// BM25's idf, stored ×1000 as an integer so both engines read the same number.
@@ -101,7 +111,7 @@ fn idf_milli(n: usize, df: usize) -> u32 {
 /// page's text and the phrases counted, so unchanged pages are not analysed again.
 #[derive(Default)]
 pub struct IndexCache {
-    pages: HashMap<u64, Analysed>,
+    pages: HashMap<u64, Arc<AnalysedPage>>,
     merged: Option<Merged>,
 }
 
@@ -109,7 +119,7 @@ pub struct IndexCache {
 /// each id, so a build with the same number of pages patches only the pages that changed.
 struct Merged {
     keys: Vec<u64>,
-    analyses: Vec<Analysed>,
+    analysed: Vec<Arc<AnalysedPage>>,
     postings: BTreeMap<String, Postings>,
     /// Surface form → (stem, how many pages use it).
     vocab: BTreeMap<String, (String, u32)>,
@@ -118,30 +128,30 @@ struct Merged {
 impl Merged {
     /// Counts everything from scratch (hash maps on borrowed keys: millions of entries on a large
     /// site), then sorts once.
-    fn count(keys: Vec<u64>, analyses: Vec<Analysed>) -> Merged {
+    fn count(keys: Vec<u64>, analysed: Vec<Arc<AnalysedPage>>) -> Merged {
         let mut counting: HashMap<&str, Vec<(u32, [u32; FIELDS])>> = HashMap::new();
         let mut vocab_counting: HashMap<&str, (&str, u32)> = HashMap::new();
         // Pages in id order, so every postings list comes out sorted by page.
-        for (id, a) in analyses.iter().enumerate() {
-            for (term, tf) in &a.0.tf {
+        for (id, a) in analysed.iter().enumerate() {
+            for (term, tf) in &a.terms.tf {
                 counting.entry(term.as_str()).or_default().push((id as u32, *tf));
             }
-            for (surface, stem) in &a.0.vocab {
+            for (surface, stem) in &a.terms.vocab {
                 vocab_counting.entry(surface.as_str()).or_insert((stem.as_str(), 0)).1 += 1;
             }
         }
         let postings =
             counting.into_iter().map(|(t, pages)| (t.to_string(), Postings { idf_milli: 0, pages })).collect();
         let vocab = vocab_counting.into_iter().map(|(s, (stem, n))| (s.to_string(), (stem.to_string(), n))).collect();
-        Merged { keys, analyses, postings, vocab }
+        Merged { keys, analysed, postings, vocab }
     }
 
     /// Replaces page `id`'s contribution with `new`.
-    fn patch(&mut self, id: usize, key: u64, new: Analysed) {
-        let old = std::mem::replace(&mut self.analyses[id], new.clone());
+    fn patch(&mut self, id: usize, key: u64, new: Arc<AnalysedPage>) {
+        let old = std::mem::replace(&mut self.analysed[id], new.clone());
         self.keys[id] = key;
         let id = id as u32;
-        for term in old.0.tf.keys() {
+        for term in old.terms.tf.keys() {
             if let Some(p) = self.postings.get_mut(term) {
                 if let Ok(i) = p.pages.binary_search_by_key(&id, |e| e.0) {
                     p.pages.remove(i);
@@ -151,7 +161,7 @@ impl Merged {
                 }
             }
         }
-        for surface in old.0.vocab.keys() {
+        for surface in old.terms.vocab.keys() {
             if let Some(v) = self.vocab.get_mut(surface) {
                 v.1 -= 1;
                 if v.1 == 0 {
@@ -159,19 +169,22 @@ impl Merged {
                 }
             }
         }
-        for (term, tf) in &new.0.tf {
+        for (term, tf) in &new.terms.tf {
             let p = self.postings.entry(term.clone()).or_insert_with(|| Postings { idf_milli: 0, pages: Vec::new() });
             let i = p.pages.partition_point(|e| e.0 < id);
             p.pages.insert(i, (id, *tf));
         }
-        for (surface, stem) in &new.0.vocab {
+        for (surface, stem) in &new.terms.vocab {
             self.vocab.entry(surface.clone()).or_insert_with(|| (stem.clone(), 0)).1 += 1;
         }
     }
 }
 
-/// A page's analysis and its snippet record (JSON), shared between builds.
-type Analysed = Arc<(Analysis, Vec<u8>)>;
+/// A page's terms and its snippet record (`f/N.json`), shared between builds.
+struct AnalysedPage {
+    terms: PageTerms,
+    record: Vec<u8>,
+}
 
 fn page_key(page: &PageText, phrases: &BTreeSet<&Member>) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -180,7 +193,7 @@ fn page_key(page: &PageText, phrases: &BTreeSet<&Member>) -> u64 {
     h.finish()
 }
 
-pub fn build(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
+pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
     let mut pages: Vec<&PageText> = pages.iter().collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     pages.dedup_by(|a, b| a.url == b.url);
@@ -189,13 +202,13 @@ pub fn build(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) 
     let phrases: BTreeSet<&Member> = rules.values().flatten().map(|t| &t.stems).filter(|s| s.len() > 1).collect();
     let matcher = Matcher::new(phrases.iter().copied());
 
-    let analysed: Vec<(u64, Analysed)> = pages
+    let analysed: Vec<(u64, Arc<AnalysedPage>)> = pages
         .par_iter()
         .map(|p| {
             let key = page_key(p, &phrases);
             let done = cache.pages.get(&key).cloned().unwrap_or_else(|| {
                 let record = serde_json::to_vec(&fragment(p)).expect("fragment serializes");
-                Arc::new((analyze(p, &matcher), record))
+                Arc::new(AnalysedPage { terms: analyze(p, &matcher), record })
             });
             (key, done)
         })
@@ -284,7 +297,7 @@ fn first_stem(key: &str) -> &str {
 
 /// Writes the index files from the merged postings (idf set), vocabulary and page records.
 fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<IndexFile> {
-    let analyses: Vec<&Analysis> = merged.analyses.iter().map(|a| &a.0).collect();
+    let analyses: Vec<&PageTerms> = merged.analysed.iter().map(|a| &a.terms).collect();
     let mut files: Vec<IndexFile> = Vec::new();
 
     // Postings and expansions, merged in key order.
@@ -377,7 +390,7 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<
     }
     files.push(("pages.bin".to_string(), table));
 
-    files.extend(merged.analyses.iter().enumerate().map(|(id, a)| (format!("f/{id}.json"), a.1.clone())));
+    files.extend(merged.analysed.iter().enumerate().map(|(id, a)| (format!("f/{id}.json"), a.record.clone())));
 
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut hasher = fnv::FnvHasher::default();
@@ -387,7 +400,14 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<
     }
     let h = hasher.finish();
     let avg = if n == 0 { 1 } else { ((total_len as f64 / n as f64).round() as u32).max(1) };
-    let meta = Meta { format: format::FORMAT_VERSION, v: format!("{h:016x}"), pages: n as u32, avg, sections, tw };
+    let meta = Meta {
+        format: format::FORMAT_VERSION,
+        version: format!("{h:016x}"),
+        pages: n as u32,
+        avg_body_len: avg,
+        sections,
+        longest_phrase: tw,
+    };
     files.push(("meta.json".to_string(), serde_json::to_vec(&meta).expect("meta serializes")));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
@@ -396,14 +416,14 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<
 #[cfg(test)]
 mod patch_tests {
     use super::*;
-    use crate::search::TextSection;
+    use crate::markdown::Passage;
 
     fn page(i: usize, body: &str) -> PageText {
         PageText {
             url: format!("/bagian/halaman-{i:02}/"),
             title: format!("Halaman {i}"),
             section: "bagian".into(),
-            sections: vec![TextSection { text: body.into(), ..Default::default() }],
+            passages: vec![Passage { text: body.into(), ..Default::default() }],
             ..Default::default()
         }
     }

@@ -1,17 +1,18 @@
 //! Everything `search-engine.js` needs from the Rust source (word lists, affixes, format and
 //! ranking constants), rendered as the block between `// BEGIN GENERATED` and
-//! `// END GENERATED` in that file. `tests/search_agreement.rs` fails when the file's block
+//! `// END GENERATED` in that file. The test below fails when the file's block
 //! differs from `generated()` and rewrites it with `PEDOMAN_BLESS=1`, so nothing is copied by
 //! hand.
 
 use super::{format, hit, lists, parse, query, stem, tokenize, typo};
 use serde_json::{json, Value};
 
-pub const BEGIN: &str = "  // BEGIN GENERATED (src/search/js.rs renders this from the Rust source; do not edit)\n";
-pub const END: &str = "  // END GENERATED\n";
+pub(super) const BEGIN: &str =
+    "  // BEGIN GENERATED (src/search/js.rs renders this from the Rust source; do not edit)\n";
+pub(super) const END: &str = "  // END GENERATED\n";
 
 /// The generated block, markers included.
-pub fn generated() -> String {
+pub(super) fn generated() -> String {
     let mut out = String::from(BEGIN);
     let mut var = |name: &str, value: Value| out.push_str(&format!("  var {name} = {value};\n"));
     let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -64,4 +65,23 @@ pub fn generated() -> String {
     var("TWO_EDITS", json!(typo::TWO_EDITS));
     out.push_str(END);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn search_engine_js_holds_the_generated_block() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/pedoman/static/search-engine.js");
+        let js = std::fs::read_to_string(&path).unwrap();
+        let start = js.find(super::BEGIN).expect("BEGIN GENERATED marker in search-engine.js");
+        let stop = js.find(super::END).expect("END GENERATED marker in search-engine.js") + super::END.len();
+        let want = super::generated();
+        if js[start..stop] != want {
+            if std::env::var_os("PEDOMAN_BLESS").is_some() {
+                std::fs::write(&path, format!("{}{}{}", &js[..start], want, &js[stop..])).unwrap();
+            } else {
+                panic!("search-engine.js's generated block differs from the Rust source; run PEDOMAN_BLESS=1 cargo test --lib js");
+            }
+        }
+    }
 }

@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 
 /// Function words dropped from the index and from queries, with the short and spoken
 /// forms readers type on a phone (`yg`, `gimana`, `nggak`).
-pub const STOPWORDS: &str = "ada adalah adanya agak agar akan akankah akhirnya aku akulah amat amatlah anda andalah \
+pub(super) const STOPWORDS: &str =
+    "ada adalah adanya agak agar akan akankah akhirnya aku akulah amat amatlah anda andalah \
 antar antara antaranya apa apaan apabila apakah apalagi apatah atau ataukah ataupun bagai bagaikan bagaimana \
 bagaimanakah bagaimanapun bagi bahkan bahwa bahwasanya banyak beberapa begini begitu begitupun belum belumlah \
 berapa berbagai bersama betapa biasanya bila bilamana bisa boleh bukan bukankah bukanlah dahulu dalam dan dapat \
@@ -33,7 +34,7 @@ nggak ngga nih pas sdh sih tdk tsb tuh udah udh utk yg";
 
 /// Words that look affixed but are roots (or must stay whole for another reason).
 /// Checked before every stripping step, so `keterampilan` stops at `terampil`.
-pub const KEEP: &str = "adalah akibat anggota bahasa bahwa bangsa belanja bentuk berani berat beras berita \
+pub(super) const KEEP: &str = "adalah akibat anggota bahasa bahwa bangsa belanja bentuk berani berat beras berita \
 bersih bisa bupati delapan demikian digital digitalisasi diagram dialog dimensi dinamika dinamis dinas diploma \
 diplomasi direktorat direktur disabilitas disiplin diskusi diskriminasi disrupsi distribusi divisi halaman \
 istilah karyawan keluarga kelompok kemudian kepala kereta menteri mandiri masalah masyarakat \
@@ -48,56 +49,57 @@ terorisme";
 
 /// Roots beginning with m that take meN-/peN- (`memakan`, `pemanfaatan`): without
 /// this list `mem-`+vowel restores p (`memakai` → `pakai`).
-pub const M_ROOTS: &str = "maaf madai mahal main maju makan maki makmur maklum makna maksud malu mampu manfaat mantap \
+pub(super) const M_ROOTS: &str =
+    "maaf madai mahal main maju makan maki makmur maklum makna maksud malu mampu manfaat mantap \
 marah masak masuk masyarakat mati menang merdeka minat minta minum milik mimpi miskin mohon muat mudah mula mulai \
 muncul mundur mungkin muda murah musnah";
 
 /// Roots beginning with n that take meN-/peN- (`menilai`); otherwise `men-`+vowel restores t.
-pub const N_ROOTS: &str = "naik nama nanti nasihat negara nikah nikmat nilai nobat nomor nonaktif normal netral";
+pub(super) const N_ROOTS: &str = "naik nama nanti nasihat negara nikah nikmat nilai nobat nomor nonaktif normal netral";
 
 /// Roots beginning with ny (`menyatakan` → `nyata`); otherwise `meny-` restores s.
-pub const NY_ROOTS: &str = "nyala nyaman nyanyi nyata nyawa";
+pub(super) const NY_ROOTS: &str = "nyala nyaman nyanyi nyata nyawa";
 
 /// Roots beginning with k after `meng-`/`peng-`+a/i/u/o (`mengirim`); otherwise the
 /// vowel-initial root is kept (`mengajar` → `ajar`). Before e the default is k.
-pub const K_ROOTS: &str = "kabar kaji kait kalah kampanye karang kategori kawal kikis kira kirim kisah kuasa \
+pub(super) const K_ROOTS: &str = "kabar kaji kait kalah kampanye karang kategori kawal kikis kira kirim kisah kuasa \
 kuat kukuh kumpul kunci kunjung kupas kuras kurang kurung kutip korban";
 
 /// Roots beginning with a vowel after `meng-`/`peng-`+e (`mengerti`), where k would be the default.
-pub const E_ROOTS: &str = "edit eja ejek erti";
+pub(super) const E_ROOTS: &str = "edit eja ejek erti";
 
 /// Roots beginning with r after `ber-`/`ter-`/`per-`+vowel (`berupa` → `rupa`);
 /// otherwise the whole `ber` goes (`berasal` → `asal`).
-pub const R_ROOTS: &str =
+pub(super) const R_ROOTS: &str =
     "ragam rajin rancang rangka rangkai rantai rasa rawat rekat rekrut rencana risiko ringan rugi \
 rumah rumus runding rundung rupa ruang";
 
 /// Roots ending in a that take -i (`menghargai` → `harga`). Otherwise a final -ai
 /// stays (`pakai`, `nilai`, `sampai`).
-pub const AI_ROOTS: &str = "biaya cinta dana harga kena kepala ketua kuasa makna minta nama percaya punya rasa \
+pub(super) const AI_ROOTS: &str = "biaya cinta dana harga kena kepala ketua kuasa makna minta nama percaya punya rasa \
 serta suka tanda tanya warna";
 
 /// Roots ending in s that take -i (`mengawasi` → `awas`). Otherwise a final -si is
 /// part of the word (`kompetensi`, `birokrasi`).
-pub const SI_ROOTS: &str = "atas awas balas batas habis kemas landas lapis tangis tugas waris";
+pub(super) const SI_ROOTS: &str = "atas awas balas batas habis kemas landas lapis tangis tugas waris";
 
 /// Roots ending in k that take -an after a vowel (`gerakan` → `gerak`); otherwise
 /// `-kan` goes (`gunakan` → `guna`).
-pub const K_FINAL: &str = "balik bentuk cetak cocok didik duduk gerak ketuk masak masuk naik pilih tarik \
+pub(super) const K_FINAL: &str = "balik bentuk cetak cocok didik duduk gerak ketuk masak masuk naik pilih tarik \
 tembak teriak tumpuk tusuk untuk";
 
 /// Roots of one syllable that may stand after di-, meN- or peN- (`dicek`,
 /// `mengecek`); never after ke-, se-, ber-, ter-, per- (`kelas`, `ketik` are roots).
-pub const MONO: &str = "bom cat cek klik las pel pos rem tes tik";
+pub(super) const MONO: &str = "bom cat cek klik las pel pos rem tes tik";
 
 /// Roots whose ending looks like a particle or possessive (`masalah`, `perilaku`):
 /// the particle is not stripped from a word ending in one of these.
-pub const CLITIC_ROOTS: &str = "allah aku bilah baku belah berkah buku celah galah istilah jamu jumlah kalah \
+pub(super) const CLITIC_ROOTS: &str = "allah aku bilah baku belah berkah buku celah galah istilah jamu jumlah kalah \
 kamu kilah laku langkah lelah masalah naskah nikah olah perilaku pilah punya ramu rumpun saku salah sedekah \
 sekolah semu suku tamu tanya telah temu himpun ampun";
 
 /// Whole-word stems that the rules cannot reach (a prefix stacked on `ke-` inside meN-).
-pub const SPECIAL: &str = "mengetahui:tahu pengetahuan:tahu ketahui:tahu";
+pub(super) const SPECIAL: &str = "mengetahui:tahu pengetahuan:tahu ketahui:tahu";
 
 fn set(words: &'static str) -> HashSet<&'static str> {
     words.split_whitespace().collect()
@@ -105,7 +107,7 @@ fn set(words: &'static str) -> HashSet<&'static str> {
 
 macro_rules! list_fn {
     ($name:ident, $src:ident) => {
-        pub fn $name() -> &'static HashSet<&'static str> {
+        pub(crate) fn $name() -> &'static HashSet<&'static str> {
             static CELL: OnceLock<HashSet<&'static str>> = OnceLock::new();
             CELL.get_or_init(|| set($src))
         }
@@ -124,17 +126,17 @@ list_fn!(ai_roots, AI_ROOTS);
 list_fn!(si_roots, SI_ROOTS);
 list_fn!(mono, MONO);
 
-pub fn k_final() -> &'static [&'static str] {
+pub(super) fn k_final() -> &'static [&'static str] {
     static CELL: OnceLock<Vec<&'static str>> = OnceLock::new();
     CELL.get_or_init(|| K_FINAL.split_whitespace().collect())
 }
 
-pub fn clitic_roots() -> &'static [&'static str] {
+pub(super) fn clitic_roots() -> &'static [&'static str] {
     static CELL: OnceLock<Vec<&'static str>> = OnceLock::new();
     CELL.get_or_init(|| CLITIC_ROOTS.split_whitespace().collect())
 }
 
-pub fn special(word: &str) -> Option<&'static str> {
+pub(super) fn special(word: &str) -> Option<&'static str> {
     SPECIAL.split_whitespace().find_map(|pair| {
         let (w, s) = pair.split_once(':')?;
         (w == word).then_some(s)

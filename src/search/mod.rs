@@ -5,17 +5,18 @@
 //! describes them); `pedoman search` and the theme's `search-engine.js` read them with the
 //! same steps (`parse.rs`, `query.rs`, `hit.rs`), so the terminal and the browser rank alike.
 
-pub mod format;
-pub mod hit;
-pub mod index;
-pub mod js;
-pub mod lists;
-pub mod parse;
-pub mod query;
-pub mod stem;
-pub mod synonyms;
-pub mod tokenize;
-pub mod typo;
+pub(crate) mod format;
+mod hit;
+mod index;
+#[cfg(test)]
+mod js;
+mod lists;
+mod parse;
+mod query;
+mod stem;
+pub(crate) mod synonyms;
+mod tokenize;
+mod typo;
 
 use crate::config::SearchConfig;
 use serde::Serialize;
@@ -24,36 +25,26 @@ use std::path::{Path, PathBuf};
 /// Why a search could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
+    /// The folder holds no `search/meta.json`.
     #[error("no search index in {0} (build the site first: pedoman build)")]
     NoIndex(PathBuf),
+    /// An index file could not be read.
     #[error("could not read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An index file does not decode.
     #[error("the search index is damaged ({0}); rebuild the site")]
     Corrupt(String),
+    /// The index has another format version.
     #[error("the search index was written by another version of pedoman (format {0}); rebuild the site")]
     Version(u32),
+    /// `--section` named no top-level section (the name, then the known ones).
     #[error("no section {0:?}; the sections are: {1}")]
     UnknownSection(String, String),
-}
-
-/// A glossary entry from a page's front matter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct GlossaryTerm {
-    pub term: String,
-    pub expansion: String,
-    pub definition: String,
-}
-
-/// The plain text under one heading of a page (the first one, with `heading: None`,
-/// is the text before the first heading).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct TextSection {
-    pub heading: Option<String>,
-    /// The heading's id, as rendered in the HTML (`bebas-dari-kkn`).
-    pub anchor: Option<String>,
-    /// Heading level 1..=6; 0 for the intro.
-    pub level: u8,
-    pub text: String,
 }
 
 /// Everything the search needs about one rendered page.
@@ -61,21 +52,30 @@ pub struct TextSection {
 pub struct PageText {
     /// Site-relative URL of the page, e.g. `/berakhlak/akuntabel/` (no base path, no host).
     pub url: String,
+    /// The page's title.
     pub title: String,
     /// Titles of the sections from the home page down to the page's own section.
     pub breadcrumb: Vec<String>,
     /// Slug of the top-level section (used by the section filter); empty for the home page.
     pub section: String,
+    /// The page's description, from its front matter.
     pub description: String,
+    /// The page's tags.
     pub tags: Vec<String>,
-    pub glossary: Vec<GlossaryTerm>,
-    pub sections: Vec<TextSection>,
+    /// The terms the page defines: each finds the others (a synonym group).
+    pub glossary: Vec<GlossaryEntry>,
+    /// The text under each heading, as `markdown::render` cut it.
+    pub passages: Vec<Passage>,
 }
 
 /// A file of the index, path relative to the `search/` output folder.
 pub type IndexFile = (String, Vec<u8>);
 
+pub use crate::frontmatter::GlossaryEntry;
+pub use crate::markdown::Passage;
 pub use index::IndexCache;
+pub use query::{DirStore, Engine, Options, Store};
+pub use tokenize::{tokenize, Token};
 
 /// Builds the index files for `pages` with the site's `search` settings (synonyms and
 /// thesaurus); glossary entries on the pages add synonyms of their own.
@@ -86,14 +86,7 @@ pub fn build_index(pages: &[PageText], config: &SearchConfig) -> Vec<IndexFile> 
 /// `build_index` reusing the analysis of pages whose text has not changed since the
 /// build that filled `cache` (what `serve` does on every save).
 pub fn build_index_cached(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
-    let start = std::time::Instant::now();
-    let files = index::build(pages, config, cache);
-    // For benchmarks: the index's share of a build.
-    if std::env::var_os("PEDOMAN_SEARCH_TIMING").is_some() {
-        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
-        eprintln!("search index: {} pages, {} files, {bytes} bytes in {:?}", pages.len(), files.len(), start.elapsed());
-    }
-    files
+    index::build(pages, config, cache)
 }
 
 /// One ranked result, as the terminal and the browser show it.
@@ -101,13 +94,17 @@ pub fn build_index_cached(pages: &[PageText], config: &SearchConfig, cache: &mut
 pub struct Hit {
     /// Site-relative URL, with `#anchor` when a heading section matched best.
     pub url: String,
+    /// The page's title.
     pub title: String,
+    /// Titles of the sections above the page, from the home page down.
     pub breadcrumb: Vec<String>,
     /// The heading the URL points to (empty for the top of the page).
     pub heading: String,
+    /// About 30 words of the best-matching passage (or the description).
     pub snippet: String,
     /// Character ranges (start, end) of the matched words in `snippet`.
     pub marks: Vec<[usize; 2]>,
+    /// Ranking score: higher first.
     pub score: f64,
     /// The page matches only some of the query's words: it comes after every page that
     /// matches them all.
@@ -132,6 +129,7 @@ pub struct Via {
 /// The answer to a query: ranked hits, and what the reader should be told about the query.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct Results {
+    /// Ranked best first.
     pub hits: Vec<Hit>,
     /// When no page matches every word: the words no page is about (none mentions them
     /// in a title, heading, description or tag, or more than once in its text), as typed.

@@ -6,10 +6,10 @@
 use super::tokenize::{tokenize, Token};
 
 /// Words a query uses at most.
-pub const MAX_WORDS: usize = 12;
+pub(super) const MAX_WORDS: usize = 12;
 
 #[derive(Debug)]
-pub struct Parsed {
+pub(super) struct Parsed {
     /// The meaningful words, with their character spans in the whole query.
     pub words: Vec<Token>,
     /// Which words were inside quotes.
@@ -20,7 +20,7 @@ pub struct Parsed {
     pub prefix_last: bool,
 }
 
-pub fn parse(query: &str, prefix_mode: bool) -> Parsed {
+pub(super) fn parse(query: &str, prefix_mode: bool) -> Parsed {
     let mut p = Parsed { words: Vec::new(), quoted: Vec::new(), phrases: Vec::new(), prefix_last: false };
     let trailing_space = query.ends_with(|c: char| c.is_whitespace() || c == '"');
     let segments: Vec<&str> = query.split('"').collect();
@@ -55,6 +55,24 @@ pub fn parse(query: &str, prefix_mode: bool) -> Parsed {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn queries_parse_into_at_most_the_allowed_words(
+            q in prop::collection::vec(prop_oneof!["[a-z]{1,10}", "\"", "[ \t\n-]{1,3}", "\\PC{1,4}"], 0..80),
+            prefix in any::<bool>(),
+        ) {
+            let q = q.concat();
+            let p = super::parse(&q, prefix);
+            prop_assert!(p.words.len() <= super::MAX_WORDS);
+            prop_assert_eq!(p.words.len(), p.quoted.len());
+            let len = q.chars().count();
+            for w in &p.words {
+                prop_assert!(w.start < w.end && w.end <= len);
+            }
+        }
+    }
     use super::*;
 
     #[test]

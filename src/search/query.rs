@@ -25,31 +25,33 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// Pages re-ranked together in stage two; fixed, so every caller sees the same order.
-pub const WINDOW: usize = 5;
+pub(super) const WINDOW: usize = 5;
 /// Candidate pages checked for an exact phrase before giving up.
-pub const PHRASE_CHECKS: usize = 48;
-pub const K1: f64 = 1.2;
+pub(super) const PHRASE_CHECKS: usize = 48;
+pub(super) const K1: f64 = 1.2;
 /// Weights of alternatives that are not the word as typed.
-pub const PREFIX_WEIGHT: f64 = 0.8;
-pub const SYNONYM_WEIGHT: f64 = 0.8;
+pub(super) const PREFIX_WEIGHT: f64 = 0.8;
+pub(super) const SYNONYM_WEIGHT: f64 = 0.8;
 /// By number of edits.
-pub const TYPO_WEIGHTS: [f64; 3] = [1.0, 0.7, 0.5];
-pub const PREFIX_TERMS: usize = 10;
+pub(super) const TYPO_WEIGHTS: [f64; 3] = [1.0, 0.7, 0.5];
+pub(super) const PREFIX_TERMS: usize = 10;
 /// Shorter beginnings (`me`, `pe`) match too many words to mean anything.
-pub const PREFIX_MIN_LEN: usize = 3;
-pub const TYPO_TERMS: usize = 8;
+pub(super) const PREFIX_MIN_LEN: usize = 3;
+pub(super) const TYPO_TERMS: usize = 8;
 /// A title holding more than half of the query's words multiplies the score by
 /// 1 + `TITLE_BONUS` × the share it holds.
-pub const TITLE_BONUS: f64 = 0.5;
+pub(super) const TITLE_BONUS: f64 = 0.5;
 /// A page is about a word when a title, heading, description or tag has it, or its text
 /// has it this often.
-pub const ABOUT_BODY_TF: u32 = 2;
+pub(super) const ABOUT_BODY_TF: u32 = 2;
 /// A word on more than half of the pages (its idf×1000 below ln 2) says little about what
 /// a page is about: it counts for scoring but not for coverage (unless every word does).
-pub const COMMON_IDF_MILLI: u32 = 693;
+pub(super) const COMMON_IDF_MILLI: u32 = 693;
 
+/// How to run one query.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// At most this many hits.
     pub limit: usize,
     /// The last word is still being typed: match words it begins.
     pub prefix: bool,
@@ -59,9 +61,11 @@ pub struct Options {
 
 /// Reads index files by their path under `search/`.
 pub trait Store {
+    /// The bytes of the file at `path` (`meta.json`, `p/0.bin`, …).
     fn read(&self, path: &str) -> Result<Vec<u8>, SearchError>;
 }
 
+/// Index files in a folder: a built site's `search/`.
 pub struct DirStore(pub PathBuf);
 
 impl Store for DirStore {
@@ -79,7 +83,7 @@ impl Store for DirStore {
 
 /// How an alternative stands for a word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(super) enum Kind {
     Exact,
     Prefix,
     Synonym,
@@ -87,7 +91,7 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone)]
-pub struct Alt {
+pub(super) struct Alt {
     pub term: String,
     pub weight: f64,
     pub kind: Kind,
@@ -96,7 +100,7 @@ pub struct Alt {
 }
 
 #[derive(Debug)]
-pub struct Clause {
+pub(super) struct Clause {
     /// A page scores the best of these.
     pub alts: Vec<Alt>,
     /// The query words (by number) this clause stands for.
@@ -118,7 +122,7 @@ impl Clause {
 
 /// A page after stage one.
 #[derive(Debug, Clone)]
-pub struct Ranked {
+pub(super) struct Ranked {
     pub id: u32,
     pub score: f64,
     /// Bit per query word the page matches.
@@ -155,7 +159,7 @@ fn field_weighted(tf: &[u32; FIELDS]) -> f64 {
 
 impl Ranked {
     /// How many of the query's ideas the page matches: pages matching more come first.
-    pub fn matched(&self) -> u32 {
+    pub(super) fn matched(&self) -> u32 {
         (self.covered & self.ideas).count_ones()
     }
 }
@@ -167,6 +171,8 @@ struct TypoWord {
     pages: u32,
 }
 
+/// The query engine: reads index files from a [`Store`] as queries need them and keeps
+/// them for the next query, as the browser's engine does.
 pub struct Engine<S: Store> {
     store: S,
     meta: Meta,
@@ -186,6 +192,7 @@ fn corrupt(what: impl std::fmt::Display) -> SearchError {
 }
 
 impl<S: Store> Engine<S> {
+    /// Reads `meta.json` and `pages.bin`; the rest is read on demand.
     pub fn open(store: S) -> Result<Self, SearchError> {
         let bytes = store.read("meta.json")?;
         let value: serde_json::Value =
@@ -195,7 +202,7 @@ impl<S: Store> Engine<S> {
             return Err(SearchError::Version(version as u32));
         }
         let meta: Meta = serde_json::from_value(value).map_err(|e| corrupt(format!("meta.json: {e}")))?;
-        if meta.avg == 0 || meta.sections.len() > 255 {
+        if meta.avg_body_len == 0 || meta.sections.len() > 255 {
             return Err(corrupt("meta.json: bad average length or too many sections"));
         }
         let table = store.read("pages.bin")?;
@@ -217,10 +224,6 @@ impl<S: Store> Engine<S> {
             typo: HashMap::new(),
             records: HashMap::new(),
         })
-    }
-
-    pub fn meta(&self) -> &Meta {
-        &self.meta
     }
 
     fn entry(&mut self, key: &str) -> Result<Option<&Entry>, SearchError> {
@@ -369,7 +372,7 @@ impl<S: Store> Engine<S> {
 
     fn bm25(&self, idf_milli: u32, id: u32, weighted: f64) -> f64 {
         let len = format::dequantize_len(self.table[id as usize * 2]) as f64;
-        let norm = 0.25 + 0.75 * len / self.meta.avg as f64;
+        let norm = 0.25 + 0.75 * len / self.meta.avg_body_len as f64;
         let t = weighted / norm;
         let idf = idf_milli as f64 / 1000.0;
         idf * t / (t + K1)
@@ -399,7 +402,7 @@ impl<S: Store> Engine<S> {
         }
         // What each run of unquoted words expands to.
         for i in 0..n {
-            for len in 1..=(self.meta.tw as usize).min(n - i) {
+            for len in 1..=(self.meta.longest_phrase as usize).min(n - i) {
                 if parsed.quoted[i + len - 1] {
                     break;
                 }
@@ -556,6 +559,7 @@ impl<S: Store> Engine<S> {
         Ok((out, about, ideas))
     }
 
+    /// The ranked hits for `query`, and what to tell the reader about it.
     pub fn search(&mut self, query: &str, opts: &Options) -> Result<Results, SearchError> {
         let section = match &opts.section {
             None => None,

@@ -50,7 +50,7 @@ fn is_vowel(c: char) -> bool {
 }
 
 /// Syllables as vowel letters, a final diphthong (-ai -au -oi) counting once.
-pub fn syllables(w: &str) -> usize {
+pub(super) fn syllables(w: &str) -> usize {
     let n = w.chars().filter(|&c| is_vowel(c)).count();
     let diphthong = w.len() > 2 && (w.ends_with("ai") || w.ends_with("au") || w.ends_with("oi"));
     if diphthong {
@@ -62,19 +62,19 @@ pub fn syllables(w: &str) -> usize {
 
 /// Two consonants may open an Indonesian root only as one of these clusters
 /// (`kembali` is not `ke-` + `mbali`).
-pub const CLUSTERS: [&str; 24] = [
+pub(super) const CLUSTERS: [&str; 24] = [
     "bl", "br", "dr", "dw", "fl", "fr", "gl", "gr", "kh", "kl", "kr", "kw", "ng", "ny", "pl", "pr", "ps", "sk", "sl",
     "sp", "st", "sw", "sy", "tr",
 ];
 
 /// Endings of the site's loans; after `mem-`/`men-`/`meng-` such words keep their
 /// first sound (`memotivasi` → `motivasi`, `mengevaluasi` → `evaluasi`).
-pub const LOAN_ENDINGS: [&str; 16] =
+pub(super) const LOAN_ENDINGS: [&str; 16] =
     ["asi", "esi", "isi", "osi", "usi", "ksi", "psi", "nsi", "rsi", "sme", "tas", "al", "or", "if", "ik", "er"];
 
 /// Particles, then possessives, removed before any suffix (one of each at most).
-pub const PARTICLES: [&str; 4] = ["lah", "kah", "pun", "tah"];
-pub const POSSESSIVES: [&str; 3] = ["nya", "ku", "mu"];
+pub(super) const PARTICLES: [&str; 4] = ["lah", "kah", "pun", "tah"];
+pub(super) const POSSESSIVES: [&str; 3] = ["nya", "ku", "mu"];
 
 fn valid_onset(w: &str) -> bool {
     let mut it = w.chars();
@@ -103,8 +103,8 @@ fn looks_loan(w: &str) -> bool {
 }
 
 /// The stem of one lower-case word without hyphens.
-pub fn stem_word(word: &str) -> String {
-    if word.chars().count() < 4 || !word.chars().all(|c| c.is_alphabetic()) {
+pub(super) fn stem_word(word: &str) -> String {
+    if word.chars().count() < 4 || !word.chars().all(char::is_alphabetic) {
         return word.to_string();
     }
     if let Some(s) = lists::special(word) {

@@ -7,25 +7,28 @@
 use super::lists;
 use super::stem::stem_word;
 
+/// One word of a text, as the index and the query see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     /// The word as written, lower-cased (`pegawai-pegawai`).
     pub surface: String,
+    /// The word's stem (`pegawai`), what the index stores.
     pub stem: String,
     /// A stop word: kept for phrases and snippets, never indexed.
     pub stop: bool,
     /// Span in the text, in characters (Unicode scalar values, as `Array.from` counts in JS).
     pub start: usize,
+    /// End of the span (exclusive).
     pub end: usize,
 }
 
 /// Longer "words" are URLs or hashes: not worth indexing.
-pub const MAX_WORD: usize = 40;
+pub(super) const MAX_WORD: usize = 40;
 
 /// Clitics written after a hyphen (`KKN-nya`) belong to no word of their own.
-pub const HYPHEN_CLITICS: [&str; 6] = ["nya", "ku", "mu", "lah", "kah", "pun"];
+pub(super) const HYPHEN_CLITICS: [&str; 6] = ["nya", "ku", "mu", "lah", "kah", "pun"];
 
-pub fn is_word_char(c: char) -> bool {
+pub(super) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
@@ -34,7 +37,7 @@ fn is_hyphen(c: char) -> bool {
 }
 
 /// The stem of one part of a word (no hyphen): words with digits stay whole.
-pub fn stem_part(part: &str) -> String {
+pub(super) fn stem_part(part: &str) -> String {
     if !part.chars().all(char::is_alphabetic) {
         return part.to_string();
     }
@@ -56,6 +59,7 @@ pub fn stem_part(part: &str) -> String {
     })
 }
 
+/// Splits `text` into words, lower-cased and stemmed, stop words marked.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();

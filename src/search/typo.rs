@@ -3,11 +3,11 @@
 //! stand in for it, most common first.
 
 /// Words of this many letters forgive one edit; of `TWO_EDITS` letters, two.
-pub const ONE_EDIT: usize = 5;
-pub const TWO_EDITS: usize = 8;
+pub(super) const ONE_EDIT: usize = 5;
+pub(super) const TWO_EDITS: usize = 8;
 
 /// Edits forgiven in a word of `chars` letters (a swap of neighbours counts as one).
-pub fn max_edits(chars: usize) -> usize {
+pub(super) fn max_edits(chars: usize) -> usize {
     if chars >= TWO_EDITS {
         2
     } else if chars >= ONE_EDIT {
@@ -19,7 +19,7 @@ pub fn max_edits(chars: usize) -> usize {
 
 /// Optimal string alignment distance (Damerau–Levenshtein without moving a letter twice),
 /// counted in characters.
-pub fn distance(a: &str, b: &str) -> usize {
+pub(super) fn distance(a: &str, b: &str) -> usize {
     strsim::osa_distance(a, b)
 }
 

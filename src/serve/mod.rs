@@ -31,13 +31,18 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use watch::Watcher;
 
+/// What `pedoman serve` previews, and where it listens.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
+    /// The site's root folder.
     pub root: PathBuf,
     /// 0 picks a free port (tests); [`ServerHandle::addr`] tells which.
     pub port: u16,
+    /// Address to listen on (`127.0.0.1`).
     pub bind: IpAddr,
+    /// Include pages marked `draft: true`.
     pub drafts: bool,
+    /// Open the preview in the default browser.
     pub open: bool,
 }
 

@@ -145,7 +145,7 @@ impl Rebuilder {
         let result = catch_unwind(AssertUnwindSafe(|| builder.build(changed))).unwrap_or_else(|panic| {
             let message = panic
                 .downcast_ref::<&str>()
-                .map(|s| s.to_string())
+                .map(std::string::ToString::to_string)
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             // Whatever the Builder kept may be half-updated: start afresh.

@@ -69,7 +69,7 @@ pub(crate) struct Hub {
 
 impl Hub {
     pub(crate) fn new() -> Hub {
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         Hub { run: format!("{:x}-{nanos:x}", std::process::id()), state: Mutex::new(State::default()) }
     }
 

@@ -1,6 +1,8 @@
 //! Helpers for the `pedoman build` integration tests: fixture sites in temp dirs, running the
 //! real binary, reading output trees and parsing `path:line:col: message` diagnostics.
 #![allow(dead_code)]
+// Shared by several test crates, each using part: `pub` is how they reach it.
+#![allow(unreachable_pub)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -276,7 +278,7 @@ pub fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
     while let Some(i) = rest.find(&open) {
         let after = &rest[i + open.len()..];
         if after.starts_with([' ', '>', '\n', '/']) {
-            let end = after.find('>').map(|e| i + open.len() + e + 1).unwrap_or(rest.len());
+            let end = after.find('>').map_or(rest.len(), |e| i + open.len() + e + 1);
             out.push(&rest[i..end]);
             rest = &rest[end..];
         } else {

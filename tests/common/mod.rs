@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests: building fixture sites and driving headless Chromium.
 #![allow(dead_code)]
+// Shared by several test crates, each using part: `pub` is how they reach it.
+#![allow(unreachable_pub)]
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -35,8 +37,7 @@ pub fn repo_root() -> PathBuf {
 
 /// Chromium from Debian (`apt-get install chromium`), or `$PEDOMAN_CHROMIUM`.
 pub fn chromium_path() -> PathBuf {
-    let path =
-        std::env::var_os("PEDOMAN_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let path = std::env::var_os("PEDOMAN_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     assert!(
         path.exists(),
         "headless Chromium not found at {}: install it (apt-get install chromium) or set PEDOMAN_CHROMIUM",

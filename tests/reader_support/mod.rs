@@ -1,6 +1,8 @@
 //! What the reader tests share: the bundled site built by the real binary and served over
 //! loopback, and small ways to drive a page in headless Chromium.
 #![allow(dead_code)]
+// Shared by several test crates, each using part: `pub` is how they reach it.
+#![allow(unreachable_pub)]
 
 use crate::common;
 use headless_chrome::protocol::cdp::Emulation;
