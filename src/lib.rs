@@ -60,3 +60,11 @@ pub use build::{BuildOptions, BuildReport, Builder, Stage, Write};
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use init::scaffold;
+
+/// The template as the render budget instruments it, for the `template` fuzz target
+/// (`fuzz/`); built only under `cargo fuzz`, not part of the API.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn fuzz_instrument_template(text: &str) -> String {
+    render_budget::instrument(text).source
+}
