@@ -232,10 +232,12 @@ fn a_build_killed_at_any_instant_leaves_a_whole_old_or_new_output() {
     eprintln!("kill test: seed {seed}, full build {} ms", full.as_millis());
     let mut rng = Rng(seed);
     let (mut old, mut new) = (0, 0);
-    let mut current = 1;
+    // `current`: the version public/ holds; `sources`: the version last written to content/.
+    let (mut current, mut sources) = (1, 1);
     for round in 0..KILLS {
         let target = 1 - current;
         write_version(&site, PAGES, target);
+        sources = target;
         // Kill anywhere from the start to a little past the usual end.
         let delay = Duration::from_millis(rng.below(full.as_millis() as u64 * 11 / 10));
         let mut child = Command::new(pedoman_bin())
@@ -264,7 +266,7 @@ fn a_build_killed_at_any_instant_leaves_a_whole_old_or_new_output() {
     eprintln!("kill test: {KILLS} kills, {old} left the old output, {new} the new one");
     // A build after the kills finishes the job and removes every temp folder left.
     site.build_ok(&[]);
-    assert!(tree(&site.public()) == expected[1 - current]);
+    assert!(tree(&site.public()) == expected[sources]);
     assert_eq!(leftovers(&site.root(), "public"), Vec::<String>::new());
 }
 
