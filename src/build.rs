@@ -193,8 +193,8 @@ impl Builder {
             config: &config,
             theme: &theme,
             site: &loaded.site,
-            page_body: &|i| body(&loaded.page_md[i], &urls.pages[i]),
-            section_body: &|i| body(&loaded.section_md[i], &urls.sections[i]),
+            page_body: &|i| body(&loaded.page_md[i.index()], &urls.pages[i.index()]),
+            section_body: &|i| body(&loaded.section_md[i.index()], &urls.sections[i.index()]),
             word_counts: &words,
             base: base.clone(),
         };

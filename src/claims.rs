@@ -150,7 +150,7 @@ pub(crate) fn check(site: &Site, config: &Config, theme: &Theme) -> Vec<Diagnost
         let slug = slugify(taxonomy);
         for (term, Term { name, pages }) in site.taxonomy_terms(taxonomy) {
             // A term's page is named by the first page that uses it.
-            let first = &site.pages[pages[0]];
+            let first = site.page(pages[0]);
             let who = Claimant::Input { path: first.source.clone(), line: first.taxonomies_line(taxonomy) };
             let what = format!("the page of {taxonomy} `{name}`, URL `/{slug}/{term}/`,");
             claims.claim(format!("{slug}/{term}/index.html"), who, &what);

@@ -28,8 +28,8 @@ pub(crate) struct Page {
     pub other_taxonomies_line: usize,
     /// Site-relative URL path, `/nilai/akuntabel/`.
     pub path: String,
-    /// Index of the section holding the page.
-    pub section: usize,
+    /// The section holding the page.
+    pub section: SectionId,
     /// Folder of a page bundle (`index.md` + files), whose other files are copied beside the page.
     pub bundle_dir: Option<PathBuf>,
 }
@@ -56,11 +56,11 @@ pub(crate) struct Section {
     pub body_line: usize,
     pub template_line: usize,
     pub path: String,
-    pub parent: Option<usize>,
+    pub parent: Option<SectionId>,
     /// Pages, sorted by the section's `sort_by`.
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
     /// Subsections, sorted by weight then title.
-    pub subsections: Vec<usize>,
+    pub subsections: Vec<SectionId>,
 }
 
 /// A non-Markdown file under `content/`, copied to `dest` (relative to the output folder).
@@ -70,6 +70,32 @@ pub(crate) struct Asset {
     /// Path shown in messages (`content/nilai/foto/bagan.png`).
     pub source: PathBuf,
     pub dest: String,
+}
+
+/// A page of a [`Site`]: its place in `Site::pages`, so a page cannot be taken for a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct PageId(usize);
+
+/// A section of a [`Site`]: its place in `Site::sections`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct SectionId(usize);
+
+impl PageId {
+    /// The page's place in `Site::pages` and in the vectors kept beside it (parsed bodies,
+    /// word counts, link URLs).
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl SectionId {
+    /// The home section, always first.
+    pub(crate) const HOME: SectionId = SectionId(0);
+
+    /// The section's place in `Site::sections` and in the vectors kept beside it.
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -93,25 +119,45 @@ pub(crate) struct Term {
     /// The term as first written.
     pub name: String,
     /// The pages listing it, by title.
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
 }
 
 impl Site {
+    /// The page `id` names; ids come from this site (`page_ids`, `Section::pages`, `Term::pages`).
+    pub(crate) fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.0]
+    }
+
+    /// The section `id` names.
+    pub(crate) fn section(&self, id: SectionId) -> &Section {
+        &self.sections[id.0]
+    }
+
+    /// Every page, in order.
+    pub(crate) fn page_ids(&self) -> impl ExactSizeIterator<Item = PageId> {
+        (0..self.pages.len()).map(PageId)
+    }
+
+    /// Every section, in order (home first).
+    pub(crate) fn section_ids(&self) -> impl ExactSizeIterator<Item = SectionId> {
+        (0..self.sections.len()).map(SectionId)
+    }
+
     /// Terms of one taxonomy, by slug.
     pub(crate) fn taxonomy_terms(&self, taxonomy: &str) -> BTreeMap<String, Term> {
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-        for (i, page) in self.pages.iter().enumerate() {
+        for (id, page) in self.page_ids().zip(&self.pages) {
             let list = if taxonomy == "tags" { Some(&page.meta.tags) } else { page.meta.taxonomies.get(taxonomy) };
             for name in list.into_iter().flatten() {
                 let term = terms.entry(slugify(name)).or_insert_with(|| Term { name: name.clone(), pages: Vec::new() });
                 // Pages come in order, so a page listing a term twice is the last one added.
-                if term.pages.last() != Some(&i) {
-                    term.pages.push(i);
+                if term.pages.last() != Some(&id) {
+                    term.pages.push(id);
                 }
             }
         }
         for term in terms.values_mut() {
-            term.pages.sort_by_cached_key(|&p| (self.pages[p].title.to_lowercase(), self.pages[p].rel.clone()));
+            term.pages.sort_by_cached_key(|&p| (self.page(p).title.to_lowercase(), self.page(p).rel.clone()));
         }
         terms
     }
@@ -245,7 +291,7 @@ pub(crate) fn load_file(root: &Path, rel: &str, config: &Config) -> Result<Item,
         tags_line: key_line("tags"),
         other_taxonomies_line: key_line("taxonomies"),
         path: format!("{dir_url}{stem}/"),
-        section: 0,
+        section: SectionId::HOME,
         bundle_dir,
     }))
 }
@@ -391,12 +437,12 @@ pub(crate) fn assemble<T: Default>(
     }
     sections.sort_by(|(a, _), (b, _)| (a.rel != "_index.md", &a.rel).cmp(&(b.rel != "_index.md", &b.rel)));
     let (mut sections, section_payloads): (Vec<Section>, Vec<T>) = sections.into_iter().unzip();
-    let by_dir: BTreeMap<String, usize> = sections
+    let by_dir: BTreeMap<String, SectionId> = sections
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.rel.trim_end_matches("_index.md").trim_end_matches('/').to_string(), i))
+        .map(|(i, s)| (s.rel.trim_end_matches("_index.md").trim_end_matches('/').to_string(), SectionId(i)))
         .collect();
-    let nearest = |mut dir: &str| -> usize {
+    let nearest = |mut dir: &str| -> SectionId {
         loop {
             if let Some(i) = by_dir.get(dir) {
                 return *i;
@@ -409,14 +455,14 @@ pub(crate) fn assemble<T: Default>(
         let parent_dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
         let parent = nearest(parent_dir);
         sections[i].parent = Some(parent);
-        sections[parent].subsections.push(i);
+        sections[parent.0].subsections.push(SectionId(i));
     }
     for (i, page) in pages.iter_mut().enumerate() {
         // A bundle's own folder is not its section: look from the folder above.
         let dir = page.rel.rsplit_once('/').map_or("", |(d, _)| d);
         let dir = if page.bundle_dir.is_some() { dir.rsplit_once('/').map_or("", |(d, _)| d) } else { dir };
         page.section = nearest(dir);
-        sections[page.section].pages.push(i);
+        sections[page.section.0].pages.push(PageId(i));
     }
     for s in 0..sections.len() {
         let mut list = std::mem::take(&mut sections[s].pages);
@@ -424,7 +470,7 @@ pub(crate) fn assemble<T: Default>(
         sections[s].pages = list;
         let mut subs = std::mem::take(&mut sections[s].subsections);
         subs.sort_by_cached_key(|&i| {
-            let sub = &sections[i];
+            let sub = &sections[i.0];
             (sub.meta.weight.unwrap_or(i64::MAX), sub.title.to_lowercase(), sub.rel.clone())
         });
         sections[s].subsections = subs;
@@ -446,12 +492,12 @@ pub(crate) fn assemble<T: Default>(
     (Site { pages, sections, assets }, page_payloads, section_payloads)
 }
 
-fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+fn sort_pages(list: &mut [PageId], pages: &[Page], by: SortBy) {
     // Keys made once per page, not once per comparison: big sections have thousands of pages.
-    let title = |i: usize| (pages[i].title.to_lowercase(), pages[i].rel.clone());
+    let title = |i: PageId| (pages[i.0].title.to_lowercase(), pages[i.0].rel.clone());
     match by {
-        SortBy::Weight => list.sort_by_cached_key(|&i| (pages[i].meta.weight.unwrap_or(i64::MAX), title(i))),
-        SortBy::Date => list.sort_by_cached_key(|&i| (std::cmp::Reverse(pages[i].meta.date.clone()), title(i))),
+        SortBy::Weight => list.sort_by_cached_key(|&i| (pages[i.0].meta.weight.unwrap_or(i64::MAX), title(i))),
+        SortBy::Date => list.sort_by_cached_key(|&i| (std::cmp::Reverse(pages[i.0].meta.date.clone()), title(i))),
         SortBy::Title => list.sort_by_cached_key(|&i| title(i)),
     }
 }

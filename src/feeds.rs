@@ -2,7 +2,7 @@
 //! No timestamps: everything derives from page dates, so builds are reproducible.
 
 use crate::config::{site_url, Config};
-use crate::content::Site;
+use crate::content::{PageId, Site};
 use crate::markdown::escape;
 use crate::markdown::slugify;
 use quick_xml::events::{BytesDecl, BytesText, Event};
@@ -15,7 +15,7 @@ pub(crate) fn sitemap(config: &Config, site: &Site) -> String {
         let newest = s.pages.iter().filter_map(|&p| page_date(site, p)).max().map(str::to_string);
         entries.push((s.path.clone(), newest));
     }
-    for (i, p) in site.pages.iter().enumerate() {
+    for (i, p) in site.page_ids().zip(&site.pages) {
         entries.push((p.path.clone(), page_date(site, i).map(str::to_string)));
     }
     for taxonomy in &config.taxonomies {
@@ -75,15 +75,15 @@ fn link(w: &mut Writer<Vec<u8>>, href: &str, attributes: &[(&str, &str)]) -> io:
 }
 
 /// The later of `updated` and `date`.
-fn page_date(site: &Site, i: usize) -> Option<&str> {
-    let m = &site.pages[i].meta;
+fn page_date(site: &Site, i: PageId) -> Option<&str> {
+    let m = &site.page(i).meta;
     m.updated.as_deref().max(m.date.as_deref())
 }
 
 /// Atom feed (RFC 4287) of the newest dated pages.
 pub(crate) fn atom(config: &Config, site: &Site) -> String {
-    let mut dated: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].meta.date.is_some()).collect();
-    dated.sort_by(|a, b| (page_date(site, *b), &site.pages[*a].rel).cmp(&(page_date(site, *a), &site.pages[*b].rel)));
+    let mut dated: Vec<PageId> = site.page_ids().filter(|&i| site.page(i).meta.date.is_some()).collect();
+    dated.sort_by(|a, b| (page_date(site, *b), &site.page(*a).rel).cmp(&(page_date(site, *a), &site.page(*b).rel)));
     dated.truncate(config.feed.limit);
     let times = entry_times(dated.iter().map(|&i| page_date(site, i).unwrap_or("1970-01-01")));
     let updated = times.first().cloned().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
@@ -104,7 +104,7 @@ pub(crate) fn atom(config: &Config, site: &Site) -> String {
         text(w, "id", &home)?;
         text(w, "updated", &updated)?;
         for (&i, time) in dated.iter().zip(&times) {
-            let p = &site.pages[i];
+            let p = site.page(i);
             let url = format!("{}{}", config.base_url, p.path);
             let published = p.meta.date.as_deref().map_or_else(|| time.clone(), |d| format!("{d}T00:00:00Z"));
             w.create_element("entry").write_inner_content(|w| {

@@ -1,7 +1,7 @@
 //! The site's glossary: every page's `glossary:` entries gathered in one place, so a page can
 //! list its own terms A–Z and the first use of any term in its text leads to the definition.
 
-use crate::content::Site;
+use crate::content::{PageId, Site};
 use crate::frontmatter::GlossaryEntry;
 use crate::markdown::{escape, slugify};
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -65,8 +65,8 @@ struct Term {
     exact: bool,
     /// The expansion, shown in an `<abbr title>`.
     expansion: String,
-    /// Page (index into `site.pages`) whose glossary is the fullest among those defining the term.
-    home: usize,
+    /// Page whose glossary is the fullest among those defining the term.
+    home: PageId,
 }
 
 /// Every term defined anywhere on the site, ready to find in page text.
@@ -82,8 +82,8 @@ impl Glossary {
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut terms: Vec<Term> = Vec::new();
         let mut own = vec![Vec::new(); site.pages.len()];
-        let size = |p: usize| site.pages[p].meta.glossary.len();
-        for (p, page) in site.pages.iter().enumerate() {
+        let size = |p: PageId| site.page(p).meta.glossary.len();
+        for (p, page) in site.page_ids().zip(&site.pages) {
             for e in &page.meta.glossary {
                 let term = e.term.trim();
                 if term.is_empty() {
@@ -105,7 +105,7 @@ impl Glossary {
                     terms[i].home = p;
                     terms[i].expansion = e.expansion.clone();
                 }
-                own[p].push(i);
+                own[p.index()].push(i);
             }
         }
         let matcher = (!terms.is_empty()).then(|| {
@@ -121,7 +121,12 @@ impl Glossary {
     /// Links the first use of each term in `html` (the body of page `page`, or of a section) to
     /// its definition: on this page when the page defines it, else on the term's home page
     /// (`url_of(home)`). Text inside links, headings, code, labels and the like is left alone.
-    pub(crate) fn link_first_uses(&self, html: &str, page: Option<usize>, url_of: impl Fn(usize) -> String) -> String {
+    pub(crate) fn link_first_uses(
+        &self,
+        html: &str,
+        page: Option<PageId>,
+        url_of: impl Fn(PageId) -> String,
+    ) -> String {
         let Some(matcher) = &self.matcher else {
             return html.to_string();
         };
@@ -142,7 +147,7 @@ impl Glossary {
                             continue;
                         }
                         linked[i] = true;
-                        let own = page.is_some_and(|p| self.own[p].contains(&i));
+                        let own = page.is_some_and(|p| self.own[p.index()].contains(&i));
                         let target = if own { String::new() } else { url_of(t.home) };
                         let id = term_id(&t.text);
                         out.push_str(&text[last..m.start()]);
@@ -267,7 +272,7 @@ fn tag_end(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::Page;
+    use crate::content::{Page, SectionId};
 
     fn entry(term: &str, expansion: &str) -> GlossaryEntry {
         GlossaryEntry { term: term.into(), expansion: expansion.into(), definition: format!("Arti {term}.") }
@@ -289,7 +294,7 @@ mod tests {
                 other_taxonomies_line: 0,
                 aliases_line: 0,
                 path: format!("/p{i}/"),
-                section: 0,
+                section: SectionId::HOME,
                 bundle_dir: None,
             });
         }
@@ -321,15 +326,16 @@ mod tests {
             vec![],
         ]);
         let g = Glossary::new(&s);
-        let url = |p: usize| format!("/p{p}/");
+        let ids: Vec<PageId> = s.page_ids().collect();
+        let url = |p: PageId| format!("/p{}/", p.index());
         let html = "<p>Setiap ASN wajib. ASN lagi. Sistem Merit dipakai; asn kecil, BASN bukan.</p>";
-        let out = g.link_first_uses(html, Some(2), url);
+        let out = g.link_first_uses(html, Some(ids[2]), url);
         assert_eq!(
             out,
             "<p>Setiap <a class=\"term\" href=\"/p0/#_istilah-asn\"><abbr title=\"Aparatur Sipil Negara\">ASN</abbr></a> wajib. ASN lagi. Sistem <a class=\"term\" href=\"/p0/#_istilah-merit\">Merit</a> dipakai; asn kecil, BASN bukan.</p>"
         );
         // A page that defines the term links down to its own entry.
-        let own = g.link_first_uses("<p>ASN</p>", Some(1), url);
+        let own = g.link_first_uses("<p>ASN</p>", Some(ids[1]), url);
         assert!(own.contains("href=\"#_istilah-asn\""), "{own}");
     }
 
@@ -337,8 +343,9 @@ mod tests {
     fn text_in_links_headings_code_and_labels_is_left_alone() {
         let s = site(vec![vec![entry("KKN", "Korupsi")]]);
         let g = Glossary::new(&s);
+        let first = s.page_ids().next();
         let html = "<h2 id=\"kkn\">KKN <a class=\"anchor\" href=\"#kkn\">#</a></h2><p><a href=\"/x/\">KKN</a> <code>KKN</code> <label for=\"_cek-1\">KKN</label> <script>var KKN;</script><!-- KKN --> <img alt=\"KKN\"> x KKN</p>";
-        let out = g.link_first_uses(html, Some(0), |_| String::new());
+        let out = g.link_first_uses(html, first, |_| String::new());
         assert_eq!(out.matches("class=\"term\"").count(), 1, "{out}");
         assert!(
             out.ends_with("x <a class=\"term\" href=\"#_istilah-kkn\"><abbr title=\"Korupsi\">KKN</abbr></a></p>"),
@@ -350,8 +357,9 @@ mod tests {
     fn broken_markup_never_panics() {
         let s = site(vec![vec![entry("a&b", "")]]);
         let g = Glossary::new(&s);
+        let first = s.page_ids().next();
         for html in ["<", "<p", "<p a=\"", "a&amp;b <", "<script>", "<!--", "</>", "<é>a&amp;b", "ü<b>a&amp;b</b>"] {
-            let out = g.link_first_uses(html, Some(0), |_| String::new());
+            let out = g.link_first_uses(html, first, |_| String::new());
             assert_eq!(out.replace("<a class=\"term\" href=\"#_istilah-a-b\">", "").replace("</a>", ""), html);
         }
     }

@@ -3,7 +3,7 @@
 //! cache of per-page analyses this stage keeps between builds.
 
 use crate::config::SearchConfig;
-use crate::content::Site;
+use crate::content::{SectionId, Site};
 use crate::markdown::Rendered;
 use crate::search::{self, IndexCache, IndexFile, PageText};
 use std::sync::Arc;
@@ -30,11 +30,11 @@ impl Indexer {
 
 /// The text of every section and page, for the search index.
 fn page_texts(site: &Site, page_md: &[Arc<Rendered>], section_md: &[Arc<Rendered>]) -> Vec<PageText> {
-    let crumbs = |mut s: Option<usize>| {
+    let crumbs = |mut s: Option<SectionId>| {
         let mut v = Vec::new();
         while let Some(i) = s {
-            v.push(site.sections[i].title.clone());
-            s = site.sections[i].parent;
+            v.push(site.section(i).title.clone());
+            s = site.section(i).parent;
         }
         v.reverse();
         v

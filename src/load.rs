@@ -28,9 +28,9 @@ pub(crate) struct ParseOptions {
 /// The site as loaded, with the parsed Markdown of each page and section.
 pub(crate) struct Loaded {
     pub site: Site,
-    /// Parsed body of `site.pages[i]`.
+    /// Parsed body of each page, at its `PageId::index`.
     pub page_md: Vec<Arc<Rendered>>,
-    /// Parsed body of `site.sections[i]` (empty for a home page without `_index.md`).
+    /// Parsed body of each section, at its `SectionId::index` (empty for a home page without `_index.md`).
     pub section_md: Vec<Arc<Rendered>>,
     /// Content paths (`nilai/a.md`) of files that failed to load: links to them are not
     /// reported again as broken.

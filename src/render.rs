@@ -2,7 +2,7 @@
 //! and every HTML page of the site. Writes nothing to disk.
 
 use crate::config::{site_url, Config};
-use crate::content::{Page, Section, Site};
+use crate::content::{Page, PageId, Section, SectionId, Site};
 use crate::diagnostics::Diagnostic;
 use crate::glossary::{self, Glossary};
 use crate::markdown::{slugify, TocEntry};
@@ -317,10 +317,10 @@ pub(crate) struct Input<'a> {
     pub config: &'a Config,
     pub theme: &'a Theme,
     pub site: &'a Site,
-    /// The body of page `i`, made when the page is rendered, so bodies are never all held.
-    pub page_body: &'a (dyn Fn(usize) -> Body + Sync),
-    /// The body of section `i`.
-    pub section_body: &'a (dyn Fn(usize) -> Body + Sync),
+    /// The body of a page, made when the page is rendered, so bodies are never all held.
+    pub page_body: &'a (dyn Fn(PageId) -> Body + Sync),
+    /// The body of a section.
+    pub section_body: &'a (dyn Fn(SectionId) -> Body + Sync),
     /// Words in each page's body, for the reading times listings show.
     pub word_counts: &'a [usize],
     /// `config.base_path()`, worked out once: every link on every page is prefixed with it.
@@ -332,21 +332,21 @@ impl Input<'_> {
         site_url(&self.base, path)
     }
 
-    fn summary<'b>(&'b self, i: usize) -> Summary<'b> {
-        let p = &self.site.pages[i];
+    fn summary<'b>(&'b self, i: PageId) -> Summary<'b> {
+        let p = self.site.page(i);
         Summary {
             title: &p.title,
             url: self.url(&p.path),
             description: &p.meta.description,
             date: p.meta.date.as_deref(),
-            reading_time: reading_time(self.word_counts[i]),
+            reading_time: reading_time(self.word_counts[i.index()]),
         }
     }
 
-    fn breadcrumbs(&self, mut section: Option<usize>) -> Vec<Link> {
+    fn breadcrumbs(&self, mut section: Option<SectionId>) -> Vec<Link> {
         let mut chain = Vec::new();
         while let Some(s) = section {
-            let sec = &self.site.sections[s];
+            let sec = self.site.section(s);
             chain.push(Link { title: sec.title.clone(), url: self.url(&sec.path) });
             section = sec.parent;
         }
@@ -354,43 +354,43 @@ impl Input<'_> {
         chain
     }
 
-    fn ancestors(&self, mut section: Option<usize>) -> HashSet<usize> {
+    fn ancestors(&self, mut section: Option<SectionId>) -> HashSet<SectionId> {
         let mut set = HashSet::new();
         while let Some(s) = section {
             set.insert(s);
-            section = self.site.sections[s].parent;
+            section = self.site.section(s).parent;
         }
         set
     }
 
     /// The navigation tree, flattened so templates need no recursion.
-    fn nav(&self, current_path: &str, open: &HashSet<usize>) -> Vec<NavItem<'_>> {
+    fn nav(&self, current_path: &str, open: &HashSet<SectionId>) -> Vec<NavItem<'_>> {
         let full = self.site.pages.len() <= FULL_NAV_LIMIT;
         let mut items = Vec::new();
-        self.nav_section(0, current_path, open, full, &mut items);
+        self.nav_section(SectionId::HOME, current_path, open, full, &mut items);
         items
     }
 
     fn nav_section<'b>(
         &'b self,
-        s: usize,
+        s: SectionId,
         current: &str,
-        open: &HashSet<usize>,
+        open: &HashSet<SectionId>,
         full: bool,
         items: &mut Vec<NavItem<'b>>,
     ) {
-        let sec = &self.site.sections[s];
+        let sec = self.site.section(s);
         // A long section shows a window around the current page and a link to the rest, so a
         // page's size does not grow with its section's.
         let (from, to) = if sec.pages.len() <= NAV_SECTION_LIMIT {
             (0, sec.pages.len())
         } else {
-            let at = sec.pages.iter().position(|&p| self.site.pages[p].path == current).unwrap_or(0);
+            let at = sec.pages.iter().position(|&p| self.site.page(p).path == current).unwrap_or(0);
             let from = at.saturating_sub(NAV_WINDOW / 2).min(sec.pages.len() - NAV_WINDOW);
             (from, from + NAV_WINDOW)
         };
         for &p in &sec.pages[from..to] {
-            let page = &self.site.pages[p];
+            let page = self.site.page(p);
             items.push(NavItem {
                 kind: "page",
                 title: &page.title,
@@ -411,7 +411,7 @@ impl Input<'_> {
             });
         }
         for &sub in &sec.subsections {
-            let child = &self.site.sections[sub];
+            let child = self.site.section(sub);
             let has_children = !child.pages.is_empty() || !child.subsections.is_empty();
             let expanded = open.contains(&sub);
             let show_children = has_children && (full || expanded);
@@ -438,7 +438,7 @@ impl Input<'_> {
     }
 
     /// Context shared by every template: site, UI strings, navigation.
-    fn base_context(&self, kind: &str, current_path: &str, open: &HashSet<usize>) -> Context {
+    fn base_context(&self, kind: &str, current_path: &str, open: &HashSet<SectionId>) -> Context {
         let c = self.config;
         let mut ctx = Context::new();
         ctx.insert("kind", kind);
@@ -484,20 +484,25 @@ pub(crate) fn render_site(
 ) -> Result<(), Vec<Diagnostic>> {
     let site = input.site;
     let glossary = Glossary::new(site);
-    let pages = site.pages.par_iter().enumerate().map(|(i, p)| match plan {
-        Some(plan) if !plan.pages.contains(&i) => emit(page_file(p), None),
-        _ => render_page(input, renderer, &glossary, i, p).and_then(|(f, b)| emit(f, Some(b))),
+    // Ids gathered first so rayon can split them; results keep this order.
+    let page_ids: Vec<PageId> = site.page_ids().collect();
+    let section_ids: Vec<SectionId> = site.section_ids().collect();
+    let pages = page_ids.into_par_iter().map(|i| match plan {
+        Some(plan) if !plan.pages.contains(&i) => emit(page_file(site.page(i)), None),
+        _ => render_page(input, renderer, &glossary, i, site.page(i)).and_then(|(f, b)| emit(f, Some(b))),
     });
-    let sections = site.sections.par_iter().enumerate().map(|(i, s)| {
+    let sections = section_ids.par_iter().map(|&i| {
+        let s = site.section(i);
         let file = format!("{}index.html", s.path.trim_start_matches('/'));
         match plan {
             Some(plan) if !plan.sections.contains(&i) => emit(file, None),
             _ => render_section(input, renderer, &glossary, i, s).and_then(|(f, b)| emit(f, Some(b))),
         }
     });
-    let prints = site.sections.par_iter().enumerate().filter(|(_, s)| !s.pages.is_empty()).map(|(i, s)| match plan {
-        Some(plan) if !plan.prints.contains(&i) => emit(print_file(s), None),
-        _ => print::render(input, renderer, &glossary, i).and_then(|b| emit(print_file(s), Some(b))),
+    let printed = section_ids.par_iter().copied().filter(|&i| !site.section(i).pages.is_empty());
+    let prints = printed.map(|i| match plan {
+        Some(plan) if !plan.prints.contains(&i) => emit(print_file(site.section(i)), None),
+        _ => print::render(input, renderer, &glossary, i).and_then(|b| emit(print_file(site.section(i)), Some(b))),
     });
     let mut diags: Vec<Diagnostic> = pages.chain(sections).chain(prints).filter_map(Result::err).collect();
     diags.extend(render_taxonomies(input, renderer, plan, emit));
@@ -550,16 +555,16 @@ fn render_page(
     input: &Input,
     renderer: &Renderer,
     glossary: &Glossary,
-    i: usize,
+    i: PageId,
     page: &Page,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
     let name = template_for(renderer, page.meta.template.as_deref(), "page.html", &page.source, page.template_line)?;
     let site = input.site;
-    let section = &site.sections[page.section];
+    let section = site.section(page.section);
     let pos = section.pages.iter().position(|p| *p == i);
     let neighbour = |j: Option<usize>| {
         j.and_then(|j| section.pages.get(j))
-            .map(|&p| Link { title: site.pages[p].title.clone(), url: input.url(&site.pages[p].path) })
+            .map(|&p| Link { title: site.page(p).title.clone(), url: input.url(&site.page(p).path) })
     };
     let previous = neighbour(pos.and_then(|p| p.checked_sub(1)));
     let next = neighbour(pos.map(|p| p + 1));
@@ -572,7 +577,7 @@ fn render_page(
         .collect();
     let open = input.ancestors(Some(page.section));
     let mut ctx = input.base_context("page", &page.path, &open);
-    let content = glossary.link_first_uses(&body.html, Some(i), |p| input.url(&site.pages[p].path));
+    let content = glossary.link_first_uses(&body.html, Some(i), |p| input.url(&site.page(p).path));
     let glossary_groups = glossary::groups(&page.meta.glossary);
     ctx.insert(
         "page",
@@ -636,30 +641,30 @@ fn render_section(
     input: &Input,
     renderer: &Renderer,
     glossary: &Glossary,
-    i: usize,
+    i: SectionId,
     section: &Section,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
-    let default = if i == 0 { "index.html" } else { "section.html" };
+    let default = if i == SectionId::HOME { "index.html" } else { "section.html" };
     let name =
         template_for(renderer, section.meta.template.as_deref(), default, &section.source, section.template_line)?;
     let site = input.site;
     let body = (input.section_body)(i);
     let mut open = input.ancestors(Some(i));
     open.insert(i);
-    let mut ctx = input.base_context(if i == 0 { "home" } else { "section" }, &section.path, &open);
+    let mut ctx = input.base_context(if i == SectionId::HOME { "home" } else { "section" }, &section.path, &open);
     ctx.insert(
         "section",
         &serde_json::json!({
             "title": section.title,
             "description": section.meta.description,
-            "content": glossary.link_first_uses(&body.html, None, |p| input.url(&site.pages[p].path)),
+            "content": glossary.link_first_uses(&body.html, None, |p| input.url(&site.page(p).path)),
             "toc": body.toc,
             "url": input.url(&section.path),
             "print_url": (!section.pages.is_empty()).then(|| input.url(&section.print_path())),
             "path": section.path,
             "pages": section.pages.iter().map(|&p| input.summary(p)).collect::<Vec<_>>(),
             "subsections": section.subsections.iter().map(|&s| {
-                let sub = &site.sections[s];
+                let sub = site.section(s);
                 SectionSummary { title: &sub.title, url: input.url(&sub.path), description: &sub.meta.description, page_count: sub.pages.len() }
             }).collect::<Vec<_>>(),
             "breadcrumbs": input.breadcrumbs(section.parent),

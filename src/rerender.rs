@@ -9,7 +9,7 @@
 //!   it (description, date, reading time) changed: a body edit on a big section's page does not
 //!   render the section's listing again.
 
-use crate::content::Site;
+use crate::content::{PageId, SectionId, Site};
 use crate::render::reading_time;
 use crate::theme::Theme;
 use std::collections::hash_map::DefaultHasher;
@@ -20,13 +20,13 @@ use std::hash::{Hash, Hasher};
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
     /// Pages to render.
-    pub pages: HashSet<usize>,
+    pub pages: HashSet<PageId>,
     /// Sections to render.
-    pub sections: HashSet<usize>,
+    pub sections: HashSet<SectionId>,
     /// Sections whose print page is rendered.
-    pub prints: HashSet<usize>,
+    pub prints: HashSet<SectionId>,
     /// Pages whose listing entry changed: term pages listing them are rendered.
-    pub listed: HashSet<usize>,
+    pub listed: HashSet<PageId>,
 }
 
 /// What the last successful build rendered from.
@@ -63,11 +63,11 @@ impl Rerender {
         let site = inputs.site;
         let now = Snapshot {
             shared: shared(inputs),
-            listings: site.pages.iter().enumerate().map(|(i, p)| (p.rel.clone(), listing(inputs, i))).collect(),
+            listings: site.page_ids().map(|i| (site.page(i).rel.clone(), listing(inputs, i))).collect(),
         };
         let plan = self.last.as_ref().filter(|last| last.shared == now.shared).map(|last| {
             let mut plan = Plan::default();
-            for (i, p) in site.pages.iter().enumerate() {
+            for (i, p) in site.page_ids().zip(&site.pages) {
                 if inputs.reread.contains(&p.rel) {
                     plan.pages.insert(i);
                     plan.prints.insert(p.section);
@@ -77,7 +77,7 @@ impl Rerender {
                     }
                 }
             }
-            for (i, s) in site.sections.iter().enumerate() {
+            for (i, s) in site.section_ids().zip(&site.sections) {
                 if inputs.reread.contains(&s.rel) {
                     plan.sections.insert(i);
                 }
@@ -113,9 +113,9 @@ fn shared(inputs: &Inputs) -> u64 {
 }
 
 /// Hash of what a listing shows of page `i` beyond its title and URL.
-fn listing(inputs: &Inputs, i: usize) -> u64 {
-    let p = &inputs.site.pages[i];
+fn listing(inputs: &Inputs, i: PageId) -> u64 {
+    let p = inputs.site.page(i);
     let mut h = DefaultHasher::new();
-    (&p.meta.description, &p.meta.date, &p.meta.updated, reading_time(inputs.words[i])).hash(&mut h);
+    (&p.meta.description, &p.meta.date, &p.meta.updated, reading_time(inputs.words[i.index()])).hash(&mut h);
     h.finish()
 }

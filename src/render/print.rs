@@ -2,20 +2,26 @@
 //! document, so a unit can print the guidance for a meeting (as mdBook's print page does).
 
 use super::{Input, Renderer};
+use crate::content::{PageId, SectionId};
 use crate::diagnostics::Diagnostic;
 use crate::glossary::Glossary;
 
 /// Renders `print.html` for section `s`.
-pub(super) fn render(input: &Input, renderer: &Renderer, glossary: &Glossary, s: usize) -> Result<Vec<u8>, Diagnostic> {
+pub(super) fn render(
+    input: &Input,
+    renderer: &Renderer,
+    glossary: &Glossary,
+    s: SectionId,
+) -> Result<Vec<u8>, Diagnostic> {
     let site = input.site;
-    let section = &site.sections[s];
-    let url_of = |p: usize| input.url(&site.pages[p].path);
+    let section = site.section(s);
+    let url_of = |p: PageId| input.url(&site.page(p).path);
     let pages: Vec<serde_json::Value> = section
         .pages
         .iter()
         .enumerate()
         .map(|(n, &p)| {
-            let page = &site.pages[p];
+            let page = site.page(p);
             let id = format!("_cetak-{}", n + 1);
             // Term links go to the web pages: the print page holds no glossary lists.
             let html = glossary.link_first_uses(&(input.page_body)(p).html, None, url_of);
