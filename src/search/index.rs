@@ -21,20 +21,29 @@ const VOCAB_CHUNK: usize = 4 * 1024;
 /// Section number in `pages.bin` for pages outside any section (the home page).
 pub(super) const NO_SECTION: u8 = 255;
 
-/// One page's terms (hash maps while counting: the merge sorts them).
-#[derive(Default)]
+/// One page's terms, kept for every page between builds: exact-size boxed slices, not the
+/// hash maps they were counted in (on a large site these are most of the index stage's memory).
 struct PageTerms {
-    tf: HashMap<String, [u32; FIELDS]>,
+    /// Each stem or phrase and its count per field.
+    tf: Box<[(Box<str>, [u32; FIELDS])]>,
     body_len: u32,
     /// Surface form → stem.
+    vocab: Box<[(Box<str>, Box<str>)]>,
+}
+
+/// A page's terms while they are counted.
+#[derive(Default)]
+struct Counting {
+    tf: HashMap<String, [u32; FIELDS]>,
+    body_len: u32,
     vocab: HashMap<String, String>,
 }
 
 /// Counts stems, and the phrases that words expand to (`media sosial`) under their stems
 /// joined by spaces.
 fn analyze(page: &PageText, phrases: &Matcher) -> PageTerms {
-    let mut a = PageTerms { tf: HashMap::new(), body_len: 0, vocab: HashMap::new() };
-    let add = |field: usize, text: &str, a: &mut PageTerms| {
+    let mut a = Counting::default();
+    let add = |field: usize, text: &str, a: &mut Counting| {
         let tokens: Vec<_> = tokenize(text).into_iter().filter(|t| !t.stop).collect();
         let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
         for phrase in phrases.find(&stems) {
@@ -73,7 +82,11 @@ fn analyze(page: &PageText, phrases: &Matcher) -> PageTerms {
         }
         add(BODY, &p.text, &mut a);
     }
-    a
+    PageTerms {
+        tf: a.tf.into_iter().map(|(t, tf)| (t.into_boxed_str(), tf)).collect(),
+        body_len: a.body_len,
+        vocab: a.vocab.into_iter().map(|(w, stem)| (w.into_boxed_str(), stem.into_boxed_str())).collect(),
+    }
 }
 
 /// The page's record for snippets: sections, then the glossary as one more.
@@ -134,10 +147,10 @@ impl Merged {
         // Pages in id order, so every postings list comes out sorted by page.
         for (id, a) in analysed.iter().enumerate() {
             for (term, tf) in &a.terms.tf {
-                counting.entry(term.as_str()).or_default().push((id as u32, *tf));
+                counting.entry(term).or_default().push((id as u32, *tf));
             }
             for (surface, stem) in &a.terms.vocab {
-                vocab_counting.entry(surface.as_str()).or_insert((stem.as_str(), 0)).1 += 1;
+                vocab_counting.entry(surface).or_insert((stem, 0)).1 += 1;
             }
         }
         let postings =
@@ -151,7 +164,8 @@ impl Merged {
         let old = std::mem::replace(&mut self.analysed[id], new.clone());
         self.keys[id] = key;
         let id = id as u32;
-        for term in old.terms.tf.keys() {
+        for (term, _) in &old.terms.tf {
+            let term: &str = term;
             if let Some(p) = self.postings.get_mut(term) {
                 if let Ok(i) = p.pages.binary_search_by_key(&id, |e| e.0) {
                     p.pages.remove(i);
@@ -161,7 +175,8 @@ impl Merged {
                 }
             }
         }
-        for surface in old.terms.vocab.keys() {
+        for (surface, _) in &old.terms.vocab {
+            let surface: &str = surface;
             if let Some(v) = self.vocab.get_mut(surface) {
                 v.1 -= 1;
                 if v.1 == 0 {
@@ -170,12 +185,13 @@ impl Merged {
             }
         }
         for (term, tf) in &new.terms.tf {
-            let p = self.postings.entry(term.clone()).or_insert_with(|| Postings { idf_milli: 0, pages: Vec::new() });
+            let p =
+                self.postings.entry(term.to_string()).or_insert_with(|| Postings { idf_milli: 0, pages: Vec::new() });
             let i = p.pages.partition_point(|e| e.0 < id);
             p.pages.insert(i, (id, *tf));
         }
         for (surface, stem) in &new.terms.vocab {
-            self.vocab.entry(surface.clone()).or_insert_with(|| (stem.clone(), 0)).1 += 1;
+            self.vocab.entry(surface.to_string()).or_insert_with(|| (stem.to_string(), 0)).1 += 1;
         }
     }
 }
