@@ -8,9 +8,9 @@ use super::tokenize::tokenize;
 use super::{IndexFile, PageText};
 use crate::config::SearchConfig;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Chunks stop growing past these sizes (bytes before compression): small enough
 /// that a first query on a large site fetches little, large enough to keep the
@@ -21,14 +21,39 @@ const VOCAB_CHUNK: usize = 4 * 1024;
 /// Section number in `pages.bin` for pages outside any section (the home page).
 pub(super) const NO_SECTION: u8 = 255;
 
-/// One page's terms, kept for every page between builds: exact-size boxed slices, not the
-/// hash maps they were counted in (on a large site these are most of the index stage's memory).
+/// One page's terms, kept for every page between builds: exact-size slices of shared words,
+/// not the hash maps they were counted in (on a large site these are most of the index stage's
+/// memory, and a word recurs on thousands of pages).
 struct PageTerms {
     /// Each stem or phrase and its count per field.
-    tf: Box<[(Box<str>, [u32; FIELDS])]>,
+    tf: Box<[(Arc<str>, [u32; FIELDS])]>,
     body_len: u32,
     /// Surface form → stem.
-    vocab: Box<[(Box<str>, Box<str>)]>,
+    vocab: Box<[(Arc<str>, Arc<str>)]>,
+}
+
+/// One copy of each word for all the pages of a build.
+#[derive(Default)]
+struct Words(Mutex<HashSet<Arc<str>>>);
+
+impl Words {
+    /// `counted` as kept: every word replaced by its shared copy (one lock per page).
+    fn keep(&self, counted: Counting) -> PageTerms {
+        let mut words = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut share = |w: String| -> Arc<str> {
+            if let Some(shared) = words.get(w.as_str()) {
+                return shared.clone();
+            }
+            let shared: Arc<str> = w.into();
+            words.insert(shared.clone());
+            shared
+        };
+        PageTerms {
+            tf: counted.tf.into_iter().map(|(t, tf)| (share(t), tf)).collect(),
+            body_len: counted.body_len,
+            vocab: counted.vocab.into_iter().map(|(w, stem)| (share(w), share(stem))).collect(),
+        }
+    }
 }
 
 /// A page's terms while they are counted.
@@ -41,7 +66,7 @@ struct Counting {
 
 /// Counts stems, and the phrases that words expand to (`media sosial`) under their stems
 /// joined by spaces.
-fn analyze(page: &PageText, phrases: &Matcher) -> PageTerms {
+fn analyze(page: &PageText, phrases: &Matcher) -> Counting {
     let mut a = Counting::default();
     let add = |field: usize, text: &str, a: &mut Counting| {
         let tokens: Vec<_> = tokenize(text).into_iter().filter(|t| !t.stop).collect();
@@ -82,11 +107,7 @@ fn analyze(page: &PageText, phrases: &Matcher) -> PageTerms {
         }
         add(BODY, &p.text, &mut a);
     }
-    PageTerms {
-        tf: a.tf.into_iter().map(|(t, tf)| (t.into_boxed_str(), tf)).collect(),
-        body_len: a.body_len,
-        vocab: a.vocab.into_iter().map(|(w, stem)| (w.into_boxed_str(), stem.into_boxed_str())).collect(),
-    }
+    a
 }
 
 /// The page's record for snippets: sections, then the glossary as one more.
@@ -217,6 +238,7 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
     // Targets of one word are that word's postings; phrases need postings of their own.
     let phrases: BTreeSet<&Member> = rules.values().flatten().map(|t| &t.stems).filter(|s| s.len() > 1).collect();
     let matcher = Matcher::new(phrases.iter().copied());
+    let words = Words::default();
 
     let analysed: Vec<(u64, Arc<AnalysedPage>)> = pages
         .par_iter()
@@ -224,7 +246,7 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
             let key = page_key(p, &phrases);
             let done = cache.pages.get(&key).cloned().unwrap_or_else(|| {
                 let record = serde_json::to_vec(&fragment(p)).expect("fragment serializes");
-                Arc::new(AnalysedPage { terms: analyze(p, &matcher), record })
+                Arc::new(AnalysedPage { terms: words.keep(analyze(p, &matcher)), record })
             });
             (key, done)
         })
