@@ -174,8 +174,13 @@ impl Merged {
                 vocab_counting.entry(surface).or_insert((stem, 0)).1 += 1;
             }
         }
-        let postings =
-            counting.into_iter().map(|(t, pages)| (t.to_string(), Postings { idf_milli: 0, pages })).collect();
+        let postings = counting
+            .into_iter()
+            .map(|(t, mut pages)| {
+                pages.shrink_to_fit();
+                (t.to_string(), Postings { idf_milli: 0, pages })
+            })
+            .collect();
         let vocab = vocab_counting.into_iter().map(|(s, (stem, n))| (s.to_string(), (stem.to_string(), n))).collect();
         Merged { keys, analysed, postings, vocab }
     }
@@ -245,7 +250,9 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
         .map(|p| {
             let key = page_key(p, &phrases);
             let done = cache.pages.get(&key).cloned().unwrap_or_else(|| {
-                let record = serde_json::to_vec(&fragment(p)).expect("fragment serializes");
+                let mut record = serde_json::to_vec(&fragment(p)).expect("fragment serializes");
+                // Held for every page until the build ends: no growth slack.
+                record.shrink_to_fit();
                 Arc::new(AnalysedPage { terms: words.keep(analyze(p, &matcher)), record })
             });
             (key, done)
