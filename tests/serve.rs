@@ -456,16 +456,10 @@ fn a_busy_port_is_reported_plainly() {
 #[cfg(unix)]
 #[test]
 fn the_command_serves_until_ctrl_c() {
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     let dir = tempfile::tempdir().unwrap();
     site(dir.path());
-    let mut child = Command::new(common::pedoman_bin())
-        .args(["serve", "--port", "0", "--root"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = common::spawn_serve(dir.path());
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut url = None;
     for _ in 0..10 {
@@ -577,27 +571,16 @@ fn files_are_answered_in_ranges() {
 #[cfg(target_os = "linux")]
 #[test]
 fn ten_downloads_of_a_large_file_keep_memory_small() {
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     const SIZE: usize = 50 << 20;
     let dir = tempfile::tempdir().unwrap();
     site(dir.path());
     let blob: Vec<u8> = (0..SIZE).map(|i| (i % 253) as u8).collect();
     std::fs::write(dir.path().join("static/besar.bin"), &blob).unwrap();
     drop(blob);
-    let mut child = Command::new(common::pedoman_bin())
-        .args(["serve", "--port", "0", "--root"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = common::spawn_serve(dir.path());
     let addr = common::serving_addr(&mut child);
-    let peak = |pid: u32| -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap().to_string();
-        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() / 1024
-    };
-    let before = peak(child.id());
+    let before = common::proc_status_mb(child.id(), "VmHWM");
     let downloads: Vec<_> = (0..10)
         .map(|_| {
             std::thread::spawn(move || {
@@ -619,7 +602,7 @@ fn ten_downloads_of_a_large_file_keep_memory_small() {
     for download in downloads {
         assert!(download.join().unwrap() > SIZE, "a download came back short");
     }
-    let after = peak(child.id());
+    let after = common::proc_status_mb(child.id(), "VmHWM");
     Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     let _ = child.wait();
     println!("peak RSS of the preview: {before} MB after the first build, {after} MB after 10 x 50 MB downloads");
@@ -694,16 +677,10 @@ fn a_runaway_template_fails_the_build_and_names_the_template() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_a_preview_that_is_rendering_a_runaway_template() {
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     let dir = tempfile::tempdir().unwrap();
     site(dir.path());
-    let mut child = Command::new(common::pedoman_bin())
-        .args(["serve", "--port", "0", "--root"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = common::spawn_serve(dir.path());
     common::serving_addr(&mut child);
     write_files(dir.path(), &[("templates/page.html", SLOW_TEMPLATE)]);
     std::thread::sleep(Duration::from_millis(700));

@@ -7,7 +7,7 @@ use common::{http_request, write_files, EventStream};
 use std::io::Write;
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -52,19 +52,8 @@ fn doubtful_host_headers_are_refused() {
 fn a_huge_error_list_with_many_tabs_open_stays_small() {
     let dir = tempfile::tempdir().unwrap();
     site(dir.path());
-    let mut child = Command::new(common::pedoman_bin())
-        .args(["serve", "--port", "0", "--root"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = common::spawn_serve(dir.path());
     let addr = common::serving_addr(&mut child);
-    let rss = |pid: u32| -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap().to_string();
-        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() / 1024
-    };
     let stalled: Vec<TcpStream> = (0..100)
         .map(|_| {
             let mut stream = TcpStream::connect(addr).unwrap();
@@ -74,7 +63,7 @@ fn a_huge_error_list_with_many_tabs_open_stays_small() {
         .collect();
     let mut reader = EventStream::connect(addr);
     reader.expect("hello", TIMEOUT);
-    let before = rss(child.id());
+    let before = common::proc_status_mb(child.id(), "VmRSS");
     let links: String = (0..20_000).map(|i| format!("[x]({}{i}.md)\n", "z".repeat(500))).collect();
     write_files(dir.path(), &[("content/rusak.md", &format!("---\ntitle: Rusak\n---\n\n{links}"))]);
     let failure: serde_json::Value = serde_json::from_str(&reader.expect("build-error", TIMEOUT)).unwrap();
@@ -84,7 +73,7 @@ fn a_huge_error_list_with_many_tabs_open_stays_small() {
     assert!(shown[0]["text"].as_str().unwrap().starts_with("content/rusak.md:5:1: broken link"), "{}", shown[0]);
     // Time for every stalled tab's stream to take its frame.
     std::thread::sleep(Duration::from_secs(2));
-    let after = rss(child.id());
+    let after = common::proc_status_mb(child.id(), "VmRSS");
     drop(stalled);
     Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     let _ = child.wait();

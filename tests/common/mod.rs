@@ -394,6 +394,25 @@ pub fn http_request(addr: std::net::SocketAddr, head: &str) -> HttpReply {
     parse_http_reply(&raw).unwrap_or_else(|| panic!("malformed answer to {head:?}: {}", String::from_utf8_lossy(&raw)))
 }
 
+/// `pedoman serve --port 0 --root ROOT` as a child process: stdout piped (read it with
+/// [`serving_addr`]), stderr discarded.
+pub fn spawn_serve(root: &Path) -> std::process::Child {
+    std::process::Command::new(pedoman_bin())
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// A memory figure of process `pid` from `/proc/PID/status` (`VmRSS`, `VmHWM`…), in MB.
+pub fn proc_status_mb(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with(&format!("{field}:"))).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() / 1024
+}
+
 /// Reads a `pedoman serve` child's stdout up to its `Serving at http://ADDR` line.
 pub fn serving_addr(child: &mut std::process::Child) -> std::net::SocketAddr {
     use std::io::BufRead;
