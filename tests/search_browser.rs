@@ -5,7 +5,7 @@
 
 mod common;
 
-use headless_chrome::protocol::cdp::{Emulation, Network, Page};
+use headless_chrome::protocol::cdp::{Network, Page};
 use headless_chrome::{Browser, Tab};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -191,39 +191,6 @@ fn first_query_bytes(site: &Site, tab: &Tab, q: &str) -> (usize, Vec<String>) {
         }
     }
     (total, paths)
-}
-
-/// Emulates a screen `width`×`height` CSS pixels (a phone when `mobile`).
-fn set_viewport(tab: &Tab, width: u32, height: u32, mobile: bool) {
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width,
-        height,
-        device_scale_factor: 1.0,
-        mobile,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
-}
-
-/// Emulates the reader's colour scheme.
-fn set_scheme(tab: &Tab, dark: bool) {
-    tab.call_method(Emulation::SetEmulatedMedia {
-        media: None,
-        features: Some(vec![Emulation::MediaFeature {
-            name: "prefers-color-scheme".into(),
-            value: if dark { "dark" } else { "light" }.into(),
-        }]),
-    })
-    .unwrap();
 }
 
 /// Throttles the tab's network: `(round trip ms, kbit/s)`.
@@ -523,7 +490,7 @@ fn the_dropdown_stays_inside_the_viewport_at_every_width() {
     let browser = common::launch_browser();
     for width in [320, 360, 1024, 1280, 1920] {
         let tab = open_tab(&browser);
-        set_viewport(&tab, width, 800, width < 800);
+        common::set_viewport(&tab, width, 800, width < 800);
         goto(&tab, &format!("{}/", site.server.base_url));
         type_query(&tab, "pelayanan publik");
         let geometry = eval_str(
@@ -548,7 +515,7 @@ fn search_page_shows_results_as_you_type_without_shifting_the_layout() {
     let browser = common::launch_browser();
     for (width, mobile) in [(360, true), (1280, false)] {
         let tab = open_tab(&browser);
-        set_viewport(&tab, width, 800, mobile);
+        common::set_viewport(&tab, width, 800, mobile);
         // Arriving with a query: results fill the room kept for them.
         goto(&tab, &format!("{}/cari/?q=melayani", site.server.base_url));
         wait_for(&tab, "document.querySelector('[data-search-page][data-query]')");
@@ -597,7 +564,7 @@ fn search_page_fits_a_320_px_phone() {
     let site = site();
     let browser = common::launch_browser();
     let tab = open_tab(&browser);
-    set_viewport(&tab, 320, 640, true);
+    common::set_viewport(&tab, 320, 640, true);
     goto(&tab, &format!("{}/cari/?q=agen+perubahan", site.server.base_url));
     wait_for(&tab, "document.querySelector('[data-search-page][data-query]')");
     let (scroll, inner) = (eval(&tab, "document.documentElement.scrollWidth"), eval(&tab, "innerWidth"));
@@ -737,8 +704,8 @@ fn axe_finds_nothing_serious_in_the_search_views() {
     for (width, height, mobile) in [(360, 740, true), (1280, 800, false)] {
         for dark in [false, true] {
             let tab = open_tab(&browser);
-            set_viewport(&tab, width, height, mobile);
-            set_scheme(&tab, dark);
+            common::set_viewport(&tab, width, height, mobile);
+            common::set_media(&tab, dark, false);
             let view = format!("{width}x{height}{}", if dark { " dark" } else { "" });
             goto(&tab, &format!("{}/cari/?q=melayani", site.server.base_url));
             wait_for(&tab, "document.querySelector('[data-search-page][data-query]')");
@@ -916,7 +883,7 @@ fn measure_slow_link() {
     let (mut busy, mut hits) = (Vec::new(), Vec::new());
     for _ in 0..5 {
         let tab = open_tab(&browser);
-        set_viewport(&tab, 360, 740, true);
+        common::set_viewport(&tab, 360, 740, true);
         throttle(&tab, 400.0, 400.0);
         goto(&tab, &format!("{}/berakhlak/", site.server.base_url));
         tab.wait_for_element("#_cari-q").unwrap().click().unwrap();

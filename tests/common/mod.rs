@@ -447,3 +447,39 @@ pub fn texts(html: &str, selector: &str) -> Vec<String> {
 pub fn attrs(html: &str, selector: &str, attr: &str) -> Vec<String> {
     select(html, selector, |e| e.value().attr(attr).map(str::to_string)).into_iter().flatten().collect()
 }
+
+/// Emulates a screen `width`×`height` CSS pixels at device scale 1 (a phone when `mobile`).
+pub fn set_viewport(tab: &headless_chrome::Tab, width: u32, height: u32, mobile: bool) {
+    use headless_chrome::protocol::cdp::Emulation;
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width,
+        height,
+        device_scale_factor: 1.0,
+        mobile,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+}
+
+/// Emulates the reader's colour scheme and, with `reduce_motion`, reduced motion (no smooth
+/// scrolling: a jump is over when the click returns).
+pub fn set_media(tab: &headless_chrome::Tab, dark: bool, reduce_motion: bool) {
+    use headless_chrome::protocol::cdp::Emulation;
+    let mut features = vec![Emulation::MediaFeature {
+        name: "prefers-color-scheme".into(),
+        value: if dark { "dark" } else { "light" }.into(),
+    }];
+    if reduce_motion {
+        features.push(Emulation::MediaFeature { name: "prefers-reduced-motion".into(), value: "reduce".into() });
+    }
+    tab.call_method(Emulation::SetEmulatedMedia { media: None, features: Some(features) }).unwrap();
+}

@@ -5,7 +5,6 @@
 #![allow(unreachable_pub)]
 
 use crate::common;
-use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::Tab;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -97,31 +96,6 @@ pub fn open(tab: &Tab, url: &str) {
 /// Sets the viewport (CSS pixels, as on a phone at device scale 1), the colour scheme, and
 /// reduced motion.
 pub fn viewport(tab: &Tab, width: u32, height: u32, dark: bool) {
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width,
-        height,
-        device_scale_factor: 1.0,
-        mobile: width < 600,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
-    let scheme = if dark { "dark" } else { "light" };
-    tab.call_method(Emulation::SetEmulatedMedia {
-        media: None,
-        features: Some(vec![
-            Emulation::MediaFeature { name: "prefers-color-scheme".into(), value: scheme.into() },
-            // No smooth scrolling: a jump is over when the click returns.
-            Emulation::MediaFeature { name: "prefers-reduced-motion".into(), value: "reduce".into() },
-        ]),
-    })
-    .unwrap();
+    common::set_viewport(tab, width, height, width < 600);
+    common::set_media(tab, dark, true);
 }
