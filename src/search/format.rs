@@ -170,24 +170,32 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
+/// A postings entry (what `encode_entry` writes for `Entry::Postings`), from borrowed pages.
+pub(crate) fn encode_postings(out: &mut Vec<u8>, key: &str, idf_milli: u32, pages: &[(u32, [u32; FIELDS])]) {
+    put_str(out, key);
+    put_postings(out, idf_milli, pages);
+}
+
+fn put_postings(out: &mut Vec<u8>, idf_milli: u32, pages: &[(u32, [u32; FIELDS])]) {
+    out.push(0);
+    put_varint(out, idf_milli as u64);
+    put_varint(out, pages.len() as u64);
+    let mut last = 0;
+    for (id, tf) in pages {
+        put_varint(out, (*id - last) as u64);
+        last = *id;
+        let mask = (0..FIELDS).filter(|&f| tf[f] > 0).fold(0u8, |m, f| m | 1 << f);
+        out.push(mask);
+        for &n in tf.iter().filter(|&&n| n > 0) {
+            put_varint(out, n as u64);
+        }
+    }
+}
+
 pub(crate) fn encode_entry(out: &mut Vec<u8>, key: &str, entry: &Entry) {
     put_str(out, key);
     match entry {
-        Entry::Postings(p) => {
-            out.push(0);
-            put_varint(out, p.idf_milli as u64);
-            put_varint(out, p.pages.len() as u64);
-            let mut last = 0;
-            for (id, tf) in &p.pages {
-                put_varint(out, (*id - last) as u64);
-                last = *id;
-                let mask = (0..FIELDS).filter(|&f| tf[f] > 0).fold(0u8, |m, f| m | 1 << f);
-                out.push(mask);
-                for &n in tf.iter().filter(|&&n| n > 0) {
-                    put_varint(out, n as u64);
-                }
-            }
-        }
+        Entry::Postings(p) => put_postings(out, p.idf_milli, &p.pages),
         Entry::Expansion(targets) => {
             out.push(1);
             put_varint(out, targets.len() as u64);

@@ -1,14 +1,14 @@
 //! Builds the index files from the pages' text (see `format.rs` for the layout).
 
 use super::format::{
-    self, Entry, Expansion, Fragment, FragmentPassage, Meta, Postings, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE,
+    self, Entry, Expansion, Fragment, FragmentPassage, Meta, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE,
 };
 use super::synonyms::{self, Matcher, Member, Rules};
-use super::tokenize::tokenize;
+use super::tokenize::{raw_words, word_tokens};
 use super::{IndexFile, PageText};
 use crate::config::SearchConfig;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hasher;
 use std::sync::{Arc, Mutex};
 
@@ -21,93 +21,186 @@ const VOCAB_CHUNK: usize = 4 * 1024;
 /// Section number in `pages.bin` for pages outside any section (the home page).
 pub(super) const NO_SECTION: u8 = 255;
 
-/// One page's terms, kept for every page between builds: exact-size slices of shared words,
-/// not the hash maps they were counted in (on a large site these are most of the index stage's
-/// memory, and a word recurs on thousands of pages).
-struct PageTerms {
-    /// Each stem or phrase and its count per field.
-    tf: Box<[(Arc<str>, [u32; FIELDS])]>,
-    body_len: u32,
-    /// Surface form → stem.
-    vocab: Box<[(Arc<str>, Arc<str>)]>,
+/// Every word and phrase the index has met, numbered. Pages keep ids, not strings (a word
+/// recurs on thousands of pages), and counting by id needs no hashing. It lives in the cache
+/// beside the pages' analyses, whose ids must stay valid, so it only grows: by the words a
+/// preview's edits bring.
+#[derive(Default)]
+struct Lexicon {
+    ids: HashMap<Arc<str>, u32>,
+    words: Vec<Arc<str>>,
 }
 
-/// One copy of each word for all the pages of a build.
-#[derive(Default)]
-struct Words(Mutex<HashSet<Arc<str>>>);
-
-impl Words {
-    /// `counted` as kept: every word replaced by its shared copy (one lock per page).
-    fn keep(&self, counted: Counting) -> PageTerms {
-        let mut words = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut share = |w: String| -> Arc<str> {
-            if let Some(shared) = words.get(w.as_str()) {
-                return shared.clone();
-            }
-            let shared: Arc<str> = w.into();
-            words.insert(shared.clone());
-            shared
-        };
-        PageTerms {
-            tf: counted.tf.into_iter().map(|(t, tf)| (share(t), tf)).collect(),
-            body_len: counted.body_len,
-            vocab: counted.vocab.into_iter().map(|(w, stem)| (share(w), share(stem))).collect(),
+impl Lexicon {
+    fn id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
         }
+        let id = self.words.len() as u32;
+        let shared: Arc<str> = word.into();
+        self.words.push(shared.clone());
+        self.ids.insert(shared, id);
+        id
+    }
+
+    fn get(&self, word: &str) -> Option<u32> {
+        self.ids.get(word).copied()
+    }
+
+    fn word(&self, id: u32) -> &str {
+        &self.words[id as usize]
+    }
+
+    /// `ids` sorted by their words: the index's files are in word order, whatever order the
+    /// workers met the words in.
+    fn sorted(&self, mut ids: Vec<u32>) -> Vec<u32> {
+        ids.sort_unstable_by(|&a, &b| self.word(a).cmp(self.word(b)));
+        ids
     }
 }
 
-/// A page's terms while they are counted.
-#[derive(Default)]
-struct Counting {
-    tf: HashMap<String, [u32; FIELDS]>,
+/// One page's terms, kept for every page between builds.
+struct PageTerms {
+    /// Each stem or phrase (id) and its count per field.
+    tf: Box<[(u32, [u32; FIELDS])]>,
     body_len: u32,
-    vocab: HashMap<String, String>,
+    /// Each word as the page writes it (surface id), with its stem's id.
+    vocab: Box<[(u32, u32)]>,
 }
 
-/// Counts stems, and the phrases that words expand to (`media sosial`) under their stems
-/// joined by spaces.
-fn analyze(page: &PageText, phrases: &Matcher) -> Counting {
-    let mut a = Counting::default();
-    let add = |field: usize, text: &str, a: &mut Counting| {
-        let tokens: Vec<_> = tokenize(text).into_iter().filter(|t| !t.stop).collect();
-        let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
-        for phrase in phrases.find(&stems) {
-            a.tf.entry(phrase.join(" ")).or_default()[field] += 1;
+/// A counted token of a word as written (stop words are not counted).
+#[derive(Clone, Copy)]
+struct Tok {
+    surface: u32,
+    stem: u32,
+}
+
+/// The phrases that expansion rules target, as ids: matched in each text, counted as terms.
+struct Phrases {
+    /// The stems of each phrase, and the phrase's own id (its stems joined by spaces).
+    list: Vec<(Vec<u32>, u32)>,
+}
+
+impl Phrases {
+    fn new(members: &BTreeSet<&Member>, lexicon: &mut Lexicon) -> Phrases {
+        let list = members
+            .iter()
+            .map(|m| (m.iter().map(|stem| lexicon.id(stem)).collect(), lexicon.id(&m.join(" "))))
+            .collect();
+        Phrases { list }
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, fnv::FnvBuildHasher>;
+
+/// One worker's counting state: what each word as written became (a site repeats its words,
+/// so tokenizing and stemming happen once per distinct word), and counts by id.
+struct Scanner<'a> {
+    lexicon: &'a Mutex<Lexicon>,
+    matcher: Matcher<'a, u32>,
+    phrase_ids: FnvMap<&'a [u32], u32>,
+    memo: FnvMap<Box<str>, Box<[Tok]>>,
+    /// By term id: the current page's counts (zero for terms it has not used).
+    counts: Vec<[u32; FIELDS]>,
+    /// Terms the current page has counted, in first-use order.
+    touched: Vec<u32>,
+    /// By surface id: the last page (`page`) that used it.
+    seen: Vec<u32>,
+    page: u32,
+    vocab: Vec<(u32, u32)>,
+    /// The current text's stems, for phrase matching.
+    stems: Vec<u32>,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(lexicon: &'a Mutex<Lexicon>, phrases: &'a Phrases) -> Scanner<'a> {
+        Scanner {
+            lexicon,
+            matcher: Matcher::new(phrases.list.iter().map(|(stems, _)| stems.as_slice())),
+            phrase_ids: phrases.list.iter().map(|(stems, id)| (stems.as_slice(), *id)).collect(),
+            memo: FnvMap::default(),
+            counts: Vec::new(),
+            touched: Vec::new(),
+            seen: Vec::new(),
+            page: 0,
+            vocab: Vec::new(),
+            stems: Vec::new(),
         }
-        for t in &tokens {
-            match a.tf.get_mut(t.stem.as_str()) {
-                Some(tf) => tf[field] += 1,
-                None => {
-                    let mut tf = [0; FIELDS];
-                    tf[field] = 1;
-                    a.tf.insert(t.stem.clone(), tf);
+    }
+
+    /// Counts a page's stems, and the phrases that words expand to (`media sosial`).
+    fn page(&mut self, page: &PageText) -> PageTerms {
+        self.page += 1;
+        let mut body_len = 0;
+        self.text(TITLE, &page.title);
+        self.text(DESCRIPTION, &page.description);
+        for tag in &page.tags {
+            self.text(TAGS, tag);
+        }
+        for g in &page.glossary {
+            self.text(TAGS, &g.term);
+            self.text(TAGS, &g.expansion);
+            body_len += self.text(BODY, &g.definition);
+        }
+        for p in &page.passages {
+            if let Some(h) = &p.heading {
+                self.text(HEADING, h);
+            }
+            body_len += self.text(BODY, &p.text);
+        }
+        let counts = &mut self.counts;
+        let tf = self.touched.drain(..).map(|id| (id, std::mem::take(&mut counts[id as usize]))).collect();
+        PageTerms { tf, body_len, vocab: self.vocab.drain(..).collect() }
+    }
+
+    /// Counts one text into `field`; returns how many words it counted.
+    fn text(&mut self, field: usize, text: &str) -> u32 {
+        self.stems.clear();
+        for (_, raw) in raw_words(text) {
+            if !self.memo.contains_key(raw) {
+                let toks = self.tokens(raw);
+                self.memo.insert(raw.into(), toks);
+            }
+            for t in &self.memo[raw] {
+                self.stems.push(t.stem);
+                let s = t.surface as usize;
+                if self.seen.len() <= s {
+                    self.seen.resize(s + 1, 0);
+                }
+                if self.seen[s] != self.page {
+                    self.seen[s] = self.page;
+                    self.vocab.push((t.surface, t.stem));
                 }
             }
-            if !a.vocab.contains_key(t.surface.as_str()) {
-                a.vocab.insert(t.surface.clone(), t.stem.clone());
+        }
+        let found: Vec<u32> = self.matcher.find(&self.stems).iter().map(|p| self.phrase_ids[p]).collect();
+        let stems = std::mem::take(&mut self.stems);
+        for &id in found.iter().chain(&stems) {
+            let i = id as usize;
+            if self.counts.len() <= i {
+                self.counts.resize(i + 1, [0; FIELDS]);
             }
+            if self.counts[i] == [0; FIELDS] {
+                self.touched.push(id);
+            }
+            self.counts[i][field] += 1;
         }
-        if field == BODY {
-            a.body_len += tokens.len() as u32;
-        }
-    };
-    add(TITLE, &page.title, &mut a);
-    add(DESCRIPTION, &page.description, &mut a);
-    for tag in &page.tags {
-        add(TAGS, tag, &mut a);
+        let words = stems.len() as u32;
+        self.stems = stems;
+        words
     }
-    for g in &page.glossary {
-        add(TAGS, &g.term, &mut a);
-        add(TAGS, &g.expansion, &mut a);
-        add(BODY, &g.definition, &mut a);
+
+    /// A word's counted tokens, tokenized and numbered afresh.
+    fn tokens(&self, raw: &str) -> Box<[Tok]> {
+        let mut tokens = Vec::new();
+        word_tokens(raw, 0, &mut tokens);
+        let mut lexicon = self.lexicon.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        tokens
+            .iter()
+            .filter(|t| !t.stop)
+            .map(|t| Tok { surface: lexicon.id(&t.surface), stem: lexicon.id(&t.stem) })
+            .collect()
     }
-    for p in &page.passages {
-        if let Some(h) = &p.heading {
-            add(HEADING, h, &mut a);
-        }
-        add(BODY, &p.text, &mut a);
-    }
-    a
 }
 
 /// The page's record for snippets: sections, then the glossary as one more.
@@ -146,6 +239,7 @@ fn idf_milli(n: usize, df: usize) -> u32 {
 #[derive(Default)]
 pub struct IndexCache {
     pages: HashMap<u64, Arc<AnalysedPage>>,
+    lexicon: Lexicon,
     merged: Option<Merged>,
 }
 
@@ -154,70 +248,57 @@ pub struct IndexCache {
 struct Merged {
     keys: Vec<u64>,
     analysed: Vec<Arc<AnalysedPage>>,
-    postings: BTreeMap<String, Postings>,
-    /// Surface form → (stem, how many pages use it).
-    vocab: BTreeMap<String, (String, u32)>,
+    /// By term id: the pages using it, in page order, with the counts per field.
+    postings: Vec<Vec<(u32, [u32; FIELDS])>>,
+    /// By surface id: its stem and how many pages use it (0: none).
+    vocab: Vec<(u32, u32)>,
 }
 
 impl Merged {
-    /// Counts everything from scratch (hash maps on borrowed keys: millions of entries on a large
-    /// site), then sorts once.
-    fn count(keys: Vec<u64>, analysed: Vec<Arc<AnalysedPage>>) -> Merged {
-        let mut counting: HashMap<&str, Vec<(u32, [u32; FIELDS])>> = HashMap::new();
-        let mut vocab_counting: HashMap<&str, (&str, u32)> = HashMap::new();
+    /// Counts everything from scratch (`words`: the lexicon's size).
+    fn count(keys: Vec<u64>, analysed: Vec<Arc<AnalysedPage>>, words: usize) -> Merged {
+        let mut postings: Vec<Vec<(u32, [u32; FIELDS])>> = vec![Vec::new(); words];
+        let mut vocab = vec![(0, 0); words];
         // Pages in id order, so every postings list comes out sorted by page.
         for (id, a) in analysed.iter().enumerate() {
-            for (term, tf) in &a.terms.tf {
-                counting.entry(term).or_default().push((id as u32, *tf));
+            for &(term, tf) in &a.terms.tf {
+                postings[term as usize].push((id as u32, tf));
             }
-            for (surface, stem) in &a.terms.vocab {
-                vocab_counting.entry(surface).or_insert((stem, 0)).1 += 1;
+            for &(surface, stem) in &a.terms.vocab {
+                let v = &mut vocab[surface as usize];
+                *v = (stem, v.1 + 1);
             }
         }
-        let postings = counting
-            .into_iter()
-            .map(|(t, mut pages)| {
-                pages.shrink_to_fit();
-                (t.to_string(), Postings { idf_milli: 0, pages })
-            })
-            .collect();
-        let vocab = vocab_counting.into_iter().map(|(s, (stem, n))| (s.to_string(), (stem.to_string(), n))).collect();
+        // Held until the next build: no growth slack.
+        postings.iter_mut().for_each(Vec::shrink_to_fit);
         Merged { keys, analysed, postings, vocab }
     }
 
-    /// Replaces page `id`'s contribution with `new`.
-    fn patch(&mut self, id: usize, key: u64, new: Arc<AnalysedPage>) {
+    /// Replaces page `id`'s contribution with `new` (`words`: the lexicon's size).
+    fn patch(&mut self, id: usize, key: u64, new: Arc<AnalysedPage>, words: usize) {
+        self.postings.resize_with(words, Vec::new);
+        self.vocab.resize(words, (0, 0));
         let old = std::mem::replace(&mut self.analysed[id], new.clone());
         self.keys[id] = key;
         let id = id as u32;
-        for (term, _) in &old.terms.tf {
-            let term: &str = term;
-            if let Some(p) = self.postings.get_mut(term) {
-                if let Ok(i) = p.pages.binary_search_by_key(&id, |e| e.0) {
-                    p.pages.remove(i);
-                }
-                if p.pages.is_empty() {
-                    self.postings.remove(term);
-                }
+        for &(term, _) in &old.terms.tf {
+            let pages = &mut self.postings[term as usize];
+            if let Ok(i) = pages.binary_search_by_key(&id, |e| e.0) {
+                pages.remove(i);
             }
         }
-        for (surface, _) in &old.terms.vocab {
-            let surface: &str = surface;
-            if let Some(v) = self.vocab.get_mut(surface) {
-                v.1 -= 1;
-                if v.1 == 0 {
-                    self.vocab.remove(surface);
-                }
-            }
+        for &(surface, _) in &old.terms.vocab {
+            let v = &mut self.vocab[surface as usize];
+            v.1 = v.1.saturating_sub(1);
         }
-        for (term, tf) in &new.terms.tf {
-            let p =
-                self.postings.entry(term.to_string()).or_insert_with(|| Postings { idf_milli: 0, pages: Vec::new() });
-            let i = p.pages.partition_point(|e| e.0 < id);
-            p.pages.insert(i, (id, *tf));
+        for &(term, tf) in &new.terms.tf {
+            let pages = &mut self.postings[term as usize];
+            let i = pages.partition_point(|e| e.0 < id);
+            pages.insert(i, (id, tf));
         }
-        for (surface, stem) in &new.terms.vocab {
-            self.vocab.entry(surface.to_string()).or_insert_with(|| (stem.to_string(), 0)).1 += 1;
+        for &(surface, stem) in &new.terms.vocab {
+            let v = &mut self.vocab[surface as usize];
+            *v = (stem, v.1 + 1);
         }
     }
 }
@@ -241,57 +322,56 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
     pages.dedup_by(|a, b| a.url == b.url);
     let rules = synonyms::build_rules(pages.iter().copied(), config);
     // Targets of one word are that word's postings; phrases need postings of their own.
-    let phrases: BTreeSet<&Member> = rules.values().flatten().map(|t| &t.stems).filter(|s| s.len() > 1).collect();
-    let matcher = Matcher::new(phrases.iter().copied());
-    let words = Words::default();
+    let members: BTreeSet<&Member> = rules.values().flatten().map(|t| &t.stems).filter(|s| s.len() > 1).collect();
+    let phrases = Phrases::new(&members, &mut cache.lexicon);
+    let lexicon = Mutex::new(std::mem::take(&mut cache.lexicon));
 
     let analysed: Vec<(u64, Arc<AnalysedPage>)> = pages
         .par_iter()
-        .map(|p| {
-            let key = page_key(p, &phrases);
-            let done = cache.pages.get(&key).cloned().unwrap_or_else(|| {
-                let mut record = serde_json::to_vec(&fragment(p)).expect("fragment serializes");
-                // Held for every page until the build ends: no growth slack.
-                record.shrink_to_fit();
-                Arc::new(AnalysedPage { terms: words.keep(analyze(p, &matcher)), record })
-            });
-            (key, done)
-        })
+        .map_init(
+            || Scanner::new(&lexicon, &phrases),
+            |scanner, p| {
+                let key = page_key(p, &members);
+                let done = cache.pages.get(&key).cloned().unwrap_or_else(|| {
+                    let mut record = serde_json::to_vec(&fragment(p)).expect("fragment serializes");
+                    // Held for every page until the build ends: no growth slack.
+                    record.shrink_to_fit();
+                    Arc::new(AnalysedPage { terms: scanner.page(p), record })
+                });
+                (key, done)
+            },
+        )
         .collect();
+    cache.lexicon = lexicon.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     cache.pages = analysed.iter().cloned().collect();
     let n = pages.len();
+    let words = cache.lexicon.words.len();
     let keys: Vec<u64> = analysed.iter().map(|(k, _)| *k).collect();
     let changed: Vec<usize> = match &cache.merged {
         Some(m) if m.keys.len() == n => (0..n).filter(|&i| m.keys[i] != keys[i]).collect(),
         _ => (0..n).collect(),
     };
     // Patching is worth it while few pages changed; otherwise count afresh.
-    let mut merged = match cache.merged.take() {
+    let merged = match cache.merged.take() {
         Some(mut m) if m.keys.len() == n && changed.len() * 10 <= n => {
             for &id in &changed {
-                m.patch(id, keys[id], analysed[id].1.clone());
+                m.patch(id, keys[id], analysed[id].1.clone(), words);
             }
             m
         }
-        _ => Merged::count(keys, analysed.iter().map(|(_, a)| a.clone()).collect()),
+        _ => Merged::count(keys, analysed.iter().map(|(_, a)| a.clone()).collect(), words),
     };
-    for p in merged.postings.values_mut() {
-        p.idf_milli = idf_milli(n, p.pages.len());
-    }
-    let files = encode(&pages, &merged, n, &rules);
+    let files = encode(&pages, &merged, &cache.lexicon, &rules);
     cache.merged = Some(merged);
     files
 }
 
 /// The expansion entries: each rule's trigger, with the targets the site has postings for.
-fn expansions(rules: &Rules, postings: &BTreeMap<String, Postings>) -> BTreeMap<String, Expansion> {
+fn expansions(rules: &Rules, has_postings: impl Fn(&str) -> bool) -> BTreeMap<String, Expansion> {
     let mut out = BTreeMap::new();
     for (trigger, targets) in rules {
-        let found: Expansion = targets
-            .iter()
-            .map(|t| (t.stems.join(" "), t.text.clone()))
-            .filter(|(key, _)| postings.contains_key(key))
-            .collect();
+        let found: Expansion =
+            targets.iter().map(|t| (t.stems.join(" "), t.text.clone())).filter(|(key, _)| has_postings(key)).collect();
         if !found.is_empty() {
             out.insert(format!("{}{}", trigger.join(" "), format::EXPANSION_MARK), found);
         }
@@ -341,25 +421,29 @@ fn first_stem(key: &str) -> &str {
 }
 
 /// Writes the index files from the merged postings (idf set), vocabulary and page records.
-fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<IndexFile> {
+fn encode(pages: &[&PageText], merged: &Merged, lexicon: &Lexicon, rules: &Rules) -> Vec<IndexFile> {
+    let n = pages.len();
     let analyses: Vec<&PageTerms> = merged.analysed.iter().map(|a| &a.terms).collect();
     let mut files: Vec<IndexFile> = Vec::new();
 
     // Postings and expansions, merged in key order.
-    let expansions = expansions(rules, &merged.postings);
+    let live = |id: &u32| !merged.postings[*id as usize].is_empty();
+    let has_postings = |key: &str| lexicon.get(key).is_some_and(|id| live(&id));
+    let expansions = expansions(rules, has_postings);
     let tw = expansions.keys().map(|k| k.split(' ').count()).max().unwrap_or(0) as u32;
-    let mut postings = merged.postings.iter().peekable();
+    let terms = lexicon.sorted((0..merged.postings.len() as u32).filter(live).collect());
+    let mut postings = terms.iter().map(|&id| (lexicon.word(id), &merged.postings[id as usize])).peekable();
     let mut expansions = expansions.iter().peekable();
     let entries = std::iter::from_fn(|| {
         let take_postings = match (postings.peek(), expansions.peek()) {
-            (Some((a, _)), Some((b, _))) => a < b,
+            (Some((a, _)), Some((b, _))) => *a < b.as_str(),
             (a, b) => a.is_some() || b.is_none(),
         };
         let mut bytes = Vec::new();
         if take_postings {
-            let (term, p) = postings.next()?;
-            format::encode_entry(&mut bytes, term, &Entry::Postings(p.clone()));
-            Some((term.as_str(), bytes))
+            let (term, pages) = postings.next()?;
+            format::encode_postings(&mut bytes, term, idf_milli(n, pages.len()), pages);
+            Some((term, bytes))
         } else {
             let (key, e) = expansions.next()?;
             format::encode_entry(&mut bytes, key, &Entry::Expansion(e.clone()));
@@ -382,16 +466,25 @@ fn encode(pages: &[&PageText], merged: &Merged, n: usize, rules: &Rules) -> Vec<
         l.push('\n');
         l.into_bytes()
     };
-    let vocab_lines = merged.vocab.iter().map(|(w, (stem, _))| (w.as_str(), line(w, None, stem)));
+    let surfaces =
+        lexicon.sorted((0..merged.vocab.len() as u32).filter(|&id| merged.vocab[id as usize].1 > 0).collect());
+    let vocab: Vec<(&str, &str, u32)> = surfaces
+        .iter()
+        .map(|&id| {
+            let (stem, pages) = merged.vocab[id as usize];
+            (lexicon.word(id), lexicon.word(stem), pages)
+        })
+        .collect();
+    let vocab_lines = vocab.iter().map(|&(w, stem, _)| (w, line(w, None, stem)));
     chunked(vocab_lines, VOCAB_CHUNK, |w| w, "v", "txt", &mut files);
 
     // And by first character and length for typos, the commonest words of each.
     // (first character, length) → (word, stem, pages) of each word.
     type Bucket<'a> = Vec<(&'a str, &'a str, u32)>;
     let mut buckets: BTreeMap<(char, usize), Bucket> = BTreeMap::new();
-    for (w, (stem, pages)) in &merged.vocab {
+    for &(w, stem, pages) in &vocab {
         if let Some(first) = w.chars().next().filter(|_| w.chars().all(char::is_alphabetic)) {
-            buckets.entry((first, w.chars().count())).or_default().push((w, stem, *pages));
+            buckets.entry((first, w.chars().count())).or_default().push((w, stem, pages));
         }
     }
     let mut lengths: BTreeMap<char, (usize, usize)> = BTreeMap::new();

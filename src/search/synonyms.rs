@@ -169,27 +169,32 @@ pub(crate) fn check_member(member: &str) -> Option<String> {
         .then(|| format!("{member:?} has no word search can match (small words such as `dan`, `yang` are left out)"))
 }
 
-/// Finds phrases (sequences of stems) in sequences of stems.
-pub(crate) struct Matcher<'a> {
-    /// First stem → phrases starting with it.
-    by_first: HashMap<&'a str, Vec<&'a [String]>>,
+/// Finds phrases (sequences of stems, or of the index's word ids) in such sequences.
+pub(crate) struct Matcher<'a, T> {
+    /// First element → phrases starting with it.
+    by_first: HashMap<&'a T, Vec<&'a [T]>>,
 }
 
-impl<'a> Matcher<'a> {
-    pub(crate) fn new(phrases: impl IntoIterator<Item = &'a Member>) -> Self {
-        let mut by_first: HashMap<&str, Vec<&[String]>> = HashMap::new();
+impl<'a, T: Eq + std::hash::Hash> Matcher<'a, T> {
+    pub(crate) fn new(phrases: impl IntoIterator<Item = &'a [T]>) -> Self {
+        let mut by_first: HashMap<&T, Vec<&[T]>> = HashMap::new();
         for p in phrases {
-            by_first.entry(p[0].as_str()).or_default().push(p.as_slice());
+            if let Some(first) = p.first() {
+                by_first.entry(first).or_default().push(p);
+            }
         }
         Matcher { by_first }
     }
 
     /// Every phrase found, once per occurrence, in order.
-    pub(crate) fn find(&self, stems: &[&str]) -> Vec<&'a [String]> {
+    pub(crate) fn find(&self, seq: &[T]) -> Vec<&'a [T]> {
         let mut out = Vec::new();
-        for start in 0..stems.len() {
-            for p in self.by_first.get(stems[start]).into_iter().flatten() {
-                if p.len() <= stems.len() - start && p.iter().zip(&stems[start..]).all(|(a, b)| a == b) {
+        if self.by_first.is_empty() {
+            return out;
+        }
+        for start in 0..seq.len() {
+            for p in self.by_first.get(&seq[start]).into_iter().flatten() {
+                if p.len() <= seq.len() - start && p.iter().zip(&seq[start..]).all(|(a, b)| a == b) {
                     out.push(*p);
                 }
             }
@@ -324,8 +329,8 @@ mod tests {
     #[test]
     fn phrases_are_found_in_order() {
         let phrases = [stems("korupsi kolusi nepotisme"), stems("kolusi")];
-        let text = ["bebas", "korupsi", "kolusi", "nepotisme", "kkn"];
-        let found = Matcher::new(&phrases).find(&text);
+        let text = stems("bebas korupsi kolusi nepotisme kkn");
+        let found = Matcher::new(phrases.iter().map(Vec::as_slice)).find(&text);
         assert_eq!(found, [phrases[0].as_slice(), phrases[1].as_slice()]);
     }
 }

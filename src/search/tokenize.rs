@@ -61,25 +61,53 @@ pub(super) fn stem_part(part: &str) -> String {
 
 /// Splits `text` into words, lower-cased and stemmed, stop words marked.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_word_char(chars[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() {
-            let joins = is_hyphen(chars[i]) && i + 1 < chars.len() && is_word_char(chars[i + 1]);
-            if !is_word_char(chars[i]) && !joins {
-                break;
-            }
-            i += 1;
-        }
-        push_word(&chars[start..i], start, &mut out);
+    for (start, raw) in raw_words(text) {
+        word_tokens(raw, start, &mut out);
     }
     out
+}
+
+/// The words of `text` as written, each with its offset in characters: runs of word
+/// characters, joined by a hyphen between two of them. `tokenize` turns each into tokens
+/// with `word_tokens`; the index, which meets the same words over and over, remembers
+/// what each became.
+pub(super) fn raw_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut chars = text.char_indices().peekable();
+    let mut offset = 0;
+    std::iter::from_fn(move || {
+        // Skip to the next word character.
+        let (begin, start) = loop {
+            let (at, c) = chars.next()?;
+            offset += 1;
+            if is_word_char(c) {
+                break (at, offset - 1);
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(at, c)) = chars.peek() {
+            if is_word_char(c) {
+                chars.next();
+                offset += 1;
+                continue;
+            }
+            // A hyphen joins only when a word character follows it.
+            let joins = is_hyphen(c) && text[at + c.len_utf8()..].chars().next().is_some_and(is_word_char);
+            if !joins {
+                end = at;
+                break;
+            }
+            chars.next();
+            offset += 1;
+        }
+        Some((start, &text[begin..end]))
+    })
+}
+
+/// The tokens of one word as `raw_words` gives it, starting at character `start`.
+pub(super) fn word_tokens(raw: &str, start: usize, out: &mut Vec<Token>) {
+    let chars: Vec<char> = raw.chars().collect();
+    push_word(&chars, start, out);
 }
 
 fn push_word(raw: &[char], start: usize, out: &mut Vec<Token>) {
