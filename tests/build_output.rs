@@ -17,9 +17,11 @@ fn small_site() -> Site {
     ])
 }
 
-/// Entries beside the output that a build may have left (`.public.pedoman-new-123`, …).
+/// Entries beside the output that a build may have left (`.public.pedoman-new-123`, …), but
+/// not the previous output it keeps for the next build to reuse (`.public.pedoman-spare`).
 fn leftovers(dir: &Path, name: &str) -> Vec<String> {
-    listing(dir).into_iter().filter(|n| n.starts_with(&format!(".{name}."))).collect()
+    let spare = format!(".{name}.pedoman-spare");
+    listing(dir).into_iter().filter(|n| n.starts_with(&format!(".{name}.")) && *n != spare).collect()
 }
 
 #[test]
@@ -114,38 +116,103 @@ fn a_symlinked_output_is_replaced_where_it_points() {
     assert!(std::fs::symlink_metadata(site.public()).unwrap().file_type().is_symlink(), "the link stays a link");
     assert!(real.join("a/index.html").is_file());
     site.build_ok(&[]);
-    assert_eq!(listing(&site.tmp().join("www")), ["situs"], "nothing left beside the target");
+    assert_eq!(listing(&site.tmp().join("www")), [".situs.pedoman-spare", "situs"], "only the spare beside the target");
 }
 
-/// Makes `path` impossible to delete, or deletable again: immutable as root (`chattr +i`),
-/// else in a read-only folder.
-fn set_undeletable(path: &Path, on: bool) {
+/// What `metadata` says of a file's identity and age: the same inode and time means the build
+/// did not write it.
+fn stamp(path: &Path) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (m.ino(), m.modified().unwrap())
+}
+
+#[test]
+fn a_rebuild_reuses_the_previous_output_writing_only_what_changed() {
+    let site = small_site();
+    site.write(&[
+        ("content/b.md", "---\ntitle: B\n---\n\nIsi B.\n"),
+        ("content/c/d.md", "---\ntitle: D\n---\n\nIsi D.\n"),
+    ]);
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    // The first output is now the spare: ignored by version control, never part of the output.
+    let spare = site.root().join(".public.pedoman-spare");
+    assert!(spare.join("b/index.html").is_file(), "{:?}", listing(&site.root()));
+    assert_eq!(read(&spare.join(".gitignore")).lines().last(), Some("*"));
+    assert!(!site.exists(".gitignore"));
+    // A page's HTML lists its neighbours, so it changes with them; the stylesheet does not.
+    let unchanged = stamp(&spare.join("style.css"));
+
+    // Things a spare may hold that the next output must not: a stale page, a link out of the
+    // folder (a write through it would change a file outside), a file where a folder goes.
+    let outside = site.tmp().join("luar.txt");
+    std::fs::write(&outside, "jangan diubah").unwrap();
+    std::fs::write(spare.join("lama.html"), "usang").unwrap();
+    std::os::unix::fs::symlink(&outside, spare.join("a/index.html.tmp")).unwrap();
+    std::fs::remove_file(spare.join("a/index.html")).unwrap();
+    std::os::unix::fs::symlink(&outside, spare.join("a/index.html")).unwrap();
+    std::os::unix::fs::symlink(site.tmp(), spare.join("tautan")).unwrap();
+    std::fs::remove_dir_all(spare.join("e")).ok();
+    std::fs::write(spare.join("e"), "berkas di tempat folder").unwrap();
+
+    site.write(&[
+        ("content/a.md", "---\ntitle: A\n---\n\nIsi A yang baru.\n"),
+        ("content/e.md", "---\ntitle: E\n---\n\nIsi E.\n"),
+    ]);
+    std::fs::remove_file(site.root().join("content/c/d.md")).unwrap();
+    site.build_ok(&[]);
+
+    let fresh = site.tmp().join("segar");
+    site.build_ok(&["--output", fresh.to_str().unwrap()]);
+    assert!(tree(&site.public()) == tree(&fresh), "a reused folder must equal a fresh build");
+    assert!(site.read("a/index.html").contains("Isi A yang baru."));
+    assert!(site.exists("e/index.html") && !site.exists("c/d/index.html") && !site.exists("lama.html"));
+    assert_eq!(read(&outside), "jangan diubah", "a link in the spare led a write outside");
+    assert_eq!(stamp(&site.public().join("style.css")), unchanged, "an unchanged file was written again");
+}
+
+/// Makes `path` impossible to write over or delete, or possible again: immutable as root
+/// (`chattr +i`), else read-only in a read-only folder.
+fn set_unwritable(path: &Path, on: bool) {
+    use std::os::unix::fs::PermissionsExt;
     let flag = if on { "+i" } else { "-i" };
     if Command::new("chattr").arg(flag).arg(path).status().is_ok_and(|s| s.success()) {
         return;
     }
-    use std::os::unix::fs::PermissionsExt;
-    let mode = if on { 0o555 } else { 0o755 };
-    std::fs::set_permissions(path.parent().unwrap(), std::fs::Permissions::from_mode(mode)).unwrap();
+    let (file, dir) = if on { (0o444, 0o555) } else { (0o644, 0o755) };
+    let folder = path.parent().unwrap();
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(dir)).unwrap();
+    if on {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(file)).unwrap();
+    }
 }
 
 #[test]
-fn an_old_output_that_cannot_be_removed_is_a_warning_not_a_failure() {
+fn a_spare_that_cannot_be_written_fails_clearly_and_loses_nothing() {
     let site = small_site();
     site.build_ok(&[]);
-    set_undeletable(&site.public().join("a/index.html"), true);
+    site.build_ok(&[]);
+    let stuck = site.root().join(".public.pedoman-spare/a/index.html");
+    set_unwritable(&stuck, true);
     site.write(&[("content/a.md", "---\ntitle: A baru\n---\n\nIsi baru.\n")]);
+    let before = tree(&site.public());
     let run = site.build(&[]);
-    let left = leftovers(&site.root(), "public");
-    for dir in &left {
-        set_undeletable(&site.root().join(dir).join("a/index.html"), false);
+    let after_failure = tree(&site.public());
+    let next = site.build(&[]);
+    // Whatever the build left with the stuck file in it, free it so the test can clean up.
+    for dir in listing(&site.root()).into_iter().filter(|n| n.starts_with(".public.")) {
+        let file = site.root().join(dir).join("a/index.html");
+        if file.exists() {
+            set_unwritable(&file, false);
+        }
     }
-    run.assert_ok();
-    assert!(run.stderr.contains("warning:") && run.stderr.contains("could not be removed"), "{}", run.stderr);
-    assert!(!run.stderr.contains("left untouched"), "{}", run.stderr);
+    run.assert_failed();
+    assert!(run.stderr.contains(".public.pedoman-spare") && run.stderr.contains("delete"), "{}", run.stderr);
+    assert!(after_failure == before, "a failed build changed the output");
+    // The next build does not meet the stuck file again.
+    next.assert_ok();
     assert!(site.read("a/index.html").contains("Isi baru."), "the new output is in place");
-    assert_eq!(left.len(), 1, "the old output is left beside the new one: {left:?}");
-    // The next build removes what was left.
     site.build_ok(&[]);
     assert_eq!(leftovers(&site.root(), "public"), Vec::<String>::new());
 }

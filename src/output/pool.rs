@@ -78,6 +78,11 @@ impl Drop for Pool {
 pub(super) struct Dirs(Mutex<BTreeSet<PathBuf>>);
 
 impl Dirs {
+    /// Notes folders that exist already.
+    pub(super) fn know(&self, dirs: impl IntoIterator<Item = PathBuf>) {
+        self.0.lock().expect("no panics while holding").extend(dirs);
+    }
+
     pub(super) fn forget(&self, dir: &Path) {
         self.0.lock().expect("no panics while holding").remove(dir);
     }
@@ -102,6 +107,72 @@ pub(super) fn write_file(path: &Path, data: &Data, dirs: &Dirs) -> io::Result<()
         Data::Static(b) => std::fs::write(path, b),
         Data::Copy(src) => std::fs::copy(src, path).map(|_| ()),
     }
+}
+
+/// Writes `data` over the file at `path` unless the file holds those bytes already (and, for a
+/// copy, the source's mode), so an unchanged file is not written at all.
+pub(super) fn update_file(path: &Path, data: &Data, dirs: &Dirs) -> io::Result<()> {
+    let same = match data {
+        Data::Bytes(b) => holds(path, b),
+        Data::Static(b) => holds(path, b),
+        Data::Copy(src) => {
+            let same_mode = match (std::fs::metadata(src), std::fs::metadata(path)) {
+                (Ok(a), Ok(b)) => a.permissions() == b.permissions(),
+                _ => false,
+            };
+            // A copy is compared only when its size says it may be the same.
+            let same_size = match (std::fs::metadata(src), std::fs::metadata(path)) {
+                (Ok(a), Ok(b)) => a.len() == b.len(),
+                _ => false,
+            };
+            same_mode && same_size && std::fs::read(src).is_ok_and(|b| holds(path, &b))
+        }
+    };
+    if same {
+        return Ok(());
+    }
+    write_file(path, data, dirs)
+}
+
+/// Whether the plain file at `path` holds exactly `bytes` (read through a buffer on the stack:
+/// sixteen threads allocating a file's size each would grow the heap).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    match file.metadata() {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
+        _ => return false,
+    }
+    let mut buf = [0u8; 16 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buf[..n] == rest[..n] => rest = &rest[n..],
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Makes room for the file `rel` below `top`: removes a file standing where one of its folders
+/// goes, or a folder standing where it goes.
+pub(super) fn clear_way(top: &Path, rel: &str) -> io::Result<()> {
+    let mut at = top.to_path_buf();
+    let parts: Vec<&std::ffi::OsStr> = Path::new(rel).iter().collect();
+    for (i, part) in parts.iter().enumerate() {
+        at.push(part);
+        let last = i + 1 == parts.len();
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if last && m.is_dir() => return remove_tree(&at),
+            Ok(m) if !last && !m.is_dir() => return std::fs::remove_file(&at),
+            Ok(_) => {}
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
 }
 
 /// Deletes `dir` and everything below it, files first on many threads, then the folders,

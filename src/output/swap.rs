@@ -1,13 +1,30 @@
-//! `pedoman build`'s writer: a fresh copy of the site beside the output, swapped in at the end
+//! `pedoman build`'s writer: a whole copy of the site beside the output, swapped in at the end
 //! in one atomic step, so the output is a whole old or a whole new site at every instant.
+//!
+//! The copy is written into the output of the build before last, kept beside the output as
+//! `.NAME.pedoman-spare` (with a `.gitignore` so version control skips it): a file whose bytes
+//! did not change is left as it is, and only what changed is created or deleted. Creating and
+//! deleting files is where a build into a fresh folder spends its system time (inode tables, and
+//! a TRIM per file on a disk mounted with `discard`): on the benchmark machine a 10,000-page
+//! build into a fresh folder took about 2 s longer than into memory (`/dev/shm`).
 
-use super::pool::{remove_tree, write_file, Dirs, Pool};
+use super::pool::{clear_way, remove_tree, update_file, write_file, Dirs, Pool};
 use super::{check, write_error, Data, MARKER, MARKER_TEXT};
 use crate::diagnostics::Diagnostic;
+use std::collections::HashSet;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// What the spare folder held when a build took it over, relative to its top.
+#[derive(Default)]
+struct Recycled {
+    /// There was a spare (else the temp folder is new).
+    taken: bool,
+    files: HashSet<String>,
+    dirs: Vec<PathBuf>,
+}
 
 /// Writes a fresh copy of the site beside `output` and swaps it in at the end.
 ///
@@ -17,17 +34,22 @@ use std::sync::Arc;
 pub(crate) struct Swap {
     output: PathBuf,
     tmp: PathBuf,
+    spare: PathBuf,
     shown: PathBuf,
     dirs: Arc<Dirs>,
+    recycled: Arc<Recycled>,
+    /// Every file this build put, to tell which of the recycled ones are stale.
+    produced: Mutex<HashSet<String>>,
     pool: Pool,
     committed: bool,
+    write_failed: bool,
     // Held until the swap is done; the lock goes with the file.
     _lock: File,
 }
 
 impl Swap {
     /// Locks, cleans up after killed builds, checks the output again (under the lock) and
-    /// creates the temp folder, with the marker already in it.
+    /// prepares the temp folder (the spare, or a new one), with the marker already in it.
     pub(crate) fn begin(root: &Path, output: &Path, shown: &Path, force: bool) -> Result<Swap, Diagnostic> {
         let fail = |what: &str, e: io::Error| Diagnostic::new(shown, 0, 0, format!("{what}: {e}"));
         let parent =
@@ -39,16 +61,30 @@ impl Swap {
         clean_leftovers(parent, &name, output);
         check(root, output, shown, force)?;
         let tmp = parent.join(format!(".{name}.pedoman-new-{}", std::process::id()));
+        let spare = parent.join(format!(".{name}.pedoman-spare"));
         let _ = remove_tree(&tmp);
-        std::fs::create_dir(&tmp).map_err(|e| fail("cannot create a temp folder beside the output", e))?;
+        let recycled = match recycle(&spare, &tmp) {
+            Some(r) => r,
+            None => {
+                std::fs::create_dir(&tmp).map_err(|e| fail("cannot create a temp folder beside the output", e))?;
+                Recycled::default()
+            }
+        };
+        let dirs = Dirs::default();
+        dirs.know(recycled.dirs.iter().map(|d| tmp.join(d)));
+        dirs.know([tmp.clone()]);
         let pool = Pool::new().map_err(|e| fail("cannot start the writer threads", e))?;
         let swap = Swap {
             output: output.to_path_buf(),
             tmp,
+            spare,
             shown: shown.to_path_buf(),
-            dirs: Arc::default(),
+            dirs: Arc::new(dirs),
+            recycled: Arc::new(recycled),
+            produced: Mutex::default(),
             pool,
             committed: false,
+            write_failed: false,
             _lock: lock,
         };
         swap.put(MARKER, Data::Static(MARKER_TEXT.as_bytes()));
@@ -57,18 +93,35 @@ impl Swap {
 
     /// Queues one file for the new folder; errors come back from [`Swap::commit`].
     pub(crate) fn put(&self, rel: &str, data: Data) {
-        let (path, dirs) = (self.tmp.join(rel), self.dirs.clone());
-        let (shown, rel) = (self.shown.clone(), rel.to_string());
-        self.pool.submit(move || write_file(&path, &data, &dirs).map_err(|e| write_error(&shown, &rel, &e)));
+        let (tmp, dirs, recycled) = (self.tmp.clone(), self.dirs.clone(), self.recycled.clone());
+        let (shown, rel, spare) = (self.shown.clone(), rel.to_string(), self.spare.clone());
+        self.produced.lock().expect("no panics while holding").insert(rel.clone());
+        self.pool.submit(move || {
+            let path = tmp.join(&rel);
+            if recycled.files.contains(&rel) {
+                // A file that cannot be written over may still be replaced.
+                return update_file(&path, &data, &dirs)
+                    .or_else(|_| std::fs::remove_file(&path).and_then(|()| write_file(&path, &data, &dirs)))
+                    .map_err(|e| spare_error(&spare, &rel, &e));
+            }
+            // A stale file may stand where this one's folder goes, or a stale folder where it goes.
+            write_file(&path, &data, &dirs)
+                .or_else(|_| clear_way(&tmp, &rel).and_then(|()| write_file(&path, &data, &dirs)))
+                .map_err(|e| write_error(&shown, &rel, &e))
+        });
     }
 
-    /// Waits for the writes, then swaps the new folder in. Returns warnings (the old folder
-    /// could not be removed).
+    /// Waits for the writes, removes what the spare held that this build did not write, then
+    /// swaps the new folder in and keeps the old one as the next build's spare. Returns
+    /// warnings (the old folder could be neither kept nor removed).
     pub(crate) fn commit(mut self) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let errors = self.pool.finish();
         if !errors.is_empty() {
+            self.write_failed = true;
             return Err(errors);
         }
+        let produced = std::mem::take(self.produced.get_mut().expect("no panics while holding"));
+        sweep(&self.tmp, &self.recycled, &produced).map_err(|e| vec![write_error(&self.shown, "", &e)])?;
         let fail =
             |e: io::Error| vec![Diagnostic::new(&self.shown, 0, 0, format!("cannot swap in the new output: {e}"))];
         let old = if self.output.exists() {
@@ -80,27 +133,100 @@ impl Swap {
         self.committed = true;
         let mut warnings = Vec::new();
         if let Some(old) = old {
-            if let Err(e) = remove_tree(&old) {
-                warnings.push(
-                    Diagnostic::new(
-                        &old,
-                        0,
-                        0,
-                        format!("the new output is in place, but the old one could not be removed: {e}"),
-                    )
-                    .with_hint("delete this folder by hand; the next build also tries again"),
-                );
+            if keep_as_spare(&old, &self.spare).is_err() {
+                if let Err(e) = remove_tree(&old) {
+                    warnings.push(
+                        Diagnostic::new(
+                            &old,
+                            0,
+                            0,
+                            format!("the new output is in place, but the old one could not be removed: {e}"),
+                        )
+                        .with_hint("delete this folder by hand; the next build also tries again"),
+                    );
+                }
             }
         }
         Ok(warnings)
     }
 }
 
+fn spare_error(spare: &Path, rel: &str, e: &io::Error) -> Diagnostic {
+    let message = format!("cannot write over this file of the previous output, which the build reuses: {e}");
+    Diagnostic::new(spare.join(rel), 0, 0, message)
+        .with_hint(format!("delete {} (a copy of the previous output) and build again", spare.display()))
+}
+
+/// Takes the spare folder over as the temp folder: what it holds, with anything that is not a
+/// plain file or folder (a symbolic link could lead a write out of the folder) removed. `None`
+/// when there is no usable spare; then the temp folder does not exist.
+fn recycle(spare: &Path, tmp: &Path) -> Option<Recycled> {
+    let meta = std::fs::symlink_metadata(spare).ok()?;
+    if !meta.is_dir() || !spare.join(MARKER).is_file() {
+        let _ = if meta.is_dir() { remove_tree(spare) } else { std::fs::remove_file(spare) };
+        return None;
+    }
+    std::fs::rename(spare, tmp).ok()?;
+    let mut recycled = Recycled { taken: true, ..Recycled::default() };
+    for entry in walkdir::WalkDir::new(tmp).min_depth(1) {
+        let Ok(entry) = entry else {
+            let _ = remove_tree(tmp);
+            return None;
+        };
+        let rel = entry.path().strip_prefix(tmp).ok().and_then(Path::to_str).map(str::to_string);
+        match (entry.file_type(), rel) {
+            (t, Some(rel)) if t.is_file() => {
+                recycled.files.insert(rel);
+            }
+            (t, Some(rel)) if t.is_dir() => recycled.dirs.push(PathBuf::from(rel)),
+            (t, _) if t.is_dir() => {
+                let _ = remove_tree(entry.path());
+            }
+            _ => {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    Some(recycled)
+}
+
+/// Removes the recycled files this build did not write, then the folders left empty.
+fn sweep(tmp: &Path, recycled: &Recycled, produced: &HashSet<String>) -> io::Result<()> {
+    let stale: Vec<&String> = recycled.files.iter().filter(|rel| !produced.contains(*rel)).collect();
+    super::pool::on_threads(&stale, |rel| {
+        let path = tmp.join(rel);
+        // A folder of this build may stand there now (see `clear_way`).
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => std::fs::remove_file(path),
+            _ => Ok(()),
+        }
+    })?;
+    let used: HashSet<&Path> = produced.iter().flat_map(|rel| Path::new(rel).ancestors().skip(1)).collect();
+    let mut unused: Vec<&PathBuf> = recycled.dirs.iter().filter(|d| !used.contains(d.as_path())).collect();
+    // Deepest first, so each is empty when its turn comes; one still holding something stays.
+    unused.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in unused {
+        let _ = std::fs::remove_dir(tmp.join(dir));
+    }
+    Ok(())
+}
+
+/// Puts the old output where the next build finds it, marked for version control to skip.
+fn keep_as_spare(old: &Path, spare: &Path) -> io::Result<()> {
+    std::fs::rename(old, spare)?;
+    std::fs::write(spare.join(".gitignore"), "# Pedoman's previous output, reused by the next build.\n*\n")
+}
+
 impl Drop for Swap {
     fn drop(&mut self) {
         // No write may land after the folder is gone.
-        self.pool.finish();
-        if !self.committed {
+        let clean = self.pool.finish().is_empty() && !self.write_failed;
+        if self.committed {
+            return;
+        }
+        // A build that failed for its content puts the spare it took back, for the next one; one
+        // whose writes failed does not, lest the next build meet the same files.
+        if !(clean && self.recycled.taken && std::fs::rename(&self.tmp, &self.spare).is_ok()) {
             let _ = remove_tree(&self.tmp);
         }
     }
