@@ -412,7 +412,11 @@ fn output_flag_chooses_the_folder() {
     std::fs::write(dest.join("basi.txt"), "lama").unwrap();
     site.build_ok(&["--output", dest.to_str().unwrap()]);
     assert!(!dest.join("basi.txt").exists());
-    assert_eq!(listing(&site.tmp().join("hasil")), ["situs"]);
+    // The old output is kept beside the new one, for the next build to reuse.
+    assert_eq!(listing(&site.tmp().join("hasil")), [".situs.pedoman-spare", "situs"]);
+    site.build_ok(&["--output", dest.to_str().unwrap()]);
+    assert!(!dest.join("basi.txt").exists(), "a stale file came back from the spare");
+    assert_eq!(listing(&site.tmp().join("hasil")), [".situs.pedoman-spare", "situs"]);
 }
 
 #[test]
@@ -421,7 +425,7 @@ fn default_output_is_root_public_and_leaves_no_temp_folders() {
     site.build_ok(&[]);
     assert!(site.exists("index.html"));
     site.build_ok(&[]);
-    assert_eq!(listing(&site.root()), ["config.yaml", "content", "public"]);
+    assert_eq!(listing(&site.root()), [".public.pedoman-spare", "config.yaml", "content", "public"]);
     assert_eq!(listing(site.tmp()), ["site"]);
 }
 
