@@ -70,8 +70,9 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Every heading's id, in order.
     pub heading_ids: Vec<String>,
-    /// The plain text, one passage per heading (the first holds the text before any).
-    pub passages: Vec<Passage>,
+    /// The plain text, one passage per heading (the first holds the text before any); shared
+    /// with the search index, which keeps it between builds.
+    pub passages: std::sync::Arc<[Passage]>,
     /// Words of plain text, for the reading time.
     pub word_count: usize,
     /// Links to other content files, in order; `html` refers to them by index.
@@ -137,6 +138,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
     let mut ids = HeadingIds::default();
     let mut guard = RawHtmlGuard { mode: raw_html, dropped: Vec::new() };
     let mut flat_toc: Vec<TocEntry> = Vec::new();
+    let mut passages: Vec<Passage> = Vec::new();
     // For each link open: whether its start became Pedoman's own `<a>`, so its end must too.
     let mut own_links: Vec<bool> = Vec::new();
     let mut footnotes = Footnotes::default();
@@ -200,7 +202,7 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
                     flat_toc.push(TocEntry { level: n, id: id.clone(), title: title.clone(), children: Vec::new() });
                 }
                 out.heading_ids.push(id.clone());
-                out.passages.push(std::mem::take(&mut passage));
+                passages.push(std::mem::take(&mut passage));
                 passage = Passage { heading: Some(title), anchor: Some(id), level: n, text: String::new() };
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
@@ -298,11 +300,12 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
             other => events.push(other),
         }
     }
-    out.passages.push(passage);
-    for p in &mut out.passages {
+    passages.push(passage);
+    for p in &mut passages {
         p.text = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
-    out.word_count = out.passages.iter().map(|p| p.text.split_whitespace().count()).sum();
+    out.word_count = passages.iter().map(|p| p.text.split_whitespace().count()).sum();
+    out.passages = passages.into();
     out.toc = nest_toc(flat_toc);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out

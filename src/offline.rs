@@ -50,11 +50,10 @@ impl Ledger {
     /// Notes `rel`, about to be written with `data` (read from disk for a copied file).
     pub(crate) fn record(&self, rel: &str, data: &Data) -> Result<(), Diagnostic> {
         let content: std::borrow::Cow<[u8]> = match data {
-            Data::Bytes(b) => b.into(),
-            Data::Static(b) => (*b).into(),
             Data::Copy(path) => {
                 std::fs::read(path).map_err(|e| Diagnostic::new(path, 0, 0, format!("cannot read file: {e}")))?.into()
             }
+            _ => data.in_memory().unwrap_or_default().into(),
         };
         let entry = (short_hash(&content), content.len() as u64);
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(rel.to_string(), entry);

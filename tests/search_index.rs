@@ -28,7 +28,7 @@ fn page(url: &str, title: &str, section: &str, body: &[(&str, &str)]) -> PageTex
         description: String::new(),
         tags: vec![],
         glossary: vec![],
-        passages,
+        passages: passages.into(),
     }
 }
 
@@ -70,7 +70,7 @@ fn plain() -> SearchConfig {
 }
 
 fn results(files: &[IndexFile], q: &str, opts: Options) -> Results {
-    let store = Mem(files.iter().cloned().collect());
+    let store = Mem(files.iter().map(|(p, b)| (p.clone(), b.to_vec())).collect());
     Engine::open(store).unwrap().search(q, &opts).unwrap()
 }
 
@@ -144,7 +144,7 @@ fn the_section_filter_keeps_one_section() {
     let files = build_index(&site(), &plain());
     let hits = search(&files, "pelayanan", Options { limit: 10, prefix: false, section: Some("integritas".into()) });
     assert!(hits.is_empty(), "{hits:?}");
-    let store = Mem(files.iter().cloned().collect());
+    let store = Mem(files.iter().map(|(p, b)| (p.clone(), b.to_vec())).collect());
     let err =
         Engine::open(store).unwrap().search("x", &Options { limit: 1, prefix: false, section: Some("nope".into()) });
     assert!(matches!(err, Err(SearchError::UnknownSection(..))));

@@ -82,7 +82,7 @@ fn build() -> Vec<IndexFile> {
         url: url.into(),
         title: title.into(),
         section: url.split('/').nth(1).unwrap_or("").into(),
-        passages: vec![Passage { text: body.into(), ..Default::default() }],
+        passages: vec![Passage { text: body.into(), ..Default::default() }].into(),
         ..Default::default()
     };
     let pages = vec![
@@ -95,7 +95,7 @@ fn build() -> Vec<IndexFile> {
 }
 
 fn search(files: &[IndexFile], q: &str, prefix: bool) -> Result<pedoman::search::Results, SearchError> {
-    let store = Mem(files.iter().cloned().collect());
+    let store = Mem(files.iter().map(|(p, b)| (p.clone(), b.to_vec())).collect());
     Engine::open(store)?.search(q, &Options { limit: 10, prefix, section: None })
 }
 
@@ -120,13 +120,15 @@ proptest! {
     ) {
         let mut files = index();
         let n = files.len();
-        let (_, bytes) = &mut files[file % n];
+        let (_, shared) = &mut files[file % n];
+        let mut bytes = shared.to_vec();
         let at = at % (bytes.len() + 1);
         if cut {
             bytes.truncate(at);
         } else {
             bytes.splice(at..(at + noise.len()).min(bytes.len()), noise);
         }
+        *shared = bytes.into();
         // Ok (the damage missed what this query reads) or an error; never a panic.
         let _ = timed("search a damaged index", || search(&files, &q, true));
     }

@@ -132,8 +132,7 @@ fn staged(path: &Path) -> PathBuf {
 fn fingerprint(data: &Data) -> io::Result<u64> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     match data {
-        Data::Bytes(b) => b.hash(&mut h),
-        Data::Static(b) => b.hash(&mut h),
+        Data::Bytes(_) | Data::Shared(_) | Data::Static(_) => data.in_memory().hash(&mut h),
         // A copied file's stamp stands for its bytes: reading every asset on every save costs more.
         Data::Copy(src) => {
             let meta = std::fs::metadata(src)?;

@@ -28,9 +28,23 @@ pub(crate) const MARKER_TEXT: &str =
 #[derive(Debug, Clone)]
 pub(crate) enum Data {
     Bytes(Vec<u8>),
+    /// Bytes kept elsewhere too (the search index's records, kept between builds).
+    Shared(std::sync::Arc<[u8]>),
     /// Copied from disk (content assets, static files), keeping the source file's mode.
     Copy(PathBuf),
     Static(&'static [u8]),
+}
+
+impl Data {
+    /// The bytes, unless they are to be copied from disk.
+    pub(crate) fn in_memory(&self) -> Option<&[u8]> {
+        match self {
+            Data::Bytes(b) => Some(b),
+            Data::Shared(b) => Some(b),
+            Data::Static(b) => Some(b),
+            Data::Copy(_) => None,
+        }
+    }
 }
 
 /// Checks that `rel` stays inside the output folder: no `..`, no root, no drive.

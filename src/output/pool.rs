@@ -103,9 +103,8 @@ pub(super) fn write_file(path: &Path, data: &Data, dirs: &Dirs) -> io::Result<()
         dirs.ensure(parent)?;
     }
     match data {
-        Data::Bytes(b) => std::fs::write(path, b),
-        Data::Static(b) => std::fs::write(path, b),
         Data::Copy(src) => std::fs::copy(src, path).map(|_| ()),
+        _ => std::fs::write(path, data.in_memory().unwrap_or_default()),
     }
 }
 
@@ -113,20 +112,15 @@ pub(super) fn write_file(path: &Path, data: &Data, dirs: &Dirs) -> io::Result<()
 /// copy, the source's mode), so an unchanged file is not written at all.
 pub(super) fn update_file(path: &Path, data: &Data, dirs: &Dirs) -> io::Result<()> {
     let same = match data {
-        Data::Bytes(b) => holds(path, b),
-        Data::Static(b) => holds(path, b),
         Data::Copy(src) => {
-            let same_mode = match (std::fs::metadata(src), std::fs::metadata(path)) {
-                (Ok(a), Ok(b)) => a.permissions() == b.permissions(),
+            // Read only when mode and size say it may be the same.
+            let alike = match (std::fs::metadata(src), std::fs::symlink_metadata(path)) {
+                (Ok(a), Ok(b)) => a.permissions() == b.permissions() && a.len() == b.len(),
                 _ => false,
             };
-            // A copy is compared only when its size says it may be the same.
-            let same_size = match (std::fs::metadata(src), std::fs::metadata(path)) {
-                (Ok(a), Ok(b)) => a.len() == b.len(),
-                _ => false,
-            };
-            same_mode && same_size && std::fs::read(src).is_ok_and(|b| holds(path, &b))
+            alike && std::fs::read(src).is_ok_and(|b| holds(path, &b))
         }
+        _ => data.in_memory().is_some_and(|b| holds(path, b)),
     };
     if same {
         return Ok(());

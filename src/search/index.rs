@@ -5,9 +5,10 @@ use super::format::{
 };
 use super::synonyms::{self, Matcher, Member, Rules};
 use super::tokenize::{raw_words, word_tokens};
-use super::{IndexFile, PageText};
+use super::{IndexFile, PageText, Passage};
 use crate::config::SearchConfig;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hasher;
 use std::sync::{Arc, Mutex};
@@ -142,7 +143,7 @@ impl<'a> Scanner<'a> {
             self.text(TAGS, &g.expansion);
             body_len += self.text(BODY, &g.definition);
         }
-        for p in &page.passages {
+        for p in page.passages.iter() {
             if let Some(h) = &p.heading {
                 self.text(HEADING, h);
             }
@@ -252,6 +253,17 @@ struct Merged {
     postings: Vec<Vec<(u32, [u32; FIELDS])>>,
     /// By surface id: its stem and how many pages use it (0: none).
     vocab: Vec<(u32, u32)>,
+    /// By term id: its encoded postings entry, kept while its pages stay the same (a preview's
+    /// save re-encodes only the edited page's terms).
+    encoded: Vec<Option<Box<[u8]>>>,
+    /// Terms with postings, in word order (`None`: one came or went since).
+    terms: Option<Vec<u32>>,
+    /// Surfaces in use, in word order (`None`: one came or went since).
+    surfaces: Option<Vec<u32>>,
+    /// The vocabulary files (`v/`), kept while `surfaces` is.
+    vocab_files: Option<Vec<IndexFile>>,
+    /// The typo files (`t/`), kept while no word they may list is used by more or fewer pages.
+    typo_files: Option<Vec<IndexFile>>,
 }
 
 impl Merged {
@@ -271,15 +283,32 @@ impl Merged {
         }
         // Held until the next build: no growth slack.
         postings.iter_mut().for_each(Vec::shrink_to_fit);
-        Merged { keys, analysed, postings, vocab }
+        let encoded = vec![None; words];
+        Merged {
+            keys,
+            analysed,
+            postings,
+            vocab,
+            encoded,
+            terms: None,
+            surfaces: None,
+            vocab_files: None,
+            typo_files: None,
+        }
     }
 
     /// Replaces page `id`'s contribution with `new` (`words`: the lexicon's size).
-    fn patch(&mut self, id: usize, key: u64, new: Arc<AnalysedPage>, words: usize) {
+    fn patch(&mut self, id: usize, key: u64, new: Arc<AnalysedPage>, lexicon: &Lexicon) {
+        let words = lexicon.words.len();
         self.postings.resize_with(words, Vec::new);
         self.vocab.resize(words, (0, 0));
+        self.encoded.resize(words, None);
         let old = std::mem::replace(&mut self.analysed[id], new.clone());
         self.keys[id] = key;
+        let terms: Vec<u32> = old.terms.tf.iter().chain(new.terms.tf.iter()).map(|e| e.0).collect();
+        let surfaces: Vec<u32> = old.terms.vocab.iter().chain(new.terms.vocab.iter()).map(|e| e.0).collect();
+        let live_terms: Vec<bool> = terms.iter().map(|&t| !self.postings[t as usize].is_empty()).collect();
+        let live_surfaces: Vec<bool> = surfaces.iter().map(|&s| self.vocab[s as usize].1 > 0).collect();
         let id = id as u32;
         for &(term, _) in &old.terms.tf {
             let pages = &mut self.postings[term as usize];
@@ -300,19 +329,48 @@ impl Merged {
             let v = &mut self.vocab[surface as usize];
             *v = (stem, v.1 + 1);
         }
+        for (&t, was) in terms.iter().zip(live_terms) {
+            self.encoded[t as usize] = None;
+            if was == self.postings[t as usize].is_empty() {
+                self.terms = None;
+            }
+        }
+        if surfaces.iter().zip(live_surfaces).any(|(&s, was)| was != (self.vocab[s as usize].1 > 0)) {
+            self.surfaces = None;
+            self.vocab_files = None;
+        }
+        // A word on one of the two pages only is now used by one page more or fewer.
+        let (mut before, mut after): (Vec<u32>, Vec<u32>) =
+            (old.terms.vocab.iter().map(|e| e.0).collect(), new.terms.vocab.iter().map(|e| e.0).collect());
+        before.sort_unstable();
+        after.sort_unstable();
+        let recounted = surfaces.iter().filter(|s| before.binary_search(s).is_ok() != after.binary_search(s).is_ok());
+        if recounted.into_iter().any(|&s| typo_word(lexicon.word(s))) {
+            self.typo_files = None;
+        }
     }
 }
 
 /// A page's terms and its snippet record (`f/N.json`), shared between builds.
 struct AnalysedPage {
     terms: PageTerms,
-    record: Vec<u8>,
+    record: Arc<[u8]>,
+    /// A hash of `record`, for the index's version.
+    digest: u64,
+    /// The text analysed: held so that no other text can take its address (see `page_key`).
+    _text: Arc<[Passage]>,
 }
 
-fn page_key(page: &PageText, phrases: &BTreeSet<&Member>) -> u64 {
+/// What identifies a page's analysis: a hash of its fields, the phrases counted (`phrases`,
+/// hashed once), and the address of its text. The loader keeps a file's text while the file
+/// is unchanged, and `AnalysedPage` holds it, so the address stands for the text: hashing
+/// every page's text on every save cost more than the rest of a preview's index update.
+fn page_key(page: &PageText, phrases: u64) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (page, phrases).hash(&mut h);
+    (&page.url, &page.title, &page.breadcrumb, &page.section, &page.description, &page.tags, &page.glossary)
+        .hash(&mut h);
+    (Arc::as_ptr(&page.passages) as *const Passage as usize, phrases).hash(&mut h);
     h.finish()
 }
 
@@ -324,6 +382,12 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
     // Targets of one word are that word's postings; phrases need postings of their own.
     let members: BTreeSet<&Member> = rules.values().flatten().map(|t| &t.stems).filter(|s| s.len() > 1).collect();
     let phrases = Phrases::new(&members, &mut cache.lexicon);
+    let phrases_key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        members.hash(&mut h);
+        h.finish()
+    };
     let lexicon = Mutex::new(std::mem::take(&mut cache.lexicon));
 
     let analysed: Vec<(u64, Arc<AnalysedPage>)> = pages
@@ -331,12 +395,13 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
         .map_init(
             || Scanner::new(&lexicon, &phrases),
             |scanner, p| {
-                let key = page_key(p, &members);
+                let key = page_key(p, phrases_key);
                 let done = cache.pages.get(&key).cloned().unwrap_or_else(|| {
-                    let mut record = serde_json::to_vec(&fragment(p)).expect("fragment serializes");
-                    // Held for every page until the build ends: no growth slack.
-                    record.shrink_to_fit();
-                    Arc::new(AnalysedPage { terms: scanner.page(p), record })
+                    let record: Arc<[u8]> = serde_json::to_vec(&fragment(p)).expect("fragment serializes").into();
+                    let mut digest = fnv::FnvHasher::default();
+                    digest.write(&record);
+                    let (terms, digest, _text) = (scanner.page(p), digest.finish(), p.passages.clone());
+                    Arc::new(AnalysedPage { terms, record, digest, _text })
                 });
                 (key, done)
             },
@@ -355,13 +420,14 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
     let merged = match cache.merged.take() {
         Some(mut m) if m.keys.len() == n && changed.len() * 10 <= n => {
             for &id in &changed {
-                m.patch(id, keys[id], analysed[id].1.clone(), words);
+                m.patch(id, keys[id], analysed[id].1.clone(), &cache.lexicon);
             }
             m
         }
         _ => Merged::count(keys, analysed.iter().map(|(_, a)| a.clone()).collect(), words),
     };
-    let files = encode(&pages, &merged, &cache.lexicon, &rules);
+    let mut merged = merged;
+    let files = encode(&pages, &mut merged, &cache.lexicon, &rules);
     cache.merged = Some(merged);
     files
 }
@@ -385,7 +451,7 @@ fn expansions(rules: &Rules, has_postings: impl Fn(&str) -> bool) -> BTreeMap<St
 /// (`family(key)`, e.g. a word and what it expands to) stay in one chunk, so a lookup of
 /// the family fetches one file.
 fn chunked<'k>(
-    items: impl Iterator<Item = (&'k str, Vec<u8>)>,
+    items: impl Iterator<Item = (&'k str, Cow<'k, [u8]>)>,
     size: usize,
     family: fn(&str) -> &str,
     dir: &str,
@@ -398,7 +464,7 @@ fn chunked<'k>(
     let mut last = "";
     for (key, bytes) in items {
         if !buf.is_empty() && buf.len() + bytes.len() > size && family(key) != family(last) {
-            files.push((format!("{dir}/{chunks}.{ext}"), std::mem::take(&mut buf)));
+            files.push((format!("{dir}/{chunks}.{ext}"), std::mem::take(&mut buf).into()));
             chunks += 1;
         }
         if buf.is_empty() {
@@ -406,13 +472,51 @@ fn chunked<'k>(
             index.push_str(&if chunks == 0 { String::new() } else { format::separator(last, key) });
             index.push('\n');
         }
-        buf.extend(bytes);
+        buf.extend_from_slice(&bytes);
         last = key;
     }
     if !buf.is_empty() {
-        files.push((format!("{dir}/{chunks}.{ext}"), buf));
+        files.push((format!("{dir}/{chunks}.{ext}"), buf.into()));
     }
-    files.push((format!("{dir}/index.txt"), index.into_bytes()));
+    files.push((format!("{dir}/index.txt"), index.into_bytes().into()));
+}
+
+/// Whether the typo files may list `word`: words of letters only.
+fn typo_word(word: &str) -> bool {
+    word.chars().all(char::is_alphabetic)
+}
+
+/// The typo files: by first character and length, the commonest words of each.
+fn typos(vocab: &[(&str, &str, u32)], line: impl Fn(&str, Option<String>, &str) -> Vec<u8>) -> Vec<IndexFile> {
+    // (first character, length) → (word, stem, pages) of each word.
+    type Bucket<'a> = Vec<(&'a str, &'a str, u32)>;
+    let mut buckets: BTreeMap<(char, usize), Bucket> = BTreeMap::new();
+    for &(w, stem, pages) in vocab {
+        if let Some(first) = w.chars().next().filter(|_| typo_word(w)) {
+            buckets.entry((first, w.chars().count())).or_default().push((w, stem, pages));
+        }
+    }
+    let mut lengths: BTreeMap<char, (usize, usize)> = BTreeMap::new();
+    for ((first, len), words) in &mut buckets {
+        let range = lengths.entry(*first).or_insert((*len, *len));
+        range.1 = *len;
+        words.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+        words.truncate(format::TYPO_BUCKET);
+        words.sort();
+    }
+    let mut files = Vec::new();
+    let mut index = String::new();
+    for (first, (shortest, longest)) in lengths {
+        index.push_str(&format!("{}\t{shortest}\t{longest}\n", first as u32));
+        for len in shortest..=longest {
+            let words = buckets.get(&(first, len)).map(Vec::as_slice).unwrap_or_default();
+            let text: Vec<u8> =
+                words.iter().flat_map(|(w, stem, pages)| line(w, Some(pages.to_string()), stem)).collect();
+            files.push((format::typo_file(first, len), text.into()));
+        }
+    }
+    files.push(("t/index.txt".to_string(), index.into_bytes().into()));
+    files
 }
 
 /// A postings key's first stem: its family.
@@ -421,33 +525,41 @@ fn first_stem(key: &str) -> &str {
 }
 
 /// Writes the index files from the merged postings (idf set), vocabulary and page records.
-fn encode(pages: &[&PageText], merged: &Merged, lexicon: &Lexicon, rules: &Rules) -> Vec<IndexFile> {
+fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &Rules) -> Vec<IndexFile> {
     let n = pages.len();
-    let analyses: Vec<&PageTerms> = merged.analysed.iter().map(|a| &a.terms).collect();
     let mut files: Vec<IndexFile> = Vec::new();
 
     // Postings and expansions, merged in key order.
-    let live = |id: &u32| !merged.postings[*id as usize].is_empty();
+    let Merged { postings, encoded, terms, surfaces, .. } = merged;
+    let live = |id: &u32| !postings[*id as usize].is_empty();
     let has_postings = |key: &str| lexicon.get(key).is_some_and(|id| live(&id));
     let expansions = expansions(rules, has_postings);
     let tw = expansions.keys().map(|k| k.split(' ').count()).max().unwrap_or(0) as u32;
-    let terms = lexicon.sorted((0..merged.postings.len() as u32).filter(live).collect());
-    let mut postings = terms.iter().map(|&id| (lexicon.word(id), &merged.postings[id as usize])).peekable();
+    let terms = terms.get_or_insert_with(|| lexicon.sorted((0..postings.len() as u32).filter(live).collect()));
+    for &id in terms.iter() {
+        let (pages, entry) = (&postings[id as usize], &mut encoded[id as usize]);
+        if entry.is_none() {
+            let mut bytes = Vec::new();
+            format::encode_postings(&mut bytes, lexicon.word(id), idf_milli(n, pages.len()), pages);
+            *entry = Some(bytes.into_boxed_slice());
+        }
+    }
+    let encoded = &*encoded;
+    let mut postings = terms.iter().map(|&id| (lexicon.word(id), encoded[id as usize].as_deref())).peekable();
     let mut expansions = expansions.iter().peekable();
     let entries = std::iter::from_fn(|| {
         let take_postings = match (postings.peek(), expansions.peek()) {
             (Some((a, _)), Some((b, _))) => *a < b.as_str(),
             (a, b) => a.is_some() || b.is_none(),
         };
-        let mut bytes = Vec::new();
         if take_postings {
-            let (term, pages) = postings.next()?;
-            format::encode_postings(&mut bytes, term, idf_milli(n, pages.len()), pages);
-            Some((term, bytes))
+            let (term, bytes) = postings.next()?;
+            Some((term, Cow::Borrowed(bytes.unwrap_or_default())))
         } else {
             let (key, e) = expansions.next()?;
+            let mut bytes = Vec::new();
             format::encode_entry(&mut bytes, key, &Entry::Expansion(e.clone()));
-            Some((key.as_str(), bytes))
+            Some((key.as_str(), Cow::Owned(bytes)))
         }
     });
     chunked(entries, POST_CHUNK, first_stem, "p", "bin", &mut files);
@@ -466,46 +578,26 @@ fn encode(pages: &[&PageText], merged: &Merged, lexicon: &Lexicon, rules: &Rules
         l.push('\n');
         l.into_bytes()
     };
-    let surfaces =
-        lexicon.sorted((0..merged.vocab.len() as u32).filter(|&id| merged.vocab[id as usize].1 > 0).collect());
+    let vocab_of = &merged.vocab;
+    let surfaces = surfaces.get_or_insert_with(|| {
+        lexicon.sorted((0..vocab_of.len() as u32).filter(|&id| vocab_of[id as usize].1 > 0).collect())
+    });
     let vocab: Vec<(&str, &str, u32)> = surfaces
         .iter()
         .map(|&id| {
-            let (stem, pages) = merged.vocab[id as usize];
+            let (stem, pages) = vocab_of[id as usize];
             (lexicon.word(id), lexicon.word(stem), pages)
         })
         .collect();
-    let vocab_lines = vocab.iter().map(|&(w, stem, _)| (w, line(w, None, stem)));
-    chunked(vocab_lines, VOCAB_CHUNK, |w| w, "v", "txt", &mut files);
-
-    // And by first character and length for typos, the commonest words of each.
-    // (first character, length) → (word, stem, pages) of each word.
-    type Bucket<'a> = Vec<(&'a str, &'a str, u32)>;
-    let mut buckets: BTreeMap<(char, usize), Bucket> = BTreeMap::new();
-    for &(w, stem, pages) in &vocab {
-        if let Some(first) = w.chars().next().filter(|_| w.chars().all(char::is_alphabetic)) {
-            buckets.entry((first, w.chars().count())).or_default().push((w, stem, pages));
-        }
-    }
-    let mut lengths: BTreeMap<char, (usize, usize)> = BTreeMap::new();
-    for ((first, len), words) in &mut buckets {
-        let range = lengths.entry(*first).or_insert((*len, *len));
-        range.1 = *len;
-        words.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
-        words.truncate(format::TYPO_BUCKET);
-        words.sort();
-    }
-    let mut index = String::new();
-    for (first, (shortest, longest)) in lengths {
-        index.push_str(&format!("{}\t{shortest}\t{longest}\n", first as u32));
-        for len in shortest..=longest {
-            let words = buckets.get(&(first, len)).map(Vec::as_slice).unwrap_or_default();
-            let text: Vec<u8> =
-                words.iter().flat_map(|(w, stem, pages)| line(w, Some(pages.to_string()), stem)).collect();
-            files.push((format::typo_file(first, len), text));
-        }
-    }
-    files.push(("t/index.txt".to_string(), index.into_bytes()));
+    let vocab_files = merged.vocab_files.get_or_insert_with(|| {
+        let mut files = Vec::new();
+        let lines = vocab.iter().map(|&(w, stem, _)| (w, Cow::Owned(line(w, None, stem))));
+        chunked(lines, VOCAB_CHUNK, |w| w, "v", "txt", &mut files);
+        files
+    });
+    files.extend(vocab_files.iter().cloned());
+    let typo_files = merged.typo_files.get_or_insert_with(|| typos(&vocab, line));
+    files.extend(typo_files.iter().cloned());
 
     // Sections: every slug in use, titled by its own index page when there is one.
     let slugs: BTreeSet<&str> = pages.iter().map(|p| p.section.as_str()).filter(|s| !s.is_empty()).collect();
@@ -520,23 +612,26 @@ fn encode(pages: &[&PageText], merged: &Merged, lexicon: &Lexicon, rules: &Rules
         .collect();
     let mut table = Vec::with_capacity(n * 2);
     let mut total_len: u64 = 0;
-    for (p, a) in pages.iter().zip(&analyses) {
+    for (p, a) in pages.iter().zip(merged.analysed.iter().map(|a| &a.terms)) {
         table.push(format::quantize_len(a.body_len));
         let s = sections.iter().position(|(slug, _)| *slug == p.section);
         table.push(s.map_or(NO_SECTION, |i| i as u8));
         total_len += a.body_len as u64;
     }
-    files.push(("pages.bin".to_string(), table));
+    files.push(("pages.bin".to_string(), table.into()));
 
-    files.extend(merged.analysed.iter().enumerate().map(|(id, a)| (format!("f/{id}.json"), a.record.clone())));
-
+    // The version changes with any file: records count by the digest made with them.
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut hasher = fnv::FnvHasher::default();
     for (path, bytes) in &files {
         hasher.write(path.as_bytes());
         hasher.write(bytes);
     }
+    for a in &merged.analysed {
+        hasher.write_u64(a.digest);
+    }
     let h = hasher.finish();
+    files.extend(merged.analysed.iter().enumerate().map(|(id, a)| (format!("f/{id}.json"), a.record.clone())));
     let avg = if n == 0 { 1 } else { ((total_len as f64 / n as f64).round() as u32).max(1) };
     let meta = Meta {
         format: format::FORMAT_VERSION,
@@ -546,7 +641,7 @@ fn encode(pages: &[&PageText], merged: &Merged, lexicon: &Lexicon, rules: &Rules
         sections,
         longest_phrase: tw,
     };
-    files.push(("meta.json".to_string(), serde_json::to_vec(&meta).expect("meta serializes")));
+    files.push(("meta.json".to_string(), serde_json::to_vec(&meta).expect("meta serializes").into()));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
@@ -561,7 +656,7 @@ mod patch_tests {
             url: format!("/bagian/halaman-{i:02}/"),
             title: format!("Halaman {i}"),
             section: "bagian".into(),
-            passages: vec![Passage { text: body.into(), ..Default::default() }],
+            passages: vec![Passage { text: body.into(), ..Default::default() }].into(),
             ..Default::default()
         }
     }

@@ -65,11 +65,12 @@ pub struct PageText {
     /// The terms the page defines: each finds the others (a synonym group).
     pub glossary: Vec<GlossaryEntry>,
     /// The text under each heading, as `markdown::render` cut it.
-    pub passages: Vec<Passage>,
+    pub passages: std::sync::Arc<[Passage]>,
 }
 
-/// A file of the index, path relative to the `search/` output folder.
-pub type IndexFile = (String, Vec<u8>);
+/// A file of the index, path relative to the `search/` output folder. The bytes are shared:
+/// a page's record is kept between builds.
+pub type IndexFile = (String, std::sync::Arc<[u8]>);
 
 pub use crate::frontmatter::GlossaryEntry;
 pub use crate::markdown::Passage;
