@@ -210,11 +210,9 @@ impl Builder {
         render::render_site(&input, &renderer, plan.as_ref(), &emit)?;
         clock.lap("render");
 
-        // An in-place writer keeps the files it is not handed again.
-        let skip_unchanged = matches!(self.opts.write, Write::InPlace { .. });
-        let files = self.indexer.run(&loaded.site, &loaded.page_md, &loaded.section_md, &config.search, skip_unchanged);
+        let files = self.indexer.run(&loaded.site, &loaded.page_md, &loaded.section_md, &config.search);
         for (rel, bytes) in files {
-            put(&format!("{}/{rel}", claims::SEARCH_DIR), bytes.map(Data::Shared)).map_err(|d| vec![d])?;
+            put(&format!("{}/{rel}", claims::SEARCH_DIR), Some(Data::Shared(bytes))).map_err(|d| vec![d])?;
         }
         clock.lap("index");
 
@@ -226,7 +224,6 @@ impl Builder {
         let done = writer.commit()?;
         clock.lap("write");
         self.loader.settle();
-        self.indexer.settle();
         if let Some(snapshot) = snapshot {
             self.rerender.settle(snapshot);
         }

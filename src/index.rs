@@ -6,48 +6,25 @@ use crate::config::SearchConfig;
 use crate::content::{SectionId, Site};
 use crate::markdown::Rendered;
 use crate::search::{self, IndexCache, IndexFile, PageText};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Builds the search index between builds, reusing the analysis of unchanged pages.
 #[derive(Default)]
 pub(crate) struct Indexer {
     cache: IndexCache,
-    /// The files of the last build that was written out (see [`Indexer::settle`]).
-    written: HashMap<String, Arc<[u8]>>,
-    /// The files of the build in progress.
-    pending: HashMap<String, Arc<[u8]>>,
 }
 
 impl Indexer {
     /// The index files (paths relative to `search/`) for every page and section of `site`.
-    /// With `skip_unchanged`, a file whose bytes are those of the last settled build comes with
-    /// `None` (a writer that updates in place keeps it): a preview's save changes a few of the
-    /// thousands of files of a large site's index.
     pub(crate) fn run(
         &mut self,
         site: &Site,
         page_md: &[Arc<Rendered>],
         section_md: &[Arc<Rendered>],
         config: &SearchConfig,
-        skip_unchanged: bool,
-    ) -> Vec<(String, Option<Arc<[u8]>>)> {
+    ) -> Vec<IndexFile> {
         let texts = page_texts(site, page_md, section_md);
-        let files: Vec<IndexFile> = search::build_index_cached(&texts, config, &mut self.cache);
-        self.pending = files.iter().cloned().collect();
-        files
-            .into_iter()
-            .map(|(rel, bytes)| {
-                let same = |old: &Arc<[u8]>| Arc::ptr_eq(old, &bytes) || old[..] == bytes[..];
-                let unchanged = skip_unchanged && self.written.get(&rel).is_some_and(same);
-                (rel, (!unchanged).then_some(bytes))
-            })
-            .collect()
-    }
-
-    /// The last build's files were written: later builds compare with them.
-    pub(crate) fn settle(&mut self) {
-        self.written = std::mem::take(&mut self.pending);
+        search::build_index_cached(&texts, config, &mut self.cache)
     }
 }
 

@@ -14,8 +14,17 @@ use std::sync::{Arc, Mutex};
 /// What the in-place writer remembers between builds: a fingerprint of every file it wrote.
 #[derive(Default)]
 pub(crate) struct InPlace {
-    written: HashMap<String, u64>,
+    written: HashMap<String, Written>,
     dirs: Arc<Dirs>,
+}
+
+/// A file as last written: a hash of its bytes, and the bytes themselves when they were shared
+/// ([`Data::Shared`]): handed the same shared bytes again, the writer knows them unchanged
+/// without hashing them (the search index's thousands of page records, on every save).
+#[derive(Clone)]
+struct Written {
+    fp: u64,
+    shared: Option<Arc<[u8]>>,
 }
 
 /// One in-place build in progress (see [`InPlace`]).
@@ -23,8 +32,8 @@ pub(crate) struct InPlaceBuild<'a> {
     output: PathBuf,
     shown: PathBuf,
     previous: &'a mut InPlace,
-    /// Files produced by this build: fingerprint, and whether it is staged to be renamed in.
-    produced: Mutex<HashMap<String, (u64, bool)>>,
+    /// Files produced by this build, and whether each is staged to be renamed in.
+    produced: Mutex<HashMap<String, (Written, bool)>>,
     pool: Pool,
     committed: bool,
 }
@@ -52,22 +61,30 @@ impl InPlace {
 impl InPlaceBuild<'_> {
     /// Stages `rel` if its bytes differ from what was last written there.
     pub(crate) fn put(&self, rel: &str, data: Data) -> Result<(), Diagnostic> {
-        let fp = fingerprint(&data).map_err(|e| write_error(&self.shown, rel, &e))?;
+        let before = self.previous.written.get(rel);
+        let fp = match (&data, before) {
+            (Data::Shared(now), Some(Written { fp, shared: Some(then) })) if Arc::ptr_eq(now, then) => *fp,
+            _ => fingerprint(&data).map_err(|e| write_error(&self.shown, rel, &e))?,
+        };
+        let shared = match &data {
+            Data::Shared(bytes) => Some(bytes.clone()),
+            _ => None,
+        };
         let path = self.output.join(rel);
-        let stage = self.previous.written.get(rel) != Some(&fp) || !path.exists();
+        let stage = before.map(|w| w.fp) != Some(fp) || !path.exists();
         if stage {
             let (dirs, shown, rel) = (self.previous.dirs.clone(), self.shown.clone(), rel.to_string());
             self.pool
                 .submit(move || write_file(&staged(&path), &data, &dirs).map_err(|e| write_error(&shown, &rel, &e)));
         }
-        self.produced.lock().expect("no panics while holding").insert(rel.to_string(), (fp, stage));
+        self.produced.lock().expect("no panics while holding").insert(rel.to_string(), (Written { fp, shared }, stage));
         Ok(())
     }
 
     /// `rel` is produced again, unchanged since the last build (it was not rendered again).
     pub(crate) fn keep(&self, rel: &str) {
-        if let Some(fp) = self.previous.written.get(rel) {
-            self.produced.lock().expect("no panics while holding").insert(rel.to_string(), (*fp, false));
+        if let Some(w) = self.previous.written.get(rel) {
+            self.produced.lock().expect("no panics while holding").insert(rel.to_string(), (w.clone(), false));
         }
     }
 
@@ -102,7 +119,7 @@ impl InPlaceBuild<'_> {
         }
         let written = written.into_iter().map(PathBuf::from).collect();
         let removed = removed.into_iter().map(PathBuf::from).collect();
-        self.previous.written = produced.into_iter().map(|(rel, (fp, _))| (rel, fp)).collect();
+        self.previous.written = produced.into_iter().map(|(rel, (w, _))| (rel, w)).collect();
         self.committed = true;
         Ok((written, removed))
     }
@@ -175,5 +192,23 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "new text");
         let names: Vec<_> = std::fs::read_dir(out.join("a")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["index.html"]);
+    }
+
+    #[test]
+    fn shared_bytes_handed_again_are_known_unchanged_and_new_ones_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, root) = (dir.path().join("out"), dir.path().join("site"));
+        let mut writer = InPlace::default();
+        let record: Arc<[u8]> = Arc::from(&b"rekaman"[..]);
+        let build = writer.begin(&root, &out, &out).unwrap();
+        build.put("search/f/0.json", Data::Shared(record.clone())).unwrap();
+        build.commit().unwrap();
+        let build = writer.begin(&root, &out, &out).unwrap();
+        build.put("search/f/0.json", Data::Shared(record.clone())).unwrap();
+        assert_eq!(build.commit().unwrap().0, Vec::<PathBuf>::new(), "the same bytes were written again");
+        let build = writer.begin(&root, &out, &out).unwrap();
+        build.put("search/f/0.json", Data::Shared(Arc::from(&b"rekaman baru"[..]))).unwrap();
+        assert_eq!(build.commit().unwrap().0, [PathBuf::from("search/f/0.json")]);
+        assert_eq!(std::fs::read_to_string(out.join("search/f/0.json")).unwrap(), "rekaman baru");
     }
 }

@@ -10,7 +10,7 @@ use crate::config::SearchConfig;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::Hasher;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::{Arc, Mutex};
 
 /// Chunks stop growing past these sizes (bytes before compression): small enough
@@ -382,12 +382,8 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
     // Targets of one word are that word's postings; phrases need postings of their own.
     let members: BTreeSet<&Member> = rules.values().flatten().map(|t| &t.stems).filter(|s| s.len() > 1).collect();
     let phrases = Phrases::new(&members, &mut cache.lexicon);
-    let phrases_key = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        members.hash(&mut h);
-        h.finish()
-    };
+    let phrases_key =
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(&members);
     let lexicon = Mutex::new(std::mem::take(&mut cache.lexicon));
 
     let analysed: Vec<(u64, Arc<AnalysedPage>)> = pages
@@ -417,7 +413,7 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
         _ => (0..n).collect(),
     };
     // Patching is worth it while few pages changed; otherwise count afresh.
-    let merged = match cache.merged.take() {
+    let mut merged = match cache.merged.take() {
         Some(mut m) if m.keys.len() == n && changed.len() * 10 <= n => {
             for &id in &changed {
                 m.patch(id, keys[id], analysed[id].1.clone(), &cache.lexicon);
@@ -426,7 +422,6 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
         }
         _ => Merged::count(keys, analysed.iter().map(|(_, a)| a.clone()).collect(), words),
     };
-    let mut merged = merged;
     let files = encode(&pages, &mut merged, &cache.lexicon, &rules);
     cache.merged = Some(merged);
     files
@@ -524,7 +519,8 @@ fn first_stem(key: &str) -> &str {
     key.split([' ', format::EXPANSION_MARK]).next().unwrap_or(key)
 }
 
-/// Writes the index files from the merged postings (idf set), vocabulary and page records.
+/// Writes the index files from the merged postings, vocabulary and page records, re-encoding
+/// only what changed since the files `merged` keeps were made.
 fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &Rules) -> Vec<IndexFile> {
     let n = pages.len();
     let mut files: Vec<IndexFile> = Vec::new();
@@ -564,7 +560,7 @@ fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &R
     });
     chunked(entries, POST_CHUNK, first_stem, "p", "bin", &mut files);
 
-    // The vocabulary, by word for prefixes.
+    // A line of the vocabulary or typo files: the word, what else it has, its stem if another.
     let line = |word: &str, extra: Option<String>, stem: &str| {
         let mut l = word.to_string();
         if let Some(x) = extra {
@@ -578,26 +574,29 @@ fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &R
         l.push('\n');
         l.into_bytes()
     };
-    let vocab_of = &merged.vocab;
-    let surfaces = surfaces.get_or_insert_with(|| {
-        lexicon.sorted((0..vocab_of.len() as u32).filter(|&id| vocab_of[id as usize].1 > 0).collect())
-    });
-    let vocab: Vec<(&str, &str, u32)> = surfaces
-        .iter()
-        .map(|&id| {
-            let (stem, pages) = vocab_of[id as usize];
-            (lexicon.word(id), lexicon.word(stem), pages)
-        })
-        .collect();
-    let vocab_files = merged.vocab_files.get_or_insert_with(|| {
-        let mut files = Vec::new();
-        let lines = vocab.iter().map(|&(w, stem, _)| (w, Cow::Owned(line(w, None, stem))));
-        chunked(lines, VOCAB_CHUNK, |w| w, "v", "txt", &mut files);
-        files
-    });
-    files.extend(vocab_files.iter().cloned());
-    let typo_files = merged.typo_files.get_or_insert_with(|| typos(&vocab, line));
-    files.extend(typo_files.iter().cloned());
+    // The vocabulary (by word, for prefixes) and the typo files: remade only when they changed.
+    if merged.vocab_files.is_none() || merged.typo_files.is_none() {
+        let vocab_of = &merged.vocab;
+        let surfaces = surfaces.get_or_insert_with(|| {
+            lexicon.sorted((0..vocab_of.len() as u32).filter(|&id| vocab_of[id as usize].1 > 0).collect())
+        });
+        let vocab: Vec<(&str, &str, u32)> = surfaces
+            .iter()
+            .map(|&id| {
+                let (stem, pages) = vocab_of[id as usize];
+                (lexicon.word(id), lexicon.word(stem), pages)
+            })
+            .collect();
+        merged.vocab_files.get_or_insert_with(|| {
+            let mut files = Vec::new();
+            let lines = vocab.iter().map(|&(w, stem, _)| (w, Cow::Owned(line(w, None, stem))));
+            chunked(lines, VOCAB_CHUNK, |w| w, "v", "txt", &mut files);
+            files
+        });
+        merged.typo_files.get_or_insert_with(|| typos(&vocab, line));
+    }
+    files.extend(merged.vocab_files.iter().flatten().cloned());
+    files.extend(merged.typo_files.iter().flatten().cloned());
 
     // Sections: every slug in use, titled by its own index page when there is one.
     let slugs: BTreeSet<&str> = pages.iter().map(|p| p.section.as_str()).filter(|s| !s.is_empty()).collect();
