@@ -65,7 +65,7 @@ fn a_ticked_item_stays_ticked_after_reload_and_after_the_list_is_edited() {
             "Saya melayani warga dengan ramah",
         ],
     );
-    reader_support::build(src.path(), &site.out, "");
+    common::build_site(src.path(), &site.out, "");
     open(&tab, &url);
     wait_for(&tab, "document.querySelector('.checklist-status')", "the checklist script");
     assert_eq!(eval(&tab, "document.querySelectorAll('.task input').length"), 4);

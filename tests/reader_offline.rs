@@ -62,7 +62,7 @@ fn a_saved_guide_reads_and_searches_offline() {
     // The bundled site has `offline: true`.
     let www = tempfile::tempdir().unwrap();
     let out = www.path().join("panduan");
-    reader_support::build(&common::repo_root(), &out, "/panduan");
+    common::build_site(&common::repo_root(), &out, "/panduan");
     let server = serve_in_process(www.path());
     let base = format!("{}/panduan", server.base);
     let first = build_hash(&out);
@@ -128,7 +128,7 @@ fn cached_index_files(tab: &headless_chrome::Tab, cache: &str) -> u64 {
 fn one_search_online_lets_any_word_be_searched_offline() {
     let www = tempfile::tempdir().unwrap();
     let out = www.path().join("panduan");
-    reader_support::build(&common::repo_root(), &out, "/panduan");
+    common::build_site(&common::repo_root(), &out, "/panduan");
     let index_files = walkdir::WalkDir::new(out.join("search"))
         .into_iter()
         .filter(|e| e.as_ref().unwrap().file_type().is_file())
@@ -188,7 +188,7 @@ fn a_new_build_replaces_the_old_cache() {
     wait_for(&tab, &format!("caches.has('pedoman:/:{first}')"), "the first build's cache");
 
     common::write_files(src.path(), &[("content/_index.md", "---\ntitle: Beranda\n---\nVersi dua.\n")]);
-    reader_support::build(src.path(), &site.out, "");
+    common::build_site(src.path(), &site.out, "");
     let second = build_hash(&site.out);
     assert_ne!(first, second, "a changed page changes the build hash");
     // The browser checks the worker on navigation; the new one takes over and clears the old cache.

@@ -16,7 +16,7 @@ fn bundled() -> &'static (tempfile::TempDir, PathBuf) {
     SITE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        reader_support::build(&common::repo_root(), &out, "");
+        common::build_site(&common::repo_root(), &out, "");
         (dir, out)
     })
 }
@@ -125,7 +125,7 @@ fn the_feed_author_comes_from_config() {
         ],
     );
     let out = src.path().join("public");
-    reader_support::build(src.path(), &out, "");
+    common::build_site(src.path(), &out, "");
     let atom = std::fs::read_to_string(out.join("atom.xml")).unwrap();
     assert!(atom.contains("<name>Biro Organisasi &amp; Tata Laksana</name>"), "{atom}");
 }
@@ -268,7 +268,7 @@ fn offline_is_opt_in_and_a_site_overrides_the_icons() {
         ],
     );
     let out = src.path().join("public");
-    reader_support::build(src.path(), &out, "");
+    common::build_site(src.path(), &out, "");
     assert!(!out.join("sw.js").exists(), "no service worker unless `offline: true`");
     assert!(!std::fs::read_to_string(out.join("index.html")).unwrap().contains("data-sw="));
     assert_eq!(std::fs::read_to_string(out.join("icon-192.png")).unwrap(), "ikon instansi");
@@ -308,7 +308,7 @@ fn pages_without_updated_take_their_last_commit_date_when_asked() {
     common::write_files(root, &[("content/a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nIsi baru.\n")]);
     git(&["commit", "-qam", "dua"], "2025-06-15T10:00:00Z");
     let out = root.join("public");
-    reader_support::build(root, &out, "");
+    common::build_site(root, &out, "");
     let a = std::fs::read_to_string(out.join("a/index.html")).unwrap();
     assert!(a.contains("Diperbarui <time datetime=\"2025-06-15\">15 Juni 2025</time>"), "{a}");
     let b = std::fs::read_to_string(out.join("b/index.html")).unwrap();

@@ -24,16 +24,7 @@ struct Site {
 fn build_and_serve(root: &Path) -> Site {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let built = common::pedoman([
-        "build".as_ref(),
-        "--root".as_ref(),
-        root.as_os_str(),
-        "--output".as_ref(),
-        out.as_os_str(),
-        "--base-url".as_ref(),
-        "http://127.0.0.1/panduan".as_ref(),
-    ]);
-    assert!(built.status.success(), "build failed: {}", String::from_utf8_lossy(&built.stderr));
+    common::build_site(root, &out, "/panduan");
     // Without its service worker, if the site has one (reader_offline.rs tests it): here every
     // request must reach the test server, so that its faults and byte counts are what the
     // search meets.

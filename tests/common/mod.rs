@@ -21,6 +21,23 @@ where
     Command::new(pedoman_bin()).args(args).output().expect("could not run pedoman binary")
 }
 
+/// `pedoman build` of `root` into `out` for `http://127.0.0.1{prefix}`; panics with pedoman's
+/// messages when it fails.
+pub fn build_site(root: &Path, out: &Path, prefix: &str) {
+    let base = format!("http://127.0.0.1{prefix}");
+    let args: [&OsStr; 7] = [
+        "build".as_ref(),
+        "--root".as_ref(),
+        root.as_os_str(),
+        "--output".as_ref(),
+        out.as_os_str(),
+        "--base-url".as_ref(),
+        base.as_ref(),
+    ];
+    let built = pedoman(args);
+    assert!(built.status.success(), "build failed: {}", String::from_utf8_lossy(&built.stderr));
+}
+
 /// Writes `files` (relative path, contents) under `root`, creating folders.
 pub fn write_files(root: &Path, files: &[(&str, &str)]) {
     for (rel, text) in files {

@@ -20,24 +20,9 @@ pub struct Built {
 pub fn build_and_serve(root: &Path, prefix: &str) -> Built {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    build(root, &out, prefix);
+    common::build_site(root, &out, prefix);
     let server = common::static_server(&out, prefix);
     Built { dir, out, server }
-}
-
-/// `pedoman build` of `root` into `out`; panics with pedoman's messages when it fails.
-pub fn build(root: &Path, out: &Path, prefix: &str) {
-    let base = format!("http://127.0.0.1{prefix}");
-    let built = common::pedoman([
-        "build".as_ref(),
-        "--root".as_ref(),
-        root.as_os_str(),
-        "--output".as_ref(),
-        out.as_os_str(),
-        "--base-url".as_ref(),
-        base.as_ref() as &std::ffi::OsStr,
-    ]);
-    assert!(built.status.success(), "build failed: {}", String::from_utf8_lossy(&built.stderr));
 }
 
 /// Every HTML page of a built site, as URL paths (`/`, `/berakhlak/`, `/404.html`), skipping
