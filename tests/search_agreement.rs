@@ -105,15 +105,23 @@ struct Material {
     thesaurus: Vec<String>,
 }
 
+/// A stored index file's bytes, gunzipped.
+fn unpacked(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut out).unwrap();
+    out
+}
+
 fn material(site: &Path) -> Material {
     let search = site.join("search");
     let mut words = Vec::new();
     for entry in std::fs::read_dir(search.join("v")).unwrap() {
         let path = entry.unwrap().path();
-        if path.ends_with("index.txt") {
+        if path.ends_with("index.txt.gz") {
             continue;
         }
-        let text = std::fs::read_to_string(path).unwrap();
+        let text = String::from_utf8(unpacked(&path)).unwrap();
         words.extend(text.lines().map(|l| l.split('\t').next().unwrap().to_string()));
     }
     words.sort();
@@ -121,7 +129,7 @@ fn material(site: &Path) -> Material {
     let mut files: Vec<PathBuf> = std::fs::read_dir(search.join("f")).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     for f in files {
-        let frag: Value = serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap();
+        let frag: Value = serde_json::from_slice(&unpacked(&f)).unwrap();
         for s in frag["s"].as_array().unwrap() {
             let tokens = pedoman::search::tokenize(s[2].as_str().unwrap());
             runs.extend(tokens.chunks(3).map(|c| c.iter().map(|t| t.surface.clone()).collect::<Vec<_>>()));

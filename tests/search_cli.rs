@@ -87,29 +87,58 @@ fn the_terminal_says_what_it_corrected_and_what_no_page_is_about() {
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("Did you mean: pelayanan\n"));
 }
 
-/// Runs `pedoman search` after replacing `file` under `search/`; returns exit code and stderr.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+/// Runs `pedoman search` after replacing `file` under `search/` (every file of a folder
+/// `file/`); returns exit code and stderr.
 fn damaged(file: &str, bytes: &[u8]) -> (Option<i32>, String) {
     let (_dir, out) = site();
-    std::fs::write(out.join("search").join(file), bytes).unwrap();
+    let path = out.join("search").join(file);
+    let files = match file.strip_suffix('/') {
+        Some(_) => std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()).collect(),
+        None => vec![path],
+    };
+    for f in files {
+        std::fs::write(f, bytes).unwrap();
+    }
     let o = search(&out, &["pegawai"]);
     (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
 }
 
 #[test]
 fn a_damaged_index_is_an_error_never_a_crash_or_a_huge_allocation() {
-    // Issue 8's case: a 12-byte postings chunk whose page count is four billion.
-    let (code, err) = damaged("p/0.bin", &[1, b'a', 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0, 1, 1]);
-    assert_eq!(code, Some(1), "{err}");
-    assert!(err.contains("the search index is damaged") && err.contains("p/0.bin"), "{err}");
+    // Issue 8's case: a 12-byte postings chunk whose page count is four billion, stored
+    // packed and, as a host that unpacks `.gz` files would hand it, unpacked.
+    let chunk = [1, b'a', 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0, 1, 1];
+    for bytes in [gzip(&chunk), chunk.to_vec()] {
+        let (code, err) = damaged("p/0.bin.gz", &bytes);
+        assert_eq!(code, Some(1), "{err}");
+        assert!(err.contains("the search index is damaged") && err.contains("p/0.bin"), "{err}");
+    }
     // A key longer than the file, a never-ending number, bytes that are not UTF-8.
     for bytes in [&[0xff, 0xff, 0xff, 0x7f, b'a'][..], &[0x80; 12][..], &[2, 0xc3, 0x28, 0][..]] {
-        let (code, err) = damaged("p/0.bin", bytes);
+        let (code, err) = damaged("p/0.bin.gz", &gzip(bytes));
         assert_eq!(code, Some(1), "{bytes:?}: {err}");
         assert!(err.contains("damaged"), "{err}");
     }
-    let (code, err) = damaged("pages.bin", &[1, 2, 3]);
+    let (code, err) = damaged("pages.bin.gz", &gzip(&[1, 2, 3]));
     assert_eq!(code, Some(1));
     assert!(err.contains("pages.bin"), "{err}");
+    // Page records cut short, and records that claim to unpack to 2 GB.
+    let mut record = gzip(br#"{"u":"/x/","t":"X","b":[],"d":"","s":[]}"#);
+    let (code, err) = damaged("f/", &record[..record.len() - 6]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains(".json.gz does not unpack"), "{err}");
+    let n = record.len();
+    record[n - 4..].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    let (code, err) = damaged("f/", &record);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains(".json.gz does not unpack"), "{err}");
     let (code, err) = damaged("meta.json", b"{\"format\": 1}");
     assert_eq!(code, Some(1));
     assert!(err.contains("another version of pedoman"), "{err}");

@@ -264,6 +264,8 @@ struct Merged {
     vocab_files: Option<Vec<IndexFile>>,
     /// The typo files (`t/`), kept while no word they may list is used by more or fewer pages.
     typo_files: Option<Vec<IndexFile>>,
+    /// The files packed last time, by a hash of their path and unpacked bytes.
+    packed: HashMap<u64, IndexFile>,
 }
 
 impl Merged {
@@ -294,6 +296,7 @@ impl Merged {
             surfaces: None,
             vocab_files: None,
             typo_files: None,
+            packed: HashMap::new(),
         }
     }
 
@@ -351,7 +354,7 @@ impl Merged {
     }
 }
 
-/// A page's terms and its snippet record (`f/N.json`), shared between builds.
+/// A page's terms and its snippet record (`f/N.json`, gzipped), shared between builds.
 struct AnalysedPage {
     terms: PageTerms,
     record: Arc<[u8]>,
@@ -393,7 +396,8 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
             |scanner, p| {
                 let key = page_key(p, phrases_key);
                 let done = cache.pages.get(&key).cloned().unwrap_or_else(|| {
-                    let record: Arc<[u8]> = serde_json::to_vec(&fragment(p)).expect("fragment serializes").into();
+                    let json = serde_json::to_vec(&fragment(p)).expect("fragment serializes");
+                    let record: Arc<[u8]> = format::gzip(&json).into();
                     let mut digest = fnv::FnvHasher::default();
                     digest.write(&record);
                     let (terms, digest, _text) = (scanner.page(p), digest.finish(), p.passages.clone());
@@ -514,6 +518,25 @@ fn typos(vocab: &[(&str, &str, u32)], line: impl Fn(&str, Option<String>, &str) 
     files
 }
 
+/// The files gzipped and named `NAME.gz`, each with a hash of its path and unpacked bytes.
+/// A file the last build packed (`last`) keeps those bytes: a preview's save changes a few
+/// of hundreds of postings chunks.
+fn pack(files: Vec<IndexFile>, last: &mut HashMap<u64, IndexFile>) -> Vec<(u64, IndexFile)> {
+    let packed: Vec<(u64, IndexFile)> = files
+        .into_par_iter()
+        .map(|(path, bytes)| {
+            let mut h = fnv::FnvHasher::default();
+            h.write(path.as_bytes());
+            h.write(&bytes);
+            let key = h.finish();
+            let file = last.get(&key).cloned().unwrap_or_else(|| (format!("{path}.gz"), format::gzip(&bytes).into()));
+            (key, file)
+        })
+        .collect();
+    *last = packed.iter().cloned().collect();
+    packed
+}
+
 /// A postings key's first stem: its family.
 fn first_stem(key: &str) -> &str {
     key.split([' ', format::EXPANSION_MARK]).next().unwrap_or(key)
@@ -621,16 +644,17 @@ fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &R
 
     // The version changes with any file: records count by the digest made with them.
     files.sort_by(|a, b| a.0.cmp(&b.0));
+    let packed = pack(files, &mut merged.packed);
     let mut hasher = fnv::FnvHasher::default();
-    for (path, bytes) in &files {
-        hasher.write(path.as_bytes());
-        hasher.write(bytes);
+    for (key, _) in &packed {
+        hasher.write_u64(*key);
     }
     for a in &merged.analysed {
         hasher.write_u64(a.digest);
     }
     let h = hasher.finish();
-    files.extend(merged.analysed.iter().enumerate().map(|(id, a)| (format!("f/{id}.json"), a.record.clone())));
+    let mut files: Vec<IndexFile> = packed.into_iter().map(|(_, file)| file).collect();
+    files.extend(merged.analysed.iter().enumerate().map(|(id, a)| (format!("f/{id}.json.gz"), a.record.clone())));
     let avg = if n == 0 { 1 } else { ((total_len as f64 / n as f64).round() as u32).max(1) };
     let meta = Meta {
         format: format::FORMAT_VERSION,

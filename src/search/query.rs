@@ -61,7 +61,7 @@ pub struct Options {
 
 /// Reads index files by their path under `search/`.
 pub trait Store {
-    /// The bytes of the file at `path` (`meta.json`, `p/0.bin`, …).
+    /// The bytes of the file at `path` (`meta.json`, `p/0.bin.gz`, …).
     fn read(&self, path: &str) -> Result<Vec<u8>, SearchError>;
 }
 
@@ -187,6 +187,12 @@ pub struct Engine<S: Store> {
     records: HashMap<u32, hit::Record>,
 }
 
+/// The unpacked bytes of index file `name` (stored as `name.gz`, see `format`).
+fn file(store: &impl Store, name: &str) -> Result<Vec<u8>, SearchError> {
+    let path = format!("{name}.gz");
+    format::gunzip(store.read(&path)?).map_err(|e| corrupt(format!("{path} {e}")))
+}
+
 fn corrupt(what: impl std::fmt::Display) -> SearchError {
     SearchError::Corrupt(what.to_string())
 }
@@ -205,12 +211,12 @@ impl<S: Store> Engine<S> {
         if meta.avg_body_len == 0 || meta.sections.len() > 255 {
             return Err(corrupt("meta.json: bad average length or too many sections"));
         }
-        let table = store.read("pages.bin")?;
+        let table = file(&store, "pages.bin")?;
         if table.len() != meta.pages as usize * 2 {
             return Err(corrupt("pages.bin has the wrong size"));
         }
         let post_index =
-            String::from_utf8(store.read("p/index.txt")?).map_err(|_| corrupt("p/index.txt is not UTF-8"))?;
+            String::from_utf8(file(&store, "p/index.txt")?).map_err(|_| corrupt("p/index.txt is not UTF-8"))?;
         let post_index = post_index.lines().map(String::from).collect();
         Ok(Engine {
             store,
@@ -233,7 +239,7 @@ impl<S: Store> Engine<S> {
         let i = format::chunk_for(&self.post_index, key);
         if !self.post.contains_key(&i) {
             let path = format!("p/{i}.bin");
-            let bytes = self.store.read(&path)?;
+            let bytes = file(&self.store, &path)?;
             let entries = format::decode_chunk(&bytes, self.meta.pages).map_err(|e| corrupt(format!("{path}: {e}")))?;
             self.post.insert(i, entries.into_iter().collect());
         }
@@ -255,7 +261,7 @@ impl<S: Store> Engine<S> {
     }
 
     fn text_file(&self, path: &str) -> Result<String, SearchError> {
-        String::from_utf8(self.store.read(path)?).map_err(|_| corrupt(format!("{path} is not UTF-8")))
+        String::from_utf8(file(&self.store, path)?).map_err(|_| corrupt(format!("{path} is not UTF-8")))
     }
 
     /// The first word of each vocabulary chunk.
@@ -364,7 +370,7 @@ impl<S: Store> Engine<S> {
         if !self.records.contains_key(&id) {
             let path = format!("f/{id}.json");
             let frag: Fragment =
-                serde_json::from_slice(&self.store.read(&path)?).map_err(|e| corrupt(format!("{path}: {e}")))?;
+                serde_json::from_slice(&file(&self.store, &path)?).map_err(|e| corrupt(format!("{path}: {e}")))?;
             self.records.insert(id, hit::Record::new(frag));
         }
         Ok(&self.records[&id])

@@ -24,7 +24,7 @@
   var POSSESSIVES = ["nya","ku","mu"];
   var MAX_WORD = 40;
   var HYPHEN_CLITICS = ["nya","ku","mu","lah","kah","pun"];
-  var FORMAT_VERSION = 2;
+  var FORMAT_VERSION = 3;
   var FIELDS = 5;
   var TITLE = 0;
   var HEADING = 1;
@@ -377,6 +377,123 @@
   function typoFile(first, len) { return 't/' + first.codePointAt(0) + '-' + len + '.txt'; }
   var utf8 = new TextDecoder('utf-8', { fatal: true });
   function damaged() { return new Error('the search index is damaged; rebuild the site'); }
+
+  // gunzip (RFC 1952, 1951), for the index's files, which are stored gzipped (format.rs);
+  // small and plain rather than fast: a search unpacks tens of kilobytes. Decoding follows
+  // zlib's puff: canonical codes read a bit at a time.
+  var ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+  var LBASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+  var LEXT = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+  var DBASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+  var DEXT = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+  // Deflate expands at most about 1032-fold: a larger claimed size is damage.
+  var MAX_INFLATE_RATIO = 1032;
+  // A canonical code from its code lengths: codes per length, symbols in code order.
+  function huffman(lengths) {
+    var count = new Uint16Array(16), offs = new Uint16Array(16), sym = new Uint16Array(lengths.length), i;
+    for (i = 0; i < lengths.length; i++) count[lengths[i]]++;
+    count[0] = 0;
+    // More codes than lengths allow: damage (fewer is allowed, as in zlib).
+    for (var left = 1, len = 1; len < 16; len++) if ((left = 2 * left - count[len]) < 0) throw damaged();
+    for (i = 1; i < 16; i++) offs[i] = offs[i - 1] + count[i - 1];
+    for (i = 0; i < lengths.length; i++) if (lengths[i]) sym[offs[lengths[i]]++] = i;
+    return { count: count, sym: sym };
+  }
+  var FIXED = (function () {
+    var l = new Uint8Array(288), i;
+    for (i = 0; i < 288; i++) l[i] = i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8;
+    return { lit: huffman(l), dist: huffman(new Uint8Array(30).fill(5)) };
+  })();
+  function gunzip(b) {
+    var n = b.length;
+    if (n < 18 || b[2] !== 8) throw damaged();
+    var flags = b[3], pos = 10, i;
+    if (flags & 4) pos += 2 + (b[10] | b[11] << 8);
+    if (flags & 8) while (pos < n && b[pos++]) { /* file name */ }
+    if (flags & 16) while (pos < n && b[pos++]) { /* comment */ }
+    if (flags & 2) pos += 2;
+    var size = (b[n - 4] | b[n - 3] << 8 | b[n - 2] << 16 | b[n - 1] << 24) >>> 0;
+    if (size > n * MAX_INFLATE_RATIO) throw damaged();
+    var out = new Uint8Array(size), o = 0, buf = 0, have = 0;
+    function bits(k) {
+      while (have < k) {
+        if (pos >= n) throw damaged();
+        buf |= b[pos++] << have;
+        have += 8;
+      }
+      var v = buf & ((1 << k) - 1);
+      buf >>>= k;
+      have -= k;
+      return v;
+    }
+    function decode(h) {
+      var code = 0, first = 0, index = 0;
+      for (var len = 1; len < 16; len++) {
+        code |= bits(1);
+        var c = h.count[len];
+        if (code - first < c) return h.sym[index + code - first];
+        index += c;
+        first = (first + c) << 1;
+        code <<= 1;
+      }
+      throw damaged();
+    }
+    var last;
+    do {
+      last = bits(1);
+      var type = bits(2);
+      if (type === 0) {
+        buf = have = 0; // to the byte boundary
+        if (pos + 4 > n) throw damaged();
+        var len = b[pos] | b[pos + 1] << 8;
+        if ((len ^ (b[pos + 2] | b[pos + 3] << 8)) !== 0xffff || pos + 4 + len > n || o + len > size) throw damaged();
+        out.set(b.subarray(pos + 4, pos + 4 + len), o);
+        pos += 4 + len;
+        o += len;
+        continue;
+      }
+      var lit = FIXED.lit, dist = FIXED.dist;
+      if (type === 2) {
+        var nlit = bits(5) + 257, ndist = bits(5) + 1, ncode = bits(4) + 4, lens = new Uint8Array(19);
+        if (nlit > 286 || ndist > 30) throw damaged();
+        for (i = 0; i < ncode; i++) lens[ORDER[i]] = bits(3);
+        var lencode = huffman(lens), all = new Uint8Array(nlit + ndist);
+        for (i = 0; i < nlit + ndist;) {
+          var s = decode(lencode), rep, val = 0;
+          if (s < 16) { all[i++] = s; continue; }
+          if (s === 16) {
+            if (i === 0) throw damaged();
+            val = all[i - 1];
+            rep = 3 + bits(2);
+          } else rep = s === 17 ? 3 + bits(3) : 11 + bits(7);
+          if (i + rep > nlit + ndist) throw damaged();
+          while (rep--) all[i++] = val;
+        }
+        lit = huffman(all.subarray(0, nlit));
+        dist = huffman(all.subarray(nlit));
+      } else if (type !== 1) throw damaged();
+      for (;;) {
+        var sym = decode(lit);
+        if (sym < 256) {
+          if (o >= size) throw damaged();
+          out[o++] = sym;
+        } else if (sym === 256) break;
+        else {
+          sym -= 257;
+          if (sym >= 29) throw damaged();
+          var copy = LBASE[sym] + bits(LEXT[sym]), d = decode(dist);
+          if (d >= 30) throw damaged();
+          d = DBASE[d] + bits(DEXT[d]);
+          if (d > o || o + copy > size) throw damaged();
+          for (; copy > 0; copy--, o++) out[o] = out[o - d];
+        }
+      }
+    } while (!last);
+    if (o !== size) throw damaged();
+    return out;
+  }
+  // A stored file's bytes unpacked: a host that sent them with Content-Encoding unpacked them.
+  function unpack(b) { return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b ? gunzip(b) : b; }
   // A postings chunk: key → {idf, pages} or {targets}, lengths checked first.
   function decodeChunk(buf, pageCount) {
     var pos = 0, out = new Map();
@@ -521,13 +638,21 @@
     this.texts = new Map();
     this.records = new Map();
   }
+  // Index file `name` (stored as `name.gz`), unpacked: bytes, or text when not `binary`.
+  Engine.prototype.file = function (name, binary) {
+    return this.load(name + '.gz', true).then(function (b) {
+      b = unpack(b);
+      if (binary) return b;
+      try { return utf8.decode(b); } catch (e) { throw damaged(); }
+    });
+  };
   Engine.prototype.open = async function () {
     if (this.meta) return;
     var meta = JSON.parse(await this.load('meta.json', false));
     if (meta.format !== FORMAT_VERSION) {
       throw new Error('search index format ' + meta.format + ' is not supported; rebuild the site');
     }
-    var files = await Promise.all([this.load('pages.bin', true), this.load('p/index.txt', false)]), table = files[0];
+    var files = await Promise.all([this.file('pages.bin', true), this.file('p/index.txt', false)]), table = files[0];
     if (table.length !== meta.pages * 2 || !(meta.avg > 0)) throw damaged();
     this.postIndex = separators(files[1]);
     this.v = meta.v;
@@ -538,7 +663,7 @@
     if (this.postIndex.length === 0) return undefined;
     var i = chunkFor(this.postIndex, key), pages = this.meta.pages;
     if (!this.post.has(i)) {
-      this.post.set(i, this.load('p/' + i + '.bin', true).then(function (b) { return decodeChunk(b, pages); }));
+      this.post.set(i, this.file('p/' + i + '.bin', true).then(function (b) { return decodeChunk(b, pages); }));
     }
     return (await this.post.get(i)).get(key);
   };
@@ -552,14 +677,14 @@
   };
   Engine.prototype.vocabChunk = function (i) {
     if (!this.vocab.has(i)) {
-      this.vocab.set(i, this.load('v/' + i + '.txt', false).then(function (text) {
+      this.vocab.set(i, this.file('v/' + i + '.txt', false).then(function (text) {
         return lines(text).map(function (c) { return [c[0], c.length > 1 ? c[1] : c[0]]; });
       }));
     }
     return this.vocab.get(i);
   };
   Engine.prototype.text = function (path) {
-    if (!this.texts.has(path)) this.texts.set(path, this.load(path, false));
+    if (!this.texts.has(path)) this.texts.set(path, this.file(path, false));
     return this.texts.get(path);
   };
   Engine.prototype.vocabStarting = async function (prefix) {
@@ -604,7 +729,7 @@
   };
   // A page's record, tokenized once.
   Engine.prototype.record = function (id) {
-    if (!this.records.has(id)) this.records.set(id, this.load('f/' + id + '.json', false).then(JSON.parse).then(Record));
+    if (!this.records.has(id)) this.records.set(id, this.file('f/' + id + '.json', false).then(JSON.parse).then(Record));
     return this.records.get(id);
   };
   Engine.prototype.bm25 = function (idfMilli, id, weighted) {
@@ -932,7 +1057,7 @@
   }
 
   var api = { stem: stem, tokenize: tokenize, distance: distance, parse: parse, Engine: Engine,
-    chars: chars, WINDOW: WINDOW };
+    chars: chars, WINDOW: WINDOW, gunzip: gunzip };
   if (typeof module === 'object' && module.exports) module.exports = api;
   if (typeof self === 'object') self.PedomanSearchEngine = api;
 })();
