@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::{self, PageMeta, SectionMeta, SortBy};
 use crate::markdown::slugify;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -104,6 +104,9 @@ pub(crate) struct Site {
     /// `sections[0]` is always the home section.
     pub sections: Vec<Section>,
     pub assets: Vec<Asset>,
+    /// By taxonomy (`tags`), its terms by slug: gathered once, read by claims, render and the
+    /// sitemap.
+    taxonomies: BTreeMap<String, BTreeMap<String, Term>>,
 }
 
 impl Section {
@@ -144,20 +147,34 @@ impl Site {
     }
 
     /// Terms of one taxonomy, by slug.
-    pub(crate) fn taxonomy_terms(&self, taxonomy: &str) -> BTreeMap<String, Term> {
+    pub(crate) fn taxonomy_terms(&self, taxonomy: &str) -> &BTreeMap<String, Term> {
+        static NONE: BTreeMap<String, Term> = BTreeMap::new();
+        self.taxonomies.get(taxonomy).unwrap_or(&NONE)
+    }
+
+    /// Gathers the terms of `taxonomy` from the pages' front matter.
+    fn gather_terms(&self, taxonomy: &str) -> BTreeMap<String, Term> {
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for (id, page) in self.page_ids().zip(&self.pages) {
             let list = if taxonomy == "tags" { Some(&page.meta.tags) } else { page.meta.taxonomies.get(taxonomy) };
             for name in list.into_iter().flatten() {
-                let term = terms.entry(slugify(name)).or_insert_with(|| Term { name: name.clone(), pages: Vec::new() });
+                let slug = slugs.entry(name).or_insert_with(|| slugify(name));
+                let term = terms.entry(slug.clone()).or_insert_with(|| Term { name: name.clone(), pages: Vec::new() });
                 // Pages come in order, so a page listing a term twice is the last one added.
                 if term.pages.last() != Some(&id) {
                     term.pages.push(id);
                 }
             }
         }
+        // Each page's sort key made once, however many terms it lists.
+        let mut titles: Vec<Option<String>> = vec![None; self.pages.len()];
+        for &p in terms.values().flat_map(|t| &t.pages) {
+            titles[p.0].get_or_insert_with(|| self.page(p).title.to_lowercase());
+        }
         for term in terms.values_mut() {
-            term.pages.sort_by_cached_key(|&p| (self.page(p).title.to_lowercase(), self.page(p).rel.clone()));
+            term.pages
+                .sort_by(|&a, &b| titles[a.0].cmp(&titles[b.0]).then_with(|| self.page(a).rel.cmp(&self.page(b).rel)));
         }
         terms
     }
@@ -489,7 +506,9 @@ pub(crate) fn assemble<T: Default>(
             asset.dest = format!("{}{}", page.path.trim_start_matches('/'), &asset.dest[prefix.len()..]);
         }
     }
-    (Site { pages, sections, assets }, page_payloads, section_payloads)
+    let mut site = Site { pages, sections, assets, taxonomies: BTreeMap::new() };
+    site.taxonomies = config.taxonomies.iter().map(|t| (t.clone(), site.gather_terms(t))).collect();
+    (site, page_payloads, section_payloads)
 }
 
 fn sort_pages(list: &mut [PageId], pages: &[Page], by: SortBy) {
