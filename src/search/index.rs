@@ -313,27 +313,42 @@ impl Merged {
         let live_terms: Vec<bool> = terms.iter().map(|&t| !self.postings[t as usize].is_empty()).collect();
         let live_surfaces: Vec<bool> = surfaces.iter().map(|&s| self.vocab[s as usize].1 > 0).collect();
         let id = id as u32;
-        for &(term, _) in &old.terms.tf {
+        // Only a term whose counts on this page changed is touched and encoded again: an edit
+        // leaves most of a page's terms (and their long postings lists) as they were.
+        let counts: FnvMap<u32, [u32; FIELDS]> = new.terms.tf.iter().copied().collect();
+        let mut changed: Vec<u32> = Vec::new();
+        for &(term, tf) in &old.terms.tf {
             let pages = &mut self.postings[term as usize];
-            if let Ok(i) = pages.binary_search_by_key(&id, |e| e.0) {
-                pages.remove(i);
+            let Ok(i) = pages.binary_search_by_key(&id, |e| e.0) else { continue };
+            match counts.get(&term) {
+                Some(now) if *now == tf => continue,
+                Some(now) => pages[i].1 = *now,
+                None => {
+                    pages.remove(i);
+                }
+            }
+            changed.push(term);
+        }
+        for &(term, tf) in &new.terms.tf {
+            let pages = &mut self.postings[term as usize];
+            let i = pages.partition_point(|e| e.0 < id);
+            if pages.get(i).is_none_or(|e| e.0 != id) {
+                pages.insert(i, (id, tf));
+                changed.push(term);
             }
         }
         for &(surface, _) in &old.terms.vocab {
             let v = &mut self.vocab[surface as usize];
             v.1 = v.1.saturating_sub(1);
         }
-        for &(term, tf) in &new.terms.tf {
-            let pages = &mut self.postings[term as usize];
-            let i = pages.partition_point(|e| e.0 < id);
-            pages.insert(i, (id, tf));
-        }
         for &(surface, stem) in &new.terms.vocab {
             let v = &mut self.vocab[surface as usize];
             *v = (stem, v.1 + 1);
         }
-        for (&t, was) in terms.iter().zip(live_terms) {
+        for t in changed {
             self.encoded[t as usize] = None;
+        }
+        for (&t, was) in terms.iter().zip(live_terms) {
             if was == self.postings[t as usize].is_empty() {
                 self.terms = None;
             }
