@@ -9,11 +9,12 @@ use crate::markdown::{self, InternalLink, LINK_PREFIX};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The final URL of each internal link, by file (same order as the site's pages and sections).
 pub(crate) struct Resolved {
-    pub pages: Vec<Vec<String>>,
-    pub sections: Vec<Vec<String>>,
+    pub pages: Vec<Arc<[String]>>,
+    pub sections: Vec<Arc<[String]>>,
 }
 
 /// Checks links, remembering each file's result: while no link target changed (every page's
@@ -23,7 +24,7 @@ pub(crate) struct Linker {
     /// Hash of the targets the results were found with.
     targets: u64,
     /// Content path → the file's URLs and broken-link errors.
-    files: HashMap<String, (Vec<String>, Vec<Diagnostic>)>,
+    files: HashMap<String, (Arc<[String]>, Vec<Diagnostic>)>,
 }
 
 impl Linker {
@@ -41,11 +42,18 @@ impl Linker {
         for (s, md) in site.sections.iter().zip(&loaded.section_md) {
             targets.insert(s.rel.as_str(), Some((s.path.as_str(), md.heading_ids.as_slice())));
         }
+        // In the site's order, the same from build to build: no sort on every save.
         let hash = {
             let mut h = std::collections::hash_map::DefaultHasher::new();
-            let mut sorted: Vec<_> = targets.iter().collect();
-            sorted.sort_unstable_by_key(|(rel, _)| **rel);
-            (sorted, base).hash(&mut h);
+            let mut unreadable: Vec<&String> = loaded.unreadable.iter().collect();
+            unreadable.sort_unstable();
+            (unreadable, base).hash(&mut h);
+            for (p, md) in site.pages.iter().zip(&loaded.page_md) {
+                (&p.rel, &p.path, &md.heading_ids).hash(&mut h);
+            }
+            for (s, md) in site.sections.iter().zip(&loaded.section_md) {
+                (&s.rel, &s.path, &md.heading_ids).hash(&mut h);
+            }
             h.finish()
         };
         if hash != self.targets {
@@ -60,7 +68,8 @@ impl Linker {
             if loaded.reread.contains(rel) || !self.files.contains_key(rel) {
                 let from = File { rel, source, body_line, own_ids: &md.heading_ids };
                 let mut diags = Vec::new();
-                let urls = md.links.iter().map(|link| from.url(link, &targets, base, &mut diags)).collect();
+                let urls: Arc<[String]> =
+                    md.links.iter().map(|link| from.url(link, &targets, base, &mut diags)).collect();
                 self.files.insert(rel.clone(), (urls, diags));
             }
         }
@@ -68,7 +77,7 @@ impl Linker {
         let mut urls = |rel: &String| {
             let (urls, d) = &self.files[rel];
             diags.extend(d.iter().cloned());
-            urls.clone()
+            Arc::clone(urls)
         };
         let pages = site.pages.iter().map(|p| urls(&p.rel)).collect();
         let sections = site.sections.iter().map(|s| urls(&s.rel)).collect();

@@ -57,9 +57,17 @@ pub(super) fn render(
 /// `#x` links and `for="x"` labels that point at them follow. Rendered text never holds a raw
 /// `"`, so only attributes match.
 fn scope_ids(html: &str, prefix: &str) -> String {
-    html.replace(" id=\"", &format!(" id=\"{prefix}"))
-        .replace(" href=\"#", &format!(" href=\"#{prefix}"))
-        .replace(" for=\"", &format!(" for=\"{prefix}"))
+    // One pass for the three: a section's print page holds every page of the section.
+    static ATTRIBUTES: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new([" id=\"", " href=\"#", " for=\""]).expect("fixed patterns")
+    });
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    ATTRIBUTES.replace_all_with(html, &mut out, |_, attribute, out| {
+        out.push_str(attribute);
+        out.push_str(prefix);
+        true
+    });
+    out
 }
 
 #[cfg(test)]
