@@ -301,13 +301,26 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
         }
     }
     passages.push(passage);
+    // Whitespace collapsed and words counted in one pass. The texts and the HTML are kept for
+    // every page until the build ends: no growth slack (a third of the HTML's bytes).
+    let mut words = 0;
     for p in &mut passages {
-        p.text = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut text = String::with_capacity(p.text.len());
+        for word in p.text.split_whitespace() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(word);
+            words += 1;
+        }
+        text.shrink_to_fit();
+        p.text = text;
     }
-    out.word_count = passages.iter().map(|p| p.text.split_whitespace().count()).sum();
+    out.word_count = words;
     out.passages = passages.into();
     out.toc = nest_toc(flat_toc);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.html.shrink_to_fit();
     out
 }
 
