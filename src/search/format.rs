@@ -230,13 +230,17 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
+/// A page's count of one term in each field, as the index builder keeps it: 16 bits (a count
+/// stops at 65,535), since the builder holds one per page per term (12 million at 50,000 pages).
+pub(crate) type Counts = [u16; FIELDS];
+
 /// A postings entry (what `encode_entry` writes for `Entry::Postings`), from borrowed pages.
-pub(crate) fn encode_postings(out: &mut Vec<u8>, key: &str, idf_milli: u32, pages: &[(u32, [u32; FIELDS])]) {
+pub(crate) fn encode_postings(out: &mut Vec<u8>, key: &str, idf_milli: u32, pages: &[(u32, Counts)]) {
     put_str(out, key);
     put_postings(out, idf_milli, pages);
 }
 
-fn put_postings(out: &mut Vec<u8>, idf_milli: u32, pages: &[(u32, [u32; FIELDS])]) {
+fn put_postings<N: Copy + Into<u64>>(out: &mut Vec<u8>, idf_milli: u32, pages: &[(u32, [N; FIELDS])]) {
     out.push(0);
     put_varint(out, idf_milli as u64);
     put_varint(out, pages.len() as u64);
@@ -244,10 +248,10 @@ fn put_postings(out: &mut Vec<u8>, idf_milli: u32, pages: &[(u32, [u32; FIELDS])
     for (id, tf) in pages {
         put_varint(out, (*id - last) as u64);
         last = *id;
-        let mask = (0..FIELDS).filter(|&f| tf[f] > 0).fold(0u8, |m, f| m | 1 << f);
+        let mask = (0..FIELDS).filter(|&f| tf[f].into() > 0).fold(0u8, |m, f| m | 1 << f);
         out.push(mask);
-        for &n in tf.iter().filter(|&&n| n > 0) {
-            put_varint(out, n as u64);
+        for n in tf.iter().map(|&n| n.into()).filter(|&n| n > 0) {
+            put_varint(out, n);
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Builds the index files from the pages' text (see `format.rs` for the layout).
 
 use super::format::{
-    self, Entry, Expansion, Fragment, FragmentPassage, Meta, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE,
+    self, Counts, Entry, Expansion, Fragment, FragmentPassage, Meta, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE,
 };
+use super::page_terms::PageTerms;
 use super::synonyms::{self, Matcher, Member, Rules};
 use super::tokenize::{raw_words, word_tokens};
 use super::{IndexFile, PageText, Passage};
@@ -30,6 +31,9 @@ pub(super) const NO_SECTION: u8 = 255;
 struct Lexicon {
     ids: HashMap<Arc<str>, u32>,
     words: Vec<Arc<str>>,
+    /// By surface id (a word as written): its stem's id. A word always stems alike, so pages
+    /// keep only the surfaces they use.
+    stems: Vec<u32>,
 }
 
 impl Lexicon {
@@ -42,6 +46,18 @@ impl Lexicon {
         self.words.push(shared.clone());
         self.ids.insert(shared, id);
         id
+    }
+
+    fn set_stem(&mut self, surface: u32, stem: u32) {
+        let i = surface as usize;
+        if self.stems.len() <= i {
+            self.stems.resize(i + 1, 0);
+        }
+        self.stems[i] = stem;
+    }
+
+    fn stem(&self, surface: u32) -> u32 {
+        self.stems[surface as usize]
     }
 
     fn get(&self, word: &str) -> Option<u32> {
@@ -58,15 +74,6 @@ impl Lexicon {
         ids.sort_unstable_by(|&a, &b| self.word(a).cmp(self.word(b)));
         ids
     }
-}
-
-/// One page's terms, kept for every page between builds.
-struct PageTerms {
-    /// Each stem or phrase (id) and its count per field.
-    tf: Box<[(u32, [u32; FIELDS])]>,
-    body_len: u32,
-    /// Each word as the page writes it (surface id), with its stem's id.
-    vocab: Box<[(u32, u32)]>,
 }
 
 /// A counted token of a word as written (stop words are not counted).
@@ -102,13 +109,14 @@ struct Scanner<'a> {
     phrase_ids: FnvMap<&'a [u32], u32>,
     memo: FnvMap<Box<str>, Box<[Tok]>>,
     /// By term id: the current page's counts (zero for terms it has not used).
-    counts: Vec<[u32; FIELDS]>,
+    counts: Vec<Counts>,
     /// Terms the current page has counted, in first-use order.
     touched: Vec<u32>,
     /// By surface id: the last page (`page`) that used it.
     seen: Vec<u32>,
     page: u32,
-    vocab: Vec<(u32, u32)>,
+    /// Surfaces the current page has used.
+    surfaces: Vec<u32>,
     /// The current text's stems, for phrase matching.
     stems: Vec<u32>,
 }
@@ -124,7 +132,7 @@ impl<'a> Scanner<'a> {
             touched: Vec::new(),
             seen: Vec::new(),
             page: 0,
-            vocab: Vec::new(),
+            surfaces: Vec::new(),
             stems: Vec::new(),
         }
     }
@@ -151,7 +159,7 @@ impl<'a> Scanner<'a> {
         }
         let counts = &mut self.counts;
         let tf = self.touched.drain(..).map(|id| (id, std::mem::take(&mut counts[id as usize]))).collect();
-        PageTerms { tf, body_len, vocab: self.vocab.drain(..).collect() }
+        PageTerms::new(tf, self.surfaces.drain(..).collect(), body_len)
     }
 
     /// Counts one text into `field`; returns how many words it counted.
@@ -170,7 +178,7 @@ impl<'a> Scanner<'a> {
                 }
                 if self.seen[s] != self.page {
                     self.seen[s] = self.page;
-                    self.vocab.push((t.surface, t.stem));
+                    self.surfaces.push(t.surface);
                 }
             }
         }
@@ -184,7 +192,7 @@ impl<'a> Scanner<'a> {
             if self.counts[i] == [0; FIELDS] {
                 self.touched.push(id);
             }
-            self.counts[i][field] += 1;
+            self.counts[i][field] = self.counts[i][field].saturating_add(1);
         }
         let words = stems.len() as u32;
         self.stems = stems;
@@ -199,7 +207,11 @@ impl<'a> Scanner<'a> {
         tokens
             .iter()
             .filter(|t| !t.stop)
-            .map(|t| Tok { surface: lexicon.id(&t.surface), stem: lexicon.id(&t.stem) })
+            .map(|t| {
+                let tok = Tok { surface: lexicon.id(&t.surface), stem: lexicon.id(&t.stem) };
+                lexicon.set_stem(tok.surface, tok.stem);
+                tok
+            })
             .collect()
     }
 }
@@ -250,7 +262,7 @@ struct Merged {
     keys: Vec<u64>,
     analysed: Vec<Arc<AnalysedPage>>,
     /// By term id: the pages using it, in page order, with the counts per field.
-    postings: Vec<Vec<(u32, [u32; FIELDS])>>,
+    postings: Vec<Vec<(u32, Counts)>>,
     /// By surface id: its stem and how many pages use it (0: none).
     vocab: Vec<(u32, u32)>,
     /// By term id: its encoded postings entry, kept while its pages stay the same (a preview's
@@ -269,18 +281,19 @@ struct Merged {
 }
 
 impl Merged {
-    /// Counts everything from scratch (`words`: the lexicon's size).
-    fn count(keys: Vec<u64>, analysed: Vec<Arc<AnalysedPage>>, words: usize) -> Merged {
-        let mut postings: Vec<Vec<(u32, [u32; FIELDS])>> = vec![Vec::new(); words];
+    /// Counts everything from scratch.
+    fn count(keys: Vec<u64>, analysed: Vec<Arc<AnalysedPage>>, lexicon: &Lexicon) -> Merged {
+        let words = lexicon.words.len();
+        let mut postings: Vec<Vec<(u32, Counts)>> = vec![Vec::new(); words];
         let mut vocab = vec![(0, 0); words];
         // Pages in id order, so every postings list comes out sorted by page.
         for (id, a) in analysed.iter().enumerate() {
-            for &(term, tf) in &a.terms.tf {
+            for (term, tf) in a.terms.terms() {
                 postings[term as usize].push((id as u32, tf));
             }
-            for &(surface, stem) in &a.terms.vocab {
+            for surface in a.terms.surfaces() {
                 let v = &mut vocab[surface as usize];
-                *v = (stem, v.1 + 1);
+                *v = (lexicon.stem(surface), v.1 + 1);
             }
         }
         // Held until the next build: no growth slack.
@@ -308,16 +321,16 @@ impl Merged {
         self.encoded.resize(words, None);
         let old = std::mem::replace(&mut self.analysed[id], new.clone());
         self.keys[id] = key;
-        let terms: Vec<u32> = old.terms.tf.iter().chain(new.terms.tf.iter()).map(|e| e.0).collect();
-        let surfaces: Vec<u32> = old.terms.vocab.iter().chain(new.terms.vocab.iter()).map(|e| e.0).collect();
+        let terms: Vec<u32> = old.terms.terms().chain(new.terms.terms()).map(|e| e.0).collect();
+        let surfaces: Vec<u32> = old.terms.surfaces().chain(new.terms.surfaces()).collect();
         let live_terms: Vec<bool> = terms.iter().map(|&t| !self.postings[t as usize].is_empty()).collect();
         let live_surfaces: Vec<bool> = surfaces.iter().map(|&s| self.vocab[s as usize].1 > 0).collect();
         let id = id as u32;
         // Only a term whose counts on this page changed is touched and encoded again: an edit
         // leaves most of a page's terms (and their long postings lists) as they were.
-        let counts: FnvMap<u32, [u32; FIELDS]> = new.terms.tf.iter().copied().collect();
+        let counts: FnvMap<u32, Counts> = new.terms.terms().collect();
         let mut changed: Vec<u32> = Vec::new();
-        for &(term, tf) in &old.terms.tf {
+        for (term, tf) in old.terms.terms() {
             let pages = &mut self.postings[term as usize];
             let Ok(i) = pages.binary_search_by_key(&id, |e| e.0) else { continue };
             match counts.get(&term) {
@@ -329,7 +342,7 @@ impl Merged {
             }
             changed.push(term);
         }
-        for &(term, tf) in &new.terms.tf {
+        for (term, tf) in new.terms.terms() {
             let pages = &mut self.postings[term as usize];
             let i = pages.partition_point(|e| e.0 < id);
             if pages.get(i).is_none_or(|e| e.0 != id) {
@@ -337,13 +350,13 @@ impl Merged {
                 changed.push(term);
             }
         }
-        for &(surface, _) in &old.terms.vocab {
+        for surface in old.terms.surfaces() {
             let v = &mut self.vocab[surface as usize];
             v.1 = v.1.saturating_sub(1);
         }
-        for &(surface, stem) in &new.terms.vocab {
+        for surface in new.terms.surfaces() {
             let v = &mut self.vocab[surface as usize];
-            *v = (stem, v.1 + 1);
+            *v = (lexicon.stem(surface), v.1 + 1);
         }
         for t in changed {
             self.encoded[t as usize] = None;
@@ -358,10 +371,7 @@ impl Merged {
             self.vocab_files = None;
         }
         // A word on one of the two pages only is now used by one page more or fewer.
-        let (mut before, mut after): (Vec<u32>, Vec<u32>) =
-            (old.terms.vocab.iter().map(|e| e.0).collect(), new.terms.vocab.iter().map(|e| e.0).collect());
-        before.sort_unstable();
-        after.sort_unstable();
+        let (before, after): (Vec<u32>, Vec<u32>) = (old.terms.surfaces().collect(), new.terms.surfaces().collect());
         let recounted = surfaces.iter().filter(|s| before.binary_search(s).is_ok() != after.binary_search(s).is_ok());
         if recounted.into_iter().any(|&s| typo_word(lexicon.word(s))) {
             self.typo_files = None;
@@ -425,7 +435,6 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
     cache.lexicon = lexicon.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     cache.pages = analysed.iter().cloned().collect();
     let n = pages.len();
-    let words = cache.lexicon.words.len();
     let keys: Vec<u64> = analysed.iter().map(|(k, _)| *k).collect();
     let changed: Vec<usize> = match &cache.merged {
         Some(m) if m.keys.len() == n => (0..n).filter(|&i| m.keys[i] != keys[i]).collect(),
@@ -439,7 +448,7 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
             }
             m
         }
-        _ => Merged::count(keys, analysed.iter().map(|(_, a)| a.clone()).collect(), words),
+        _ => Merged::count(keys, analysed.iter().map(|(_, a)| a.clone()).collect(), &cache.lexicon),
     };
     let files = encode(&pages, &mut merged, &cache.lexicon, &rules);
     cache.merged = Some(merged);

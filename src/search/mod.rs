@@ -11,6 +11,7 @@ mod index;
 #[cfg(test)]
 mod js;
 mod lists;
+mod page_terms;
 mod parse;
 mod query;
 mod stem;
