@@ -234,33 +234,36 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 /// stops at 65,535), since the builder holds one per page per term (12 million at 50,000 pages).
 pub(crate) type Counts = [u16; FIELDS];
 
-/// A postings entry (what `encode_entry` writes for `Entry::Postings`), from borrowed pages.
-pub(crate) fn encode_postings(out: &mut Vec<u8>, key: &str, idf_milli: u32, pages: &[(u32, Counts)]) {
+/// A postings entry up to its pages, which follow as `pages` times [`put_page`].
+pub(crate) fn postings_head(out: &mut Vec<u8>, key: &str, idf_milli: u32, pages: usize) {
     put_str(out, key);
-    put_postings(out, idf_milli, pages);
-}
-
-fn put_postings<N: Copy + Into<u64>>(out: &mut Vec<u8>, idf_milli: u32, pages: &[(u32, [N; FIELDS])]) {
     out.push(0);
     put_varint(out, idf_milli as u64);
-    put_varint(out, pages.len() as u64);
-    let mut last = 0;
-    for (id, tf) in pages {
-        put_varint(out, (*id - last) as u64);
-        last = *id;
-        let mask = (0..FIELDS).filter(|&f| tf[f].into() > 0).fold(0u8, |m, f| m | 1 << f);
-        out.push(mask);
-        for n in tf.iter().map(|&n| n.into()).filter(|&n| n > 0) {
-            put_varint(out, n);
-        }
+    put_varint(out, pages as u64);
+}
+
+/// One page of a postings entry: its id's distance from the previous page's (from 0 for the
+/// first), the mask of fields that count the term, then each non-zero count.
+pub(crate) fn put_page<N: Copy + Into<u64>>(out: &mut Vec<u8>, distance: u32, counts: &[N; FIELDS]) {
+    put_varint(out, distance as u64);
+    out.push((0..FIELDS).filter(|&f| counts[f].into() > 0).fold(0u8, |m, f| m | 1 << f));
+    for n in counts.iter().map(|&n| n.into()).filter(|&n| n > 0) {
+        put_varint(out, n);
     }
 }
 
 pub(crate) fn encode_entry(out: &mut Vec<u8>, key: &str, entry: &Entry) {
-    put_str(out, key);
     match entry {
-        Entry::Postings(p) => put_postings(out, p.idf_milli, &p.pages),
+        Entry::Postings(p) => {
+            postings_head(out, key, p.idf_milli, p.pages.len());
+            let mut last = 0;
+            for (id, counts) in &p.pages {
+                put_page(out, id - last, counts);
+                last = *id;
+            }
+        }
         Entry::Expansion(targets) => {
+            put_str(out, key);
             out.push(1);
             put_varint(out, targets.len() as u64);
             for (term, text) in targets {

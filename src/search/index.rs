@@ -3,13 +3,12 @@
 use super::format::{
     self, Counts, Entry, Expansion, Fragment, FragmentPassage, Meta, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE,
 };
-use super::page_terms::PageTerms;
+use super::packed::{CountList, PageTerms};
 use super::synonyms::{self, Matcher, Member, Rules};
 use super::tokenize::{raw_words, word_tokens};
 use super::{IndexFile, PageText, Passage};
 use crate::config::SearchConfig;
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::{Arc, Mutex};
@@ -261,13 +260,11 @@ pub struct IndexCache {
 struct Merged {
     keys: Vec<u64>,
     analysed: Vec<Arc<AnalysedPage>>,
-    /// By term id: the pages using it, in page order, with the counts per field.
-    postings: Vec<Vec<(u32, Counts)>>,
+    /// By term id: the pages using it, in page order, with the counts per field, packed as its
+    /// postings entry writes them.
+    postings: Vec<CountList>,
     /// By surface id: its stem and how many pages use it (0: none).
     vocab: Vec<(u32, u32)>,
-    /// By term id: its encoded postings entry, kept while its pages stay the same (a preview's
-    /// save re-encodes only the edited page's terms).
-    encoded: Vec<Option<Box<[u8]>>>,
     /// Terms with postings, in word order (`None`: one came or went since).
     terms: Option<Vec<u32>>,
     /// Surfaces in use, in word order (`None`: one came or went since).
@@ -284,12 +281,12 @@ impl Merged {
     /// Counts everything from scratch.
     fn count(keys: Vec<u64>, analysed: Vec<Arc<AnalysedPage>>, lexicon: &Lexicon) -> Merged {
         let words = lexicon.words.len();
-        let mut postings: Vec<Vec<(u32, Counts)>> = vec![Vec::new(); words];
+        let mut postings = vec![CountList::default(); words];
         let mut vocab = vec![(0, 0); words];
         // Pages in id order, so every postings list comes out sorted by page.
         for (id, a) in analysed.iter().enumerate() {
-            for (term, tf) in a.terms.terms() {
-                postings[term as usize].push((id as u32, tf));
+            for (term, tf) in a.terms.tf.iter() {
+                postings[term as usize].push(id as u32, &tf);
             }
             for surface in a.terms.surfaces() {
                 let v = &mut vocab[surface as usize];
@@ -297,14 +294,12 @@ impl Merged {
             }
         }
         // Held until the next build: no growth slack.
-        postings.iter_mut().for_each(Vec::shrink_to_fit);
-        let encoded = vec![None; words];
+        postings.iter_mut().for_each(CountList::shrink);
         Merged {
             keys,
             analysed,
             postings,
             vocab,
-            encoded,
             terms: None,
             surfaces: None,
             vocab_files: None,
@@ -313,43 +308,41 @@ impl Merged {
         }
     }
 
-    /// Replaces page `id`'s contribution with `new` (`words`: the lexicon's size).
+    /// Replaces page `id`'s contribution with `new`.
     fn patch(&mut self, id: usize, key: u64, new: Arc<AnalysedPage>, lexicon: &Lexicon) {
         let words = lexicon.words.len();
-        self.postings.resize_with(words, Vec::new);
+        self.postings.resize_with(words, CountList::default);
         self.vocab.resize(words, (0, 0));
-        self.encoded.resize(words, None);
         let old = std::mem::replace(&mut self.analysed[id], new.clone());
         self.keys[id] = key;
-        let terms: Vec<u32> = old.terms.terms().chain(new.terms.terms()).map(|e| e.0).collect();
-        let surfaces: Vec<u32> = old.terms.surfaces().chain(new.terms.surfaces()).collect();
-        let live_terms: Vec<bool> = terms.iter().map(|&t| !self.postings[t as usize].is_empty()).collect();
-        let live_surfaces: Vec<bool> = surfaces.iter().map(|&s| self.vocab[s as usize].1 > 0).collect();
+        // Only a term whose counts on this page changed gets its list rewritten: an edit
+        // leaves most of a page's terms (and their long postings lists) as they were. Both
+        // pages list their terms in id order, so one merge finds them.
+        let (mut before, mut after) = (old.terms.tf.iter().peekable(), new.terms.tf.iter().peekable());
+        let mut changed: Vec<(u32, Option<Counts>)> = Vec::new();
+        loop {
+            let (term, was, now) = match (before.peek().map(|e| e.0), after.peek().map(|e| e.0)) {
+                (None, None) => break,
+                (Some(b), Some(a)) if b == a => (b, before.next().map(|e| e.1), after.next().map(|e| e.1)),
+                (Some(b), a) if a.is_none_or(|a| b < a) => (b, before.next().map(|e| e.1), None),
+                (_, Some(a)) => (a, None, after.next().map(|e| e.1)),
+                (Some(_), None) => unreachable!("taken by the arm above"),
+            };
+            if was != now {
+                changed.push((term, now));
+            }
+        }
         let id = id as u32;
-        // Only a term whose counts on this page changed is touched and encoded again: an edit
-        // leaves most of a page's terms (and their long postings lists) as they were.
-        let counts: FnvMap<u32, Counts> = new.terms.terms().collect();
-        let mut changed: Vec<u32> = Vec::new();
-        for (term, tf) in old.terms.terms() {
-            let pages = &mut self.postings[term as usize];
-            let Ok(i) = pages.binary_search_by_key(&id, |e| e.0) else { continue };
-            match counts.get(&term) {
-                Some(now) if *now == tf => continue,
-                Some(now) => pages[i].1 = *now,
-                None => {
-                    pages.remove(i);
-                }
-            }
-            changed.push(term);
-        }
-        for (term, tf) in new.terms.terms() {
-            let pages = &mut self.postings[term as usize];
-            let i = pages.partition_point(|e| e.0 < id);
-            if pages.get(i).is_none_or(|e| e.0 != id) {
-                pages.insert(i, (id, tf));
-                changed.push(term);
+        for (term, now) in changed {
+            let list = &mut self.postings[term as usize];
+            let was_live = !list.is_empty();
+            *list = list.with(id, now);
+            if was_live == list.is_empty() {
+                self.terms = None;
             }
         }
+        let surfaces: Vec<u32> = old.terms.surfaces().chain(new.terms.surfaces()).collect();
+        let live_surfaces: Vec<bool> = surfaces.iter().map(|&s| self.vocab[s as usize].1 > 0).collect();
         for surface in old.terms.surfaces() {
             let v = &mut self.vocab[surface as usize];
             v.1 = v.1.saturating_sub(1);
@@ -357,14 +350,6 @@ impl Merged {
         for surface in new.terms.surfaces() {
             let v = &mut self.vocab[surface as usize];
             *v = (lexicon.stem(surface), v.1 + 1);
-        }
-        for t in changed {
-            self.encoded[t as usize] = None;
-        }
-        for (&t, was) in terms.iter().zip(live_terms) {
-            if was == self.postings[t as usize].is_empty() {
-                self.terms = None;
-            }
         }
         if surfaces.iter().zip(live_surfaces).any(|(&s, was)| was != (self.vocab[s as usize].1 > 0)) {
             self.surfaces = None;
@@ -474,7 +459,7 @@ fn expansions(rules: &Rules, has_postings: impl Fn(&str) -> bool) -> BTreeMap<St
 /// (`family(key)`, e.g. a word and what it expands to) stay in one chunk, so a lookup of
 /// the family fetches one file.
 fn chunked<'k>(
-    items: impl Iterator<Item = (&'k str, Cow<'k, [u8]>)>,
+    items: impl Iterator<Item = (&'k str, Vec<u8>, &'k [u8])>,
     size: usize,
     family: fn(&str) -> &str,
     dir: &str,
@@ -485,8 +470,10 @@ fn chunked<'k>(
     let mut chunks = 0;
     let mut buf: Vec<u8> = Vec::new();
     let mut last = "";
-    for (key, bytes) in items {
-        if !buf.is_empty() && buf.len() + bytes.len() > size && family(key) != family(last) {
+    // An item is its key and its bytes, in two parts (a postings entry's head, then its pages
+    // as the index keeps them).
+    for (key, head, tail) in items {
+        if !buf.is_empty() && buf.len() + head.len() + tail.len() > size && family(key) != family(last) {
             files.push((format!("{dir}/{chunks}.{ext}"), std::mem::take(&mut buf).into()));
             chunks += 1;
         }
@@ -495,7 +482,8 @@ fn chunked<'k>(
             index.push_str(&if chunks == 0 { String::new() } else { format::separator(last, key) });
             index.push('\n');
         }
-        buf.extend_from_slice(&bytes);
+        buf.extend_from_slice(&head);
+        buf.extend_from_slice(tail);
         last = key;
     }
     if !buf.is_empty() {
@@ -573,36 +561,28 @@ fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &R
     let mut files: Vec<IndexFile> = Vec::new();
 
     // Postings and expansions, merged in key order.
-    let Merged { postings, encoded, terms, surfaces, .. } = merged;
+    let Merged { postings, terms, surfaces, .. } = merged;
     let live = |id: &u32| !postings[*id as usize].is_empty();
     let has_postings = |key: &str| lexicon.get(key).is_some_and(|id| live(&id));
     let expansions = expansions(rules, has_postings);
     let tw = expansions.keys().map(|k| k.split(' ').count()).max().unwrap_or(0) as u32;
     let terms = terms.get_or_insert_with(|| lexicon.sorted((0..postings.len() as u32).filter(live).collect()));
-    for &id in terms.iter() {
-        let (pages, entry) = (&postings[id as usize], &mut encoded[id as usize]);
-        if entry.is_none() {
-            let mut bytes = Vec::new();
-            format::encode_postings(&mut bytes, lexicon.word(id), idf_milli(n, pages.len()), pages);
-            *entry = Some(bytes.into_boxed_slice());
-        }
-    }
-    let encoded = &*encoded;
-    let mut postings = terms.iter().map(|&id| (lexicon.word(id), encoded[id as usize].as_deref())).peekable();
+    let mut postings = terms.iter().map(|&id| (lexicon.word(id), &postings[id as usize])).peekable();
     let mut expansions = expansions.iter().peekable();
     let entries = std::iter::from_fn(|| {
         let take_postings = match (postings.peek(), expansions.peek()) {
             (Some((a, _)), Some((b, _))) => *a < b.as_str(),
             (a, b) => a.is_some() || b.is_none(),
         };
+        let mut head = Vec::new();
         if take_postings {
-            let (term, bytes) = postings.next()?;
-            Some((term, Cow::Borrowed(bytes.unwrap_or_default())))
+            let (term, pages) = postings.next()?;
+            format::postings_head(&mut head, term, idf_milli(n, pages.len()), pages.len());
+            Some((term, head, pages.bytes()))
         } else {
             let (key, e) = expansions.next()?;
-            let mut bytes = Vec::new();
-            format::encode_entry(&mut bytes, key, &Entry::Expansion(e.clone()));
-            Some((key.as_str(), Cow::Owned(bytes)))
+            format::encode_entry(&mut head, key, &Entry::Expansion(e.clone()));
+            Some((key.as_str(), head, &[][..]))
         }
     });
     chunked(entries, POST_CHUNK, first_stem, "p", "bin", &mut files);
@@ -636,7 +616,7 @@ fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &R
             .collect();
         merged.vocab_files.get_or_insert_with(|| {
             let mut files = Vec::new();
-            let lines = vocab.iter().map(|&(w, stem, _)| (w, Cow::Owned(line(w, None, stem))));
+            let lines = vocab.iter().map(|&(w, stem, _)| (w, line(w, None, stem), &[][..]));
             chunked(lines, VOCAB_CHUNK, |w| w, "v", "txt", &mut files);
             files
         });
@@ -722,6 +702,9 @@ mod patch_tests {
         assert!(patched == fresh, "a patched index must equal a fresh one, byte for byte");
         // And again, changing it back.
         pages[3] = page(3, "pegawai melayani warga dengan ramah nomor3");
+        assert!(build(&pages, &config, &mut cache) == build(&pages, &config, &mut IndexCache::default()));
+        // The same words, counted more often: only their counts on the page change.
+        pages[3] = page(3, "pegawai pegawai melayani warga warga warga dengan ramah nomor3");
         assert!(build(&pages, &config, &mut cache) == build(&pages, &config, &mut IndexCache::default()));
     }
 }

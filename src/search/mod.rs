@@ -11,7 +11,7 @@ mod index;
 #[cfg(test)]
 mod js;
 mod lists;
-mod page_terms;
+mod packed;
 mod parse;
 mod query;
 mod stem;
