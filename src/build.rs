@@ -25,18 +25,14 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Write {
     /// Into a fresh folder swapped in whole at the end (`pedoman build`), so a failed or killed
-    /// build leaves the old output as it was. `force`: replace an output folder that does not
-    /// carry Pedoman's marker.
-    /// Swap the output in whole at the end (`force`: see above).
+    /// build leaves the old output as it was.
     Swap {
         /// Replace an output folder without Pedoman's marker.
         force: bool,
     },
     /// Into the folder as it is, replacing only files whose bytes changed (`pedoman serve`).
-    /// `incremental`: render only what changed since this Builder's last build.
-    /// Write into the output as it is (`incremental`: see above).
     InPlace {
-        /// Render only what changed since the last build.
+        /// Render only what changed since this Builder's last build.
         incremental: bool,
     },
 }
