@@ -11,6 +11,7 @@ use crate::config::SearchConfig;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasher, Hasher};
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 /// Chunks stop growing past these sizes (bytes before compression): small enough
@@ -275,6 +276,91 @@ struct Merged {
     typo_files: Option<Vec<IndexFile>>,
     /// The files packed last time, by a hash of their path and unpacked bytes.
     packed: HashMap<u64, IndexFile>,
+    /// The postings chunks as last made (`None`: remake them all).
+    chunks: Option<Chunks>,
+    /// Terms whose pages changed since `chunks` was made.
+    dirty: Vec<u32>,
+}
+
+/// The postings chunks (`p/`) as last made. While their keys stay the same (no term came or
+/// went, the same expansions), a preview's save remakes only the chunks that hold a changed
+/// term or whose bounds moved; the others keep their packed file, unhashed and unzipped.
+struct Chunks {
+    expansions: BTreeMap<String, Expansion>,
+    /// In key order: a term's id, or an expansion's key and encoded entry.
+    entries: Vec<Either>,
+    /// Each entry's length in bytes, and whether its family differs from the entry before's.
+    lens: Vec<(usize, bool)>,
+    /// By term id: its place in `entries`.
+    place: FnvMap<u32, usize>,
+    /// Each chunk: its entries, and its packed file with the hash that names it in `packed`.
+    made: Vec<(Range<usize>, u64, IndexFile)>,
+}
+
+/// A packed index file, with the hash of its path and unpacked bytes that names it in `Merged::packed`.
+type Packed = (u64, IndexFile);
+
+/// A postings chunk's entry.
+enum Either {
+    Term(u32),
+    Expansion(String, Vec<u8>),
+}
+
+impl Either {
+    fn key<'a>(&'a self, lexicon: &'a Lexicon) -> &'a str {
+        match self {
+            Either::Term(id) => lexicon.word(*id),
+            Either::Expansion(key, _) => key,
+        }
+    }
+}
+
+impl Chunks {
+    /// Lays the entries out afresh: terms and expansions merged in key order (`len`: a term's
+    /// entry length).
+    fn new(
+        terms: &[u32],
+        expansions: BTreeMap<String, Expansion>,
+        len: impl Fn(u32) -> usize,
+        lexicon: &Lexicon,
+    ) -> Chunks {
+        let mut entries = Vec::with_capacity(terms.len() + expansions.len());
+        let (mut t, mut e) = (terms.iter().peekable(), expansions.iter().peekable());
+        loop {
+            let term_first = match (t.peek(), e.peek()) {
+                (None, None) => break,
+                (Some(&&id), Some((key, _))) => lexicon.word(id) < key.as_str(),
+                (found, _) => found.is_some(),
+            };
+            if term_first {
+                entries.extend(t.next().map(|&id| Either::Term(id)));
+            } else if let Some((key, targets)) = e.next() {
+                let mut bytes = Vec::new();
+                format::encode_entry(&mut bytes, key, &Entry::Expansion(targets.clone()));
+                entries.push(Either::Expansion(key.clone(), bytes));
+            }
+        }
+        let lens = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let bytes = match e {
+                    Either::Term(id) => len(*id),
+                    Either::Expansion(_, entry) => entry.len(),
+                };
+                (bytes, i == 0 || first_stem(e.key(lexicon)) != first_stem(entries[i - 1].key(lexicon)))
+            })
+            .collect();
+        let place = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match e {
+                Either::Term(id) => Some((*id, i)),
+                Either::Expansion(..) => None,
+            })
+            .collect();
+        Chunks { expansions, entries, lens, place, made: Vec::new() }
+    }
 }
 
 impl Merged {
@@ -305,6 +391,8 @@ impl Merged {
             vocab_files: None,
             typo_files: None,
             packed: HashMap::new(),
+            chunks: None,
+            dirty: Vec::new(),
         }
     }
 
@@ -340,6 +428,7 @@ impl Merged {
             if was_live == list.is_empty() {
                 self.terms = None;
             }
+            self.dirty.push(term);
         }
         let surfaces: Vec<u32> = old.terms.surfaces().chain(new.terms.surfaces()).collect();
         let live_surfaces: Vec<bool> = surfaces.iter().map(|&s| self.vocab[s as usize].1 > 0).collect();
@@ -453,43 +542,38 @@ fn expansions(rules: &Rules, has_postings: impl Fn(&str) -> bool) -> BTreeMap<St
     out
 }
 
-/// Cuts `(key, bytes)` items, sorted by key, into chunks of at most `size` bytes (unless one
-/// family is larger) named `dir/N.ext`, and writes `dir/index.txt`: a separator line per
-/// chunk. Keys of one family
-/// (`family(key)`, e.g. a word and what it expands to) stay in one chunk, so a lookup of
-/// the family fetches one file.
-fn chunked<'k>(
-    items: impl Iterator<Item = (&'k str, Vec<u8>, &'k [u8])>,
-    size: usize,
-    family: fn(&str) -> &str,
-    dir: &str,
-    ext: &str,
-    files: &mut Vec<IndexFile>,
-) {
+/// Cuts items (each its length in bytes and whether it starts another family than the item
+/// before) into chunks: one ends before an item that would take it past `size` bytes and
+/// starts another family (a word and what it expands to stay in one chunk, so a lookup of the
+/// family fetches one file).
+fn chunk_bounds(items: impl Iterator<Item = (usize, bool)>, size: usize) -> Vec<Range<usize>> {
+    let mut bounds = Vec::new();
+    let (mut start, mut len, mut count) = (0, 0, 0);
+    for (i, (bytes, new_family)) in items.enumerate() {
+        if len > 0 && len + bytes > size && new_family {
+            bounds.push(start..i);
+            (start, len) = (i, 0);
+        }
+        len += bytes;
+        count = i + 1;
+    }
+    if len > 0 {
+        bounds.push(start..count);
+    }
+    bounds
+}
+
+/// `dir/index.txt` for chunks of keys (`key(i)`: item i's): a line per chunk, a key that sorts
+/// after the previous chunk's last and no later than the chunk's first.
+fn chunk_index<'k>(bounds: &[Range<usize>], key: impl Fn(usize) -> &'k str, dir: &str) -> IndexFile {
     let mut index = String::new();
-    let mut chunks = 0;
-    let mut buf: Vec<u8> = Vec::new();
-    let mut last = "";
-    // An item is its key and its bytes, in two parts (a postings entry's head, then its pages
-    // as the index keeps them).
-    for (key, head, tail) in items {
-        if !buf.is_empty() && buf.len() + head.len() + tail.len() > size && family(key) != family(last) {
-            files.push((format!("{dir}/{chunks}.{ext}"), std::mem::take(&mut buf).into()));
-            chunks += 1;
+    for (c, r) in bounds.iter().enumerate() {
+        if c > 0 {
+            index.push_str(&format::separator(key(r.start - 1), key(r.start)));
         }
-        if buf.is_empty() {
-            // The first chunk takes every key before its own.
-            index.push_str(&if chunks == 0 { String::new() } else { format::separator(last, key) });
-            index.push('\n');
-        }
-        buf.extend_from_slice(&head);
-        buf.extend_from_slice(tail);
-        last = key;
+        index.push('\n');
     }
-    if !buf.is_empty() {
-        files.push((format!("{dir}/{chunks}.{ext}"), buf.into()));
-    }
-    files.push((format!("{dir}/index.txt"), index.into_bytes().into()));
+    (format!("{dir}/index.txt"), index.into_bytes().into())
 }
 
 /// Whether the typo files may list `word`: words of letters only.
@@ -533,8 +617,8 @@ fn typos(vocab: &[(&str, &str, u32)], line: impl Fn(&str, Option<String>, &str) 
 /// The files gzipped and named `NAME.gz`, each with a hash of its path and unpacked bytes.
 /// A file the last build packed (`last`) keeps those bytes: a preview's save changes a few
 /// of hundreds of postings chunks.
-fn pack(files: Vec<IndexFile>, last: &mut HashMap<u64, IndexFile>) -> Vec<(u64, IndexFile)> {
-    let packed: Vec<(u64, IndexFile)> = files
+fn pack(files: Vec<IndexFile>, last: &HashMap<u64, IndexFile>) -> Vec<(String, u64, IndexFile)> {
+    files
         .into_par_iter()
         .map(|(path, bytes)| {
             let mut h = fnv::FnvHasher::default();
@@ -542,11 +626,9 @@ fn pack(files: Vec<IndexFile>, last: &mut HashMap<u64, IndexFile>) -> Vec<(u64, 
             h.write(&bytes);
             let key = h.finish();
             let file = last.get(&key).cloned().unwrap_or_else(|| (format!("{path}.gz"), format::gzip(&bytes).into()));
-            (key, file)
+            (path, key, file)
         })
-        .collect();
-    *last = packed.iter().cloned().collect();
-    packed
+        .collect()
 }
 
 /// A postings key's first stem: its family.
@@ -566,26 +648,57 @@ fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &R
     let has_postings = |key: &str| lexicon.get(key).is_some_and(|id| live(&id));
     let expansions = expansions(rules, has_postings);
     let tw = expansions.keys().map(|k| k.split(' ').count()).max().unwrap_or(0) as u32;
+    let keys_kept = terms.is_some() && merged.chunks.as_ref().is_some_and(|c| c.expansions == expansions);
     let terms = terms.get_or_insert_with(|| lexicon.sorted((0..postings.len() as u32).filter(live).collect()));
-    let mut postings = terms.iter().map(|&id| (lexicon.word(id), &postings[id as usize])).peekable();
-    let mut expansions = expansions.iter().peekable();
-    let entries = std::iter::from_fn(|| {
-        let take_postings = match (postings.peek(), expansions.peek()) {
-            (Some((a, _)), Some((b, _))) => *a < b.as_str(),
-            (a, b) => a.is_some() || b.is_none(),
-        };
+    let head = |id: u32| {
         let mut head = Vec::new();
-        if take_postings {
-            let (term, pages) = postings.next()?;
-            format::postings_head(&mut head, term, idf_milli(n, pages.len()), pages.len());
-            Some((term, head, pages.bytes()))
-        } else {
-            let (key, e) = expansions.next()?;
-            format::encode_entry(&mut head, key, &Entry::Expansion(e.clone()));
-            Some((key.as_str(), head, &[][..]))
+        let pages = &postings[id as usize];
+        format::postings_head(&mut head, lexicon.word(id), idf_milli(n, pages.len()), pages.len());
+        head
+    };
+    let mut chunks = match merged.chunks.take() {
+        Some(mut c) if keys_kept => {
+            for id in &merged.dirty {
+                if let Some(&i) = c.place.get(id) {
+                    c.lens[i].0 = head(*id).len() + postings[*id as usize].bytes().len();
+                }
+            }
+            c
         }
-    });
-    chunked(entries, POST_CHUNK, first_stem, "p", "bin", &mut files);
+        _ => Chunks::new(terms, expansions, |id| head(id).len() + postings[id as usize].bytes().len(), lexicon),
+    };
+    let key = |i: usize| chunks.entries[i].key(lexicon);
+    let bounds = chunk_bounds(chunks.lens.iter().copied(), POST_CHUNK);
+    let mut dirty: Vec<usize> = merged.dirty.drain(..).filter_map(|id| chunks.place.get(&id).copied()).collect();
+    dirty.sort_unstable();
+    let mut ready = Vec::new();
+    // Each chunk's entries, and its packed file when it is kept (the others are packed below).
+    let mut made: Vec<(Range<usize>, Option<Packed>)> = Vec::with_capacity(bounds.len());
+    for (c, r) in bounds.iter().enumerate() {
+        let path = format!("p/{c}.bin");
+        let touched = dirty.get(dirty.partition_point(|&d| d < r.start)).is_some_and(|&d| d < r.end);
+        match chunks.made.get(c) {
+            Some((was, hash, file)) if was == r && !touched => {
+                ready.push((path, *hash, file.clone()));
+                made.push((r.clone(), Some((*hash, file.clone()))));
+            }
+            _ => {
+                let mut bytes = Vec::with_capacity(POST_CHUNK * 2);
+                for i in r.clone() {
+                    match &chunks.entries[i] {
+                        Either::Term(id) => {
+                            bytes.extend_from_slice(&head(*id));
+                            bytes.extend_from_slice(postings[*id as usize].bytes());
+                        }
+                        Either::Expansion(_, entry) => bytes.extend_from_slice(entry),
+                    }
+                }
+                files.push((path, bytes.into()));
+                made.push((r.clone(), None));
+            }
+        }
+    }
+    files.push(chunk_index(&bounds, key, "p"));
 
     // A line of the vocabulary or typo files: the word, what else it has, its stem if another.
     let line = |word: &str, extra: Option<String>, stem: &str| {
@@ -615,9 +728,14 @@ fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &R
             })
             .collect();
         merged.vocab_files.get_or_insert_with(|| {
-            let mut files = Vec::new();
-            let lines = vocab.iter().map(|&(w, stem, _)| (w, line(w, None, stem), &[][..]));
-            chunked(lines, VOCAB_CHUNK, |w| w, "v", "txt", &mut files);
+            let lines: Vec<Vec<u8>> = vocab.iter().map(|&(w, stem, _)| line(w, None, stem)).collect();
+            let bounds = chunk_bounds(lines.iter().map(|l| (l.len(), true)), VOCAB_CHUNK);
+            let mut files: Vec<IndexFile> = bounds
+                .iter()
+                .enumerate()
+                .map(|(c, r)| (format!("v/{c}.txt"), lines[r.clone()].concat().into()))
+                .collect();
+            files.push(chunk_index(&bounds, |i| vocab[i].0, "v"));
             files
         });
         merged.typo_files.get_or_insert_with(|| typos(&vocab, line));
@@ -647,17 +765,28 @@ fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &R
     files.push(("pages.bin".to_string(), table.into()));
 
     // The version changes with any file: records count by the digest made with them.
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    let packed = pack(files, &mut merged.packed);
+    let mut packed = pack(files, &merged.packed);
+    packed.extend(ready);
+    packed.sort_by(|a, b| a.0.cmp(&b.0));
+    merged.packed = packed.iter().map(|(_, key, file)| (*key, file.clone())).collect();
+    chunks.made.clear();
+    for (c, (r, was)) in made.into_iter().enumerate() {
+        let file = was.or_else(|| {
+            let i = packed.binary_search_by(|f| f.0.as_str().cmp(&format!("p/{c}.bin"))).ok()?;
+            Some((packed[i].1, packed[i].2.clone()))
+        });
+        chunks.made.extend(file.map(|(key, file)| (r, key, file)));
+    }
+    merged.chunks = Some(chunks);
     let mut hasher = fnv::FnvHasher::default();
-    for (key, _) in &packed {
+    for (_, key, _) in &packed {
         hasher.write_u64(*key);
     }
     for a in &merged.analysed {
         hasher.write_u64(a.digest);
     }
     let h = hasher.finish();
-    let mut files: Vec<IndexFile> = packed.into_iter().map(|(_, file)| file).collect();
+    let mut files: Vec<IndexFile> = packed.into_iter().map(|(_, _, file)| file).collect();
     files.extend(merged.analysed.iter().enumerate().map(|(id, a)| (format!("f/{id}.json.gz"), a.record.clone())));
     let avg = if n == 0 { 1 } else { ((total_len as f64 / n as f64).round() as u32).max(1) };
     let meta = Meta {
@@ -685,6 +814,45 @@ mod patch_tests {
             section: "bagian".into(),
             passages: vec![Passage { text: body.into(), ..Default::default() }].into(),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_save_remakes_only_the_postings_chunks_it_touches() {
+        let body = |i: usize, extra: &str| {
+            format!("pegawai melayani warga kata{i} istilah{} nomor{} {extra}", i * 7 % 50, i % 13)
+        };
+        let mut pages: Vec<PageText> = (0..300).map(|i| page(i, &body(i, ""))).collect();
+        let mut cache = IndexCache::default();
+        let config = SearchConfig::default();
+        let mut last = build(&pages, &config, &mut cache);
+        let is_chunk = |f: &IndexFile| f.0.starts_with("p/") && f.0 != "p/index.txt.gz";
+        let chunks = |files: &[IndexFile]| files.iter().filter(|f| is_chunk(f)).count();
+        assert!(chunks(&last) > 3, "the test needs several postings chunks");
+        // Counts change on one page after another (entries grow a byte or shrink, so bounds
+        // move now and then); then a word comes, which lays the chunks out afresh.
+        let edits =
+            (1..40).map(|k| (k * 37 % 300, format!("{}{}", "pegawai ".repeat(k * 9), "melayani ".repeat(k)), true));
+        for (at, extra, same_words) in edits.chain([(150, "kata150 baru".to_string(), false)]) {
+            pages[at] = page(at, &body(at, &extra));
+            let patched = build(&pages, &config, &mut cache);
+            let mut fresh = IndexCache::default();
+            assert!(patched == build(&pages, &config, &mut fresh), "patched after editing page {at}");
+            // Lengths kept right, or a later edit's bounds would be laid out wrong.
+            let lens = |c: &IndexCache| c.merged.as_ref().and_then(|m| m.chunks.as_ref()).map(|c| c.lens.clone());
+            assert!(lens(&cache) == lens(&fresh), "entry lengths after editing page {at}");
+            let kept = patched
+                .iter()
+                .filter(|f| is_chunk(f) && last.iter().any(|l| l.0 == f.0 && Arc::ptr_eq(&l.1, &f.1)))
+                .count();
+            if same_words {
+                assert!(
+                    kept > 0 && kept < chunks(&patched),
+                    "{kept} of {} chunks kept after editing page {at}",
+                    chunks(&patched)
+                );
+            }
+            last = patched;
         }
     }
 
