@@ -264,8 +264,8 @@ struct Merged {
     /// By term id: the pages using it, in page order, with the counts per field, packed as its
     /// postings entry writes them.
     postings: Vec<CountList>,
-    /// By surface id: its stem and how many pages use it (0: none).
-    vocab: Vec<(u32, u32)>,
+    /// By surface id: how many pages use it (0: none); its stem is the lexicon's.
+    vocab: Vec<u32>,
     /// Terms with postings, in word order (`None`: one came or went since).
     terms: Option<Vec<u32>>,
     /// Surfaces in use, in word order (`None`: one came or went since).
@@ -368,15 +368,14 @@ impl Merged {
     fn count(keys: Vec<u64>, analysed: Vec<Arc<AnalysedPage>>, lexicon: &Lexicon) -> Merged {
         let words = lexicon.words.len();
         let mut postings = vec![CountList::default(); words];
-        let mut vocab = vec![(0, 0); words];
+        let mut vocab = vec![0; words];
         // Pages in id order, so every postings list comes out sorted by page.
         for (id, a) in analysed.iter().enumerate() {
             for (term, tf) in a.terms.tf.iter() {
                 postings[term as usize].push(id as u32, &tf);
             }
             for surface in a.terms.surfaces() {
-                let v = &mut vocab[surface as usize];
-                *v = (lexicon.stem(surface), v.1 + 1);
+                vocab[surface as usize] += 1;
             }
         }
         // Held until the next build: no growth slack.
@@ -400,7 +399,7 @@ impl Merged {
     fn patch(&mut self, id: usize, key: u64, new: Arc<AnalysedPage>, lexicon: &Lexicon) {
         let words = lexicon.words.len();
         self.postings.resize_with(words, CountList::default);
-        self.vocab.resize(words, (0, 0));
+        self.vocab.resize(words, 0);
         let old = std::mem::replace(&mut self.analysed[id], new.clone());
         self.keys[id] = key;
         // Only a term whose counts on this page changed gets its list rewritten: an edit
@@ -431,16 +430,15 @@ impl Merged {
             self.dirty.push(term);
         }
         let surfaces: Vec<u32> = old.terms.surfaces().chain(new.terms.surfaces()).collect();
-        let live_surfaces: Vec<bool> = surfaces.iter().map(|&s| self.vocab[s as usize].1 > 0).collect();
+        let live_surfaces: Vec<bool> = surfaces.iter().map(|&s| self.vocab[s as usize] > 0).collect();
         for surface in old.terms.surfaces() {
             let v = &mut self.vocab[surface as usize];
-            v.1 = v.1.saturating_sub(1);
+            *v = v.saturating_sub(1);
         }
         for surface in new.terms.surfaces() {
-            let v = &mut self.vocab[surface as usize];
-            *v = (lexicon.stem(surface), v.1 + 1);
+            self.vocab[surface as usize] += 1;
         }
-        if surfaces.iter().zip(live_surfaces).any(|(&s, was)| was != (self.vocab[s as usize].1 > 0)) {
+        if surfaces.iter().zip(live_surfaces).any(|(&s, was)| was != (self.vocab[s as usize] > 0)) {
             self.surfaces = None;
             self.vocab_files = None;
         }
@@ -718,14 +716,11 @@ fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &R
     if merged.vocab_files.is_none() || merged.typo_files.is_none() {
         let vocab_of = &merged.vocab;
         let surfaces = surfaces.get_or_insert_with(|| {
-            lexicon.sorted((0..vocab_of.len() as u32).filter(|&id| vocab_of[id as usize].1 > 0).collect())
+            lexicon.sorted((0..vocab_of.len() as u32).filter(|&id| vocab_of[id as usize] > 0).collect())
         });
         let vocab: Vec<(&str, &str, u32)> = surfaces
             .iter()
-            .map(|&id| {
-                let (stem, pages) = vocab_of[id as usize];
-                (lexicon.word(id), lexicon.word(stem), pages)
-            })
+            .map(|&id| (lexicon.word(id), lexicon.word(lexicon.stem(id)), vocab_of[id as usize]))
             .collect();
         merged.vocab_files.get_or_insert_with(|| {
             let lines: Vec<Vec<u8>> = vocab.iter().map(|&(w, stem, _)| line(w, None, stem)).collect();
