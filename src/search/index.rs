@@ -321,7 +321,7 @@ impl Chunks {
     fn new(
         terms: &[u32],
         expansions: BTreeMap<String, Expansion>,
-        len: impl Fn(u32) -> usize,
+        mut len: impl FnMut(u32) -> usize,
         lexicon: &Lexicon,
     ) -> Chunks {
         let mut entries = Vec::with_capacity(terms.len() + expansions.len());
@@ -408,15 +408,21 @@ impl Merged {
         let (mut before, mut after) = (old.terms.tf.iter().peekable(), new.terms.tf.iter().peekable());
         let mut changed: Vec<(u32, Option<Counts>)> = Vec::new();
         loop {
-            let (term, was, now) = match (before.peek().map(|e| e.0), after.peek().map(|e| e.0)) {
+            use std::cmp::Ordering::{Equal, Greater, Less};
+            let order = match (before.peek(), after.peek()) {
                 (None, None) => break,
-                (Some(b), Some(a)) if b == a => (b, before.next().map(|e| e.1), after.next().map(|e| e.1)),
-                (Some(b), a) if a.is_none_or(|a| b < a) => (b, before.next().map(|e| e.1), None),
-                (_, Some(a)) => (a, None, after.next().map(|e| e.1)),
-                (Some(_), None) => unreachable!("taken by the arm above"),
+                (Some(_), None) => Less,
+                (None, Some(_)) => Greater,
+                (Some(b), Some(a)) => b.0.cmp(&a.0),
             };
-            if was != now {
-                changed.push((term, now));
+            let (was, now) = match order {
+                Less => (before.next(), None),
+                Greater => (None, after.next()),
+                Equal => (before.next(), after.next()),
+            };
+            if was.map(|e| e.1) != now.map(|e| e.1) {
+                let term = was.or(now).map_or(0, |e| e.0);
+                changed.push((term, now.map(|e| e.1)));
             }
         }
         let id = id as u32;
@@ -429,13 +435,14 @@ impl Merged {
             }
             self.dirty.push(term);
         }
-        let surfaces: Vec<u32> = old.terms.surfaces().chain(new.terms.surfaces()).collect();
+        let (before, after): (Vec<u32>, Vec<u32>) = (old.terms.surfaces().collect(), new.terms.surfaces().collect());
+        let surfaces: Vec<u32> = before.iter().chain(&after).copied().collect();
         let live_surfaces: Vec<bool> = surfaces.iter().map(|&s| self.vocab[s as usize] > 0).collect();
-        for surface in old.terms.surfaces() {
+        for &surface in &before {
             let v = &mut self.vocab[surface as usize];
             *v = v.saturating_sub(1);
         }
-        for surface in new.terms.surfaces() {
+        for &surface in &after {
             self.vocab[surface as usize] += 1;
         }
         if surfaces.iter().zip(live_surfaces).any(|(&s, was)| was != (self.vocab[s as usize] > 0)) {
@@ -443,7 +450,6 @@ impl Merged {
             self.vocab_files = None;
         }
         // A word on one of the two pages only is now used by one page more or fewer.
-        let (before, after): (Vec<u32>, Vec<u32>) = (old.terms.surfaces().collect(), new.terms.surfaces().collect());
         let recounted = surfaces.iter().filter(|s| before.binary_search(s).is_ok() != after.binary_search(s).is_ok());
         if recounted.into_iter().any(|&s| typo_word(lexicon.word(s))) {
             self.typo_files = None;
@@ -648,22 +654,27 @@ fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &R
     let tw = expansions.keys().map(|k| k.split(' ').count()).max().unwrap_or(0) as u32;
     let keys_kept = terms.is_some() && merged.chunks.as_ref().is_some_and(|c| c.expansions == expansions);
     let terms = terms.get_or_insert_with(|| lexicon.sorted((0..postings.len() as u32).filter(live).collect()));
-    let head = |id: u32| {
-        let mut head = Vec::new();
+    // A term's entry head, appended to `out`; its pages follow as kept.
+    let head = |id: u32, out: &mut Vec<u8>| {
         let pages = &postings[id as usize];
-        format::postings_head(&mut head, lexicon.word(id), idf_milli(n, pages.len()), pages.len());
-        head
+        format::postings_head(out, lexicon.word(id), idf_milli(n, pages.len()), pages.len());
+    };
+    let mut scratch = Vec::new();
+    let mut entry_len = |id: u32| {
+        scratch.clear();
+        head(id, &mut scratch);
+        scratch.len() + postings[id as usize].bytes().len()
     };
     let mut chunks = match merged.chunks.take() {
         Some(mut c) if keys_kept => {
             for id in &merged.dirty {
                 if let Some(&i) = c.place.get(id) {
-                    c.lens[i].0 = head(*id).len() + postings[*id as usize].bytes().len();
+                    c.lens[i].0 = entry_len(*id);
                 }
             }
             c
         }
-        _ => Chunks::new(terms, expansions, |id| head(id).len() + postings[id as usize].bytes().len(), lexicon),
+        _ => Chunks::new(terms, expansions, entry_len, lexicon),
     };
     let key = |i: usize| chunks.entries[i].key(lexicon);
     let bounds = chunk_bounds(chunks.lens.iter().copied(), POST_CHUNK);
@@ -685,7 +696,7 @@ fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &R
                 for i in r.clone() {
                     match &chunks.entries[i] {
                         Either::Term(id) => {
-                            bytes.extend_from_slice(&head(*id));
+                            head(*id, &mut bytes);
                             bytes.extend_from_slice(postings[*id as usize].bytes());
                         }
                         Either::Expansion(_, entry) => bytes.extend_from_slice(entry),
