@@ -1,8 +1,8 @@
 //! The pipeline, top to bottom: load (walk + front matter + Markdown) → claims (who writes
 //! each output path) → links → render → index → write. `Builder::run` only calls the stages in
-//! order; each keeps its own cache between builds (the loader its parsed files, the render
-//! policy its snapshot, the indexer its analyses, the in-place writer its fingerprints), so
-//! `serve` redoes only what changed.
+//! order; each keeps its own cache between builds (the preview's loader its parsed files, the
+//! render policy its snapshot, the indexer its analyses, the in-place writer its
+//! fingerprints), so `serve` redoes only what changed.
 
 use crate::claims;
 use crate::config::Config;
@@ -110,10 +110,12 @@ impl Builder {
     /// A builder whose renders stop when `cancel` is set (the build then fails); `serve` uses
     /// it to stop a build that a newer save or Ctrl+C makes pointless.
     pub fn with_cancel(opts: BuildOptions, cancel: Cancel) -> Self {
+        // The preview's builder is kept for every save; a published build's is used once.
+        let loader = if matches!(opts.write, Write::InPlace { .. }) { Loader::default() } else { Loader::once() };
         Builder {
             cancel,
             opts,
-            loader: Loader::default(),
+            loader,
             linker: Linker::default(),
             rerender: Rerender::default(),
             indexer: Indexer::default(),
@@ -149,7 +151,7 @@ impl Builder {
 
         let changed: Option<Vec<PathBuf>> = changed.map(|paths| paths.iter().map(|p| canonical(p)).collect());
         let parse = parse_options(&theme, &config);
-        let loaded = self.loader.load(&root, &config, &parse, changed.as_deref(), self.opts.drafts);
+        let mut loaded = self.loader.load(&root, &config, &parse, changed.as_deref(), self.opts.drafts);
         clock.lap("load+parse");
         errors.extend(loaded.errors.iter().cloned());
         errors.extend(claims::check(&loaded.site, &config, &theme));
@@ -162,6 +164,8 @@ impl Builder {
             return Err(errors);
         }
 
+        // The index frees each text once read, where nothing else holds it.
+        let mut texts = Some(loaded.take_texts());
         let renderer = Renderer::new(&theme, &base, asset_urls.clone(), self.cancel.clone())?;
         let words: Vec<usize> = loaded.page_md.iter().map(|md| md.word_count).collect();
         // Only an incremental in-place build can leave pages out; it plans from what the last
@@ -214,7 +218,12 @@ impl Builder {
         let (mut rendered, mut files) = (Ok(()), Vec::new());
         let (render_took, index_took) = rayon::join(
             || timed(&mut || rendered = render::render_site(&input, &renderer, plan.as_ref(), &emit)),
-            || timed(&mut || files = indexer.run(&loaded.site, &loaded.page_md, &loaded.section_md, &config.search)),
+            || {
+                timed(&mut || {
+                    let (pages, sections) = texts.take().unwrap_or_default();
+                    files = indexer.run(&loaded.site, pages, sections, &config.search);
+                })
+            },
         );
         rendered?;
         for (rel, bytes) in files {

@@ -4,9 +4,8 @@
 
 use crate::config::SearchConfig;
 use crate::content::{SectionId, Site};
-use crate::markdown::Rendered;
+use crate::load::Texts;
 use crate::search::{self, IndexCache, IndexFile, PageText};
-use std::sync::Arc;
 
 /// Builds the search index between builds, reusing the analysis of unchanged pages.
 #[derive(Default)]
@@ -15,21 +14,22 @@ pub(crate) struct Indexer {
 }
 
 impl Indexer {
-    /// The index files (paths relative to `search/`) for every page and section of `site`.
+    /// The index files (paths relative to `search/`) for every page and section of `site`,
+    /// from the text of each (at its id; see `Loaded::take_texts`).
     pub(crate) fn run(
         &mut self,
         site: &Site,
-        page_md: &[Arc<Rendered>],
-        section_md: &[Arc<Rendered>],
+        page_texts: Texts,
+        section_texts: Texts,
         config: &SearchConfig,
     ) -> Vec<IndexFile> {
-        let texts = page_texts(site, page_md, section_md);
-        search::build_index_cached(&texts, config, &mut self.cache)
+        let texts = texts(site, page_texts, section_texts);
+        search::build_index_cached(texts, config, &mut self.cache)
     }
 }
 
-/// The text of every section and page, for the search index.
-fn page_texts(site: &Site, page_md: &[Arc<Rendered>], section_md: &[Arc<Rendered>]) -> Vec<PageText> {
+/// What the search index reads of every section and page.
+fn texts(site: &Site, page_texts: Texts, section_texts: Texts) -> Vec<PageText> {
     let crumbs = |mut s: Option<SectionId>| {
         let mut v = Vec::new();
         while let Some(i) = s {
@@ -43,8 +43,8 @@ fn page_texts(site: &Site, page_md: &[Arc<Rendered>], section_md: &[Arc<Rendered
     let mut out: Vec<PageText> = site
         .sections
         .iter()
-        .zip(section_md)
-        .map(|(s, md)| PageText {
+        .zip(section_texts)
+        .map(|(s, passages)| PageText {
             url: s.path.clone(),
             title: s.title.clone(),
             breadcrumb: crumbs(s.parent),
@@ -52,10 +52,10 @@ fn page_texts(site: &Site, page_md: &[Arc<Rendered>], section_md: &[Arc<Rendered
             description: s.meta.description.clone(),
             tags: Vec::new(),
             glossary: Vec::new(),
-            passages: md.passages.clone(),
+            passages,
         })
         .collect();
-    out.extend(site.pages.iter().zip(page_md).map(|(p, md)| PageText {
+    out.extend(site.pages.iter().zip(page_texts).map(|(p, passages)| PageText {
         url: p.path.clone(),
         title: p.title.clone(),
         breadcrumb: crumbs(Some(p.section)),
@@ -63,7 +63,7 @@ fn page_texts(site: &Site, page_md: &[Arc<Rendered>], section_md: &[Arc<Rendered
         description: p.meta.description.clone(),
         tags: p.meta.tags.clone(),
         glossary: p.meta.glossary.clone(),
-        passages: md.passages.clone(),
+        passages,
     }));
     out
 }

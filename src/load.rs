@@ -8,7 +8,7 @@ use crate::config::{Config, RawHtml};
 use crate::content::{self, Asset, Item, Site};
 use crate::diagnostics::Diagnostic;
 use crate::git_dates;
-use crate::markdown::{self, CalloutLabels, Rendered};
+use crate::markdown::{self, CalloutLabels, Passage, Rendered};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -41,6 +41,22 @@ pub(crate) struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The text of each page (or section), passage by passage, at its id.
+pub(crate) type Texts = Vec<Arc<[Passage]>>;
+
+impl Loaded {
+    /// The text of each page and of each section (at their ids), for the search index: taken
+    /// out of the parsed bodies that nothing else holds (a [`Loader::once`] build), so the
+    /// index can free each text once it has read it; shared where the loader keeps them.
+    pub(crate) fn take_texts(&mut self) -> (Texts, Texts) {
+        let take = |md: &mut Arc<Rendered>| match Arc::get_mut(md) {
+            Some(md) => std::mem::take(&mut md.passages),
+            None => md.passages.clone(),
+        };
+        (self.page_md.iter_mut().map(take).collect(), self.section_md.iter_mut().map(take).collect())
+    }
+}
+
 /// Modification time and length: a file whose stamp is unchanged is not read again by a walk.
 type Stamp = (SystemTime, u64);
 
@@ -59,9 +75,12 @@ struct Listing {
     warnings: Vec<Diagnostic>,
 }
 
-/// Keeps every Markdown file as last read and parsed, between builds.
+/// Keeps every Markdown file as last read and parsed, between builds, or nothing (see
+/// [`Loader::once`]).
 #[derive(Default)]
 pub(crate) struct Loader {
+    /// Keep nothing between builds: each build hands over all it parsed.
+    once: bool,
     /// Hash of the config and UI strings the cache was parsed with; a change empties it.
     key: u64,
     files: HashMap<String, Cached>,
@@ -70,6 +89,13 @@ pub(crate) struct Loader {
 }
 
 impl Loader {
+    /// A loader for builds that share nothing (`pedoman build`): it keeps no parsed file, so
+    /// what a build holds is held by the build alone and freed as its stages finish with it
+    /// (the search index frees each page's text once read: a third of a big site's memory).
+    pub(crate) fn once() -> Loader {
+        Loader { once: true, ..Loader::default() }
+    }
+
     /// Loads `root/content` (`root` canonical). `changed` lists absolute paths changed since the
     /// last build; `None` means anything may have changed.
     pub(crate) fn load(
@@ -145,19 +171,17 @@ impl Loader {
             }
         }
         let assets = listing.assets.iter().map(|(rel, src)| Asset::new(src.clone(), rel.clone())).collect();
+        let warnings = listing.warnings.clone();
+        if self.once {
+            // The next load walks and reads everything again.
+            self.files.clear();
+            self.listing = None;
+        }
         let (mut site, page_md, section_md) = content::assemble(config, items, assets, drafts);
         if config.updated_from_git {
             errors.extend(dates_from_git(&root.join("content"), &mut site).err());
         }
-        Loaded {
-            site,
-            page_md,
-            section_md,
-            unreadable,
-            reread: self.reread.clone(),
-            errors,
-            warnings: listing.warnings.clone(),
-        }
+        Loaded { site, page_md, section_md, unreadable, reread: self.reread.clone(), errors, warnings }
     }
 
     /// The build succeeded: what was re-read has been rendered.
@@ -270,4 +294,38 @@ fn apply_changes(listing: &mut Listing, content: &Path, changed: &[PathBuf]) -> 
         }
     }
     Some(touched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loader_used_once_hands_its_texts_over_and_keeps_none() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/nilai")).unwrap();
+        std::fs::write(dir.path().join("config.yaml"), "title: Uji\nbase_url: https://contoh.go.id/\n").unwrap();
+        std::fs::write(dir.path().join("content/nilai/a.md"), "---\ntitle: A\n---\nPegawai melayani warga.\n").unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let config = Config::load(&root).unwrap();
+        let label = |s: &str| s.to_string();
+        let labels = CalloutLabels {
+            note: label("Catatan"),
+            tip: label("Tip"),
+            important: label("Penting"),
+            warning: label("Awas"),
+            caution: label("Hati-hati"),
+        };
+        let parse = ParseOptions { raw_html: config.markdown.raw_html, labels, anchor_label: label("#") };
+        for (mut loader, keeps) in [(Loader::once(), false), (Loader::default(), true)] {
+            let mut loaded = loader.load(&root, &config, &parse, None, false);
+            assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+            let (pages, _) = loaded.take_texts();
+            assert_eq!(pages[0][0].text, "Pegawai melayani warga.");
+            // Held by the loader between builds, or by the index alone (which frees it).
+            assert_eq!(Arc::strong_count(&pages[0]), if keeps { 2 } else { 1 }, "keeps: {keeps}");
+            assert_eq!(loaded.page_md[0].passages.is_empty(), !keeps);
+            assert_eq!(loader.files.is_empty(), !keeps);
+        }
+    }
 }

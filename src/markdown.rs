@@ -70,8 +70,8 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Every heading's id, in order.
     pub heading_ids: Vec<String>,
-    /// The plain text, one passage per heading (the first holds the text before any); shared
-    /// with the search index, which keeps it between builds.
+    /// The plain text, one passage per heading (the first holds the text before any): the
+    /// search index's input (see `Loaded::take_texts`).
     pub passages: std::sync::Arc<[Passage]>,
     /// Words of plain text, for the reading time.
     pub word_count: usize,

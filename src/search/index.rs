@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasher, Hasher};
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 /// Chunks stop growing past these sizes (bytes before compression): small enough
 /// that a first query on a large site fetches little, large enough to keep the
@@ -463,13 +463,14 @@ struct AnalysedPage {
     record: Arc<[u8]>,
     /// A hash of `record`, for the index's version.
     digest: u64,
-    /// The text analysed: held so that no other text can take its address (see `page_key`).
-    _text: Arc<[Passage]>,
+    /// The text analysed, not kept (the loader keeps it while its file is unchanged) but its
+    /// address held, so that no other text can take it (see `page_key`).
+    _text: Weak<[Passage]>,
 }
 
 /// What identifies a page's analysis: a hash of its fields, the phrases counted (`phrases`,
 /// hashed once), and the address of its text. The loader keeps a file's text while the file
-/// is unchanged, and `AnalysedPage` holds it, so the address stands for the text: hashing
+/// is unchanged, and `AnalysedPage` holds the address, so it stands for the text: hashing
 /// every page's text on every save cost more than the rest of a preview's index update.
 fn page_key(page: &PageText, phrases: u64) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -480,11 +481,10 @@ fn page_key(page: &PageText, phrases: u64) -> u64 {
     h.finish()
 }
 
-pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
-    let mut pages: Vec<&PageText> = pages.iter().collect();
+pub(super) fn build(mut pages: Vec<PageText>, config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     pages.dedup_by(|a, b| a.url == b.url);
-    let rules = synonyms::build_rules(pages.iter().copied(), config);
+    let rules = synonyms::build_rules(&pages, config);
     // Targets of one word are that word's postings; phrases need postings of their own.
     let members: BTreeSet<&Member> = rules.values().flatten().map(|t| &t.stems).filter(|s| s.len() > 1).collect();
     let phrases = Phrases::new(&members, &mut cache.lexicon);
@@ -493,7 +493,7 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
     let lexicon = Mutex::new(std::mem::take(&mut cache.lexicon));
 
     let analysed: Vec<(u64, Arc<AnalysedPage>)> = pages
-        .par_iter()
+        .par_iter_mut()
         .map_init(
             || Scanner::new(&lexicon, &phrases),
             |scanner, p| {
@@ -503,9 +503,11 @@ pub(super) fn build(pages: &[PageText], config: &SearchConfig, cache: &mut Index
                     let record: Arc<[u8]> = format::gzip(&json).into();
                     let mut digest = fnv::FnvHasher::default();
                     digest.write(&record);
-                    let (terms, digest, _text) = (scanner.page(p), digest.finish(), p.passages.clone());
+                    let (terms, digest, _text) = (scanner.page(p), digest.finish(), Arc::downgrade(&p.passages));
                     Arc::new(AnalysedPage { terms, record, digest, _text })
                 });
+                // Read: the text goes now, not with the rest of the pages at the end.
+                p.passages = Arc::default();
                 (key, done)
             },
         )
@@ -642,7 +644,7 @@ fn first_stem(key: &str) -> &str {
 
 /// Writes the index files from the merged postings, vocabulary and page records, re-encoding
 /// only what changed since the files `merged` keeps were made.
-fn encode(pages: &[&PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &Rules) -> Vec<IndexFile> {
+fn encode(pages: &[PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &Rules) -> Vec<IndexFile> {
     let n = pages.len();
     let mut files: Vec<IndexFile> = Vec::new();
 
@@ -831,7 +833,7 @@ mod patch_tests {
         let mut pages: Vec<PageText> = (0..300).map(|i| page(i, &body(i, ""))).collect();
         let mut cache = IndexCache::default();
         let config = SearchConfig::default();
-        let mut last = build(&pages, &config, &mut cache);
+        let mut last = build(pages.clone(), &config, &mut cache);
         let is_chunk = |f: &IndexFile| f.0.starts_with("p/") && f.0 != "p/index.txt.gz";
         let chunks = |files: &[IndexFile]| files.iter().filter(|f| is_chunk(f)).count();
         assert!(chunks(&last) > 3, "the test needs several postings chunks");
@@ -841,9 +843,9 @@ mod patch_tests {
             (1..40).map(|k| (k * 37 % 300, format!("{}{}", "pegawai ".repeat(k * 9), "melayani ".repeat(k)), true));
         for (at, extra, same_words) in edits.chain([(150, "kata150 baru".to_string(), false)]) {
             pages[at] = page(at, &body(at, &extra));
-            let patched = build(&pages, &config, &mut cache);
+            let patched = build(pages.clone(), &config, &mut cache);
             let mut fresh = IndexCache::default();
-            assert!(patched == build(&pages, &config, &mut fresh), "patched after editing page {at}");
+            assert!(patched == build(pages.clone(), &config, &mut fresh), "patched after editing page {at}");
             // Lengths kept right, or a later edit's bounds would be laid out wrong.
             let lens = |c: &IndexCache| c.merged.as_ref().and_then(|m| m.chunks.as_ref()).map(|c| c.lens.clone());
             assert!(lens(&cache) == lens(&fresh), "entry lengths after editing page {at}");
@@ -863,22 +865,32 @@ mod patch_tests {
     }
 
     #[test]
+    fn the_index_keeps_no_page_text_between_builds() {
+        let pages: Vec<PageText> = (0..20).map(|i| page(i, &format!("pegawai melayani warga nomor{i}"))).collect();
+        let texts: Vec<Weak<[Passage]>> = pages.iter().map(|p| Arc::downgrade(&p.passages)).collect();
+        let mut cache = IndexCache::default();
+        let files = build(pages, &SearchConfig::default(), &mut cache);
+        assert!(files.iter().any(|f| f.0.starts_with("f/")), "records are made");
+        assert!(texts.iter().all(|t| t.upgrade().is_none()), "no page's text is kept for the next build");
+    }
+
+    #[test]
     fn patching_changed_pages_gives_the_same_index_as_a_fresh_build() {
         let mut pages: Vec<PageText> =
             (0..12).map(|i| page(i, &format!("pegawai melayani warga dengan ramah nomor{i}"))).collect();
         let mut cache = IndexCache::default();
         let config = SearchConfig::default();
-        build(&pages, &config, &mut cache);
+        build(pages.clone(), &config, &mut cache);
         // One page loses words only it had (`nomor3`, `ramah` stays elsewhere) and gains new ones.
         pages[3] = page(3, "kepemimpinan kolaboratif tanpa birokrasi berbelit");
-        let patched = build(&pages, &config, &mut cache);
-        let fresh = build(&pages, &config, &mut IndexCache::default());
+        let patched = build(pages.clone(), &config, &mut cache);
+        let fresh = build(pages.clone(), &config, &mut IndexCache::default());
         assert!(patched == fresh, "a patched index must equal a fresh one, byte for byte");
         // And again, changing it back.
         pages[3] = page(3, "pegawai melayani warga dengan ramah nomor3");
-        assert!(build(&pages, &config, &mut cache) == build(&pages, &config, &mut IndexCache::default()));
+        assert!(build(pages.clone(), &config, &mut cache) == build(pages.clone(), &config, &mut IndexCache::default()));
         // The same words, counted more often: only their counts on the page change.
         pages[3] = page(3, "pegawai pegawai melayani warga warga warga dengan ramah nomor3");
-        assert!(build(&pages, &config, &mut cache) == build(&pages, &config, &mut IndexCache::default()));
+        assert!(build(pages.clone(), &config, &mut cache) == build(pages.clone(), &config, &mut IndexCache::default()));
     }
 }

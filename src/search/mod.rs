@@ -82,12 +82,13 @@ pub use tokenize::{tokenize, Token};
 /// Builds the index files for `pages` with the site's `search` settings (synonyms and
 /// thesaurus); glossary entries on the pages add synonyms of their own.
 pub fn build_index(pages: &[PageText], config: &SearchConfig) -> Vec<IndexFile> {
-    build_index_cached(pages, config, &mut IndexCache::default())
+    build_index_cached(pages.to_vec(), config, &mut IndexCache::default())
 }
 
 /// `build_index` reusing the analysis of pages whose text has not changed since the
-/// build that filled `cache` (what `serve` does on every save).
-pub fn build_index_cached(pages: &[PageText], config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
+/// build that filled `cache` (what `serve` does on every save). Each page's text is let go
+/// once read: where nothing else holds it, it is freed before the index is done.
+pub fn build_index_cached(pages: Vec<PageText>, config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
     index::build(pages, config, cache)
 }
 
