@@ -41,8 +41,11 @@ fn the_benchmark_runs_at_200_pages_and_writes_its_report() {
     }
     let serve = row(&report, "| corpus, 200 pages | 200 | 3 |");
     assert!(serve[3].parse::<f64>().unwrap() > 0.0, "{serve:?}");
-    let query = row(&report, "| 200 | melayani |");
-    assert!(query[2].contains("search/meta.json") && query[2].contains("search.js"), "{query:?}");
+    for place in ["search box", "search page"] {
+        let query = row(&report, &format!("| 200 | {place} | melayani |"));
+        assert!(query[3].contains("search/meta.json") && query[3].contains("search.js"), "{query:?}");
+        assert!(query[4].parse::<f64>().unwrap() > 1.0, "{query:?}");
+    }
     assert!(report.contains("## Machine") && report.contains("pedoman build --root corpus-N/pedoman-site"));
     assert!(report.ends_with("## Reading\n\nCatatan tangan.\n"), "the hand-written reading is kept:\n{report}");
     assert!(!Path::new(&settings.work).join("serve-copy").exists(), "the preview's copy is removed");

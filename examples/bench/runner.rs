@@ -17,6 +17,10 @@ use std::time::{Duration, Instant};
 const PAGEFIND: &str = "pagefind@1.6.0";
 /// Queries whose first download is measured.
 const QUERIES: [&str; 3] = ["melayani", "agen perubahan", "sistem merit"];
+/// Where a reader types a first search, and what `search.js` asks the engine for there: the
+/// box on every page shows `WINDOW` (5) hits and reads the last word as a beginning; the
+/// search page (`/cari/?q=…`) shows 10.
+const PLACES: [(&str, usize, bool); 2] = [("search box", 5, true), ("search page", 10, false)];
 
 pub struct Settings {
     pub sizes: Vec<usize>,
@@ -103,6 +107,8 @@ pub struct Report {
 #[derive(Debug)]
 pub struct FirstQuery {
     pub pages: usize,
+    /// Where it is typed (see `PLACES`).
+    pub place: &'static str,
     pub query: String,
     pub files: Vec<(String, usize)>,
 }
@@ -425,6 +431,18 @@ fn command_output(command: &mut Command) -> Result<String, String> {
 /// Index files a first search reads, as the engine (the same steps in Rust and in the browser)
 /// fetches them, with the scripts loaded when a reader starts to search; gzipped sizes.
 fn first_query(output: &Path, pages: usize) -> Result<Vec<FirstQuery>, String> {
+    let mut rows = Vec::new();
+    for (place, limit, prefix) in PLACES {
+        for query in QUERIES {
+            let files = first_files(output, query, limit, prefix)?;
+            rows.push(FirstQuery { pages, place, query: query.to_string(), files });
+        }
+    }
+    Ok(rows)
+}
+
+/// The files, with their gzipped sizes, that one first search fetches.
+fn first_files(output: &Path, query: &str, limit: usize, prefix: bool) -> Result<Vec<(String, usize)>, String> {
     struct Recording(DirStore, Rc<RefCell<Vec<String>>>);
     impl Store for Recording {
         fn read(&self, path: &str) -> Result<Vec<u8>, SearchError> {
@@ -432,26 +450,22 @@ fn first_query(output: &Path, pages: usize) -> Result<Vec<FirstQuery>, String> {
             self.0.read(path)
         }
     }
-    let mut rows = Vec::new();
-    for query in QUERIES {
-        let read = Rc::new(RefCell::new(Vec::new()));
-        let store = Recording(DirStore(output.join("search")), read.clone());
-        let mut engine = Engine::open(store).map_err(|e| e.to_string())?;
-        engine.search(query, &Options { limit: 10, ..Options::default() }).map_err(|e| e.to_string())?;
-        let mut files: Vec<(String, usize)> = Vec::new();
-        for script in ["search-engine.js", "search.js"] {
-            if let Ok(bytes) = std::fs::read(output.join(script)) {
-                files.push((script.to_string(), gzip_len(&bytes)));
-            }
+    let read = Rc::new(RefCell::new(Vec::new()));
+    let store = Recording(DirStore(output.join("search")), read.clone());
+    let mut engine = Engine::open(store).map_err(|e| e.to_string())?;
+    engine.search(query, &Options { limit, prefix, ..Options::default() }).map_err(|e| e.to_string())?;
+    let mut files: Vec<(String, usize)> = Vec::new();
+    for script in ["search-engine.js", "search.js"] {
+        if let Ok(bytes) = std::fs::read(output.join(script)) {
+            files.push((script.to_string(), gzip_len(&bytes)));
         }
-        let read = std::mem::take(&mut *read.borrow_mut());
-        for path in read {
-            let bytes = std::fs::read(output.join("search").join(&path)).map_err(|e| e.to_string())?;
-            files.push((format!("search/{path}"), gzip_len(&bytes)));
-        }
-        rows.push(FirstQuery { pages, query: query.to_string(), files });
     }
-    Ok(rows)
+    let read = std::mem::take(&mut *read.borrow_mut());
+    for path in read {
+        let bytes = std::fs::read(output.join("search").join(&path)).map_err(|e| e.to_string())?;
+        files.push((format!("search/{path}"), gzip_len(&bytes)));
+    }
+    Ok(files)
 }
 
 /// What a server sends: a stored `.gz` file as it is, anything else gzipped.
@@ -734,13 +748,21 @@ pub fn render(settings: &Settings, report: &Report, load_before: &str, load_afte
         }
     }
     if !report.first_query.is_empty() {
-        let _ = writeln!(md, "\n## First search download\n\nWhat a reader's first search fetches, as a web server sends it (the index files are stored gzipped; the scripts are gzipped on the way): the two scripts loaded when searching starts, then the index files the engine reads for the query.\n");
-        let _ = writeln!(md, "| pages | query | files | KB gzipped |");
-        let _ = writeln!(md, "|---:|---|---|---:|");
+        let _ = writeln!(md, "\n## First search download\n\nWhat a reader's first search fetches, as a web server sends it (the index files are stored gzipped; the scripts are gzipped on the way): the two scripts loaded when searching starts, then the index files the engine reads for the query. In the search box on every page (5 hits, the last word read as a beginning while it is typed) and on the search page (`/cari/?q=…`, 10 hits).\n");
+        let _ = writeln!(md, "| pages | where | query | files | KB gzipped |");
+        let _ = writeln!(md, "|---:|---|---|---|---:|");
         for q in &report.first_query {
             let total: usize = q.files.iter().map(|(_, n)| n).sum();
             let names: Vec<String> = q.files.iter().map(|(f, n)| format!("{f} {:.1}", *n as f64 / 1000.0)).collect();
-            let _ = writeln!(md, "| {} | {} | {} | {:.1} |", q.pages, q.query, names.join(", "), total as f64 / 1000.0);
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {:.1} |",
+                q.pages,
+                q.place,
+                q.query,
+                names.join(", "),
+                total as f64 / 1000.0
+            );
         }
     }
     if let Some((pages, timings)) = &report.stages {
