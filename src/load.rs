@@ -60,6 +60,7 @@ impl Loaded {
 /// Modification time and length: a file whose stamp is unchanged is not read again by a walk.
 type Stamp = (SystemTime, u64);
 
+#[derive(Clone)]
 struct Cached {
     stamp: Option<Stamp>,
     item: Result<Item, Vec<Diagnostic>>,
@@ -151,21 +152,24 @@ impl Loader {
         let mut errors = listing.errors.clone();
         let mut unreadable = HashSet::new();
         let mut items = Vec::with_capacity(listing.markdown.len());
+        // A loader used once hands its files over instead of copying them.
+        let mut files = std::mem::take(&mut self.files);
         for rel in &listing.markdown {
-            let cached = &self.files[rel];
-            match &cached.item {
+            let taken = if self.once { files.remove(rel) } else { files.get(rel).cloned() };
+            let Cached { item, md, .. } = taken.expect("read above");
+            match item {
                 Ok(item) => {
-                    let (source, body_line) = match item {
+                    let (source, body_line) = match &item {
                         Item::Page(p) => (&p.source, p.body_line),
                         Item::Section(s) => (&s.source, s.body_line),
                     };
-                    errors.extend(cached.md.problems.iter().map(|p| {
+                    errors.extend(md.problems.iter().map(|p| {
                         Diagnostic::new(source, body_line + p.line - 1, p.col, &p.message).with_hint(&p.hint)
                     }));
-                    items.push((item.clone(), cached.md.clone()));
+                    items.push((item, md));
                 }
                 Err(d) => {
-                    errors.extend(d.iter().cloned());
+                    errors.extend(d);
                     unreadable.insert(rel.clone());
                 }
             }
@@ -174,8 +178,9 @@ impl Loader {
         let warnings = listing.warnings.clone();
         if self.once {
             // The next load walks and reads everything again.
-            self.files.clear();
             self.listing = None;
+        } else {
+            self.files = files;
         }
         let (mut site, page_md, section_md) = content::assemble(config, items, assets, drafts);
         if config.updated_from_git {
