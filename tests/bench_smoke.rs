@@ -24,7 +24,7 @@ fn the_benchmark_runs_at_200_pages_and_writes_its_report() {
     settings.profile = false;
     settings.serve_size = Some(200);
     settings.serve_rounds = 3;
-    settings.bundled = None;
+    settings.bundled = Some(repo.clone());
     std::fs::write(&settings.out, "# old\n\n## Reading\n\nCatatan tangan.\n").unwrap();
     runner::run(&settings).unwrap();
     let report = std::fs::read_to_string(&settings.out).unwrap();
@@ -41,6 +41,10 @@ fn the_benchmark_runs_at_200_pages_and_writes_its_report() {
     }
     let serve = row(&report, "| corpus, 200 pages | 200 | 3 |");
     assert!(serve[3].parse::<f64>().unwrap() > 0.0, "{serve:?}");
+    let bundled = row(&report, "| bundled guidance |");
+    assert!(bundled[3].parse::<f64>().unwrap() > 0.0, "{bundled:?}");
+    let firsts = report.lines().filter(|l| l.contains("| search box | melayani |")).count();
+    assert_eq!(firsts, 2, "the first search on the corpus and on the bundled guidance:\n{report}");
     for place in ["search box", "search page"] {
         let query = row(&report, &format!("| 200 | {place} | melayani |"));
         assert!(query[3].contains("search/meta.json") && query[3].contains("search.js"), "{query:?}");

@@ -156,6 +156,10 @@ pub fn run(settings: &Settings) -> Result<(), String> {
     if let Some(bundled) = &settings.bundled {
         let pages = count_pages(&bundled.join("content"));
         report.serve.push(measure_serve(settings, bundled, "bundled guidance", pages)?);
+        let out = work.join("out-bundled");
+        let mut build = Command::new(&settings.pedoman);
+        command_output(build.arg("build").arg("--root").arg(bundled).arg("--output").arg(&out))?;
+        report.first_query.extend(first_query(&out, pages)?);
     }
     if settings.profile {
         let pages = *settings.sizes.iter().filter(|&&n| n <= 10_000).max().unwrap_or(&settings.sizes[0]);
