@@ -166,11 +166,15 @@ impl<'a> Scanner<'a> {
     fn text(&mut self, field: usize, text: &str) -> u32 {
         self.stems.clear();
         for (_, raw) in raw_words(text) {
-            if !self.memo.contains_key(raw) {
-                let toks = self.tokens(raw);
-                self.memo.insert(raw.into(), toks);
-            }
-            for t in &self.memo[raw] {
+            // One lookup, not two, for a word seen before (nearly every word).
+            let toks = match self.memo.get(raw) {
+                Some(toks) => toks,
+                None => {
+                    let toks = self.tokens(raw);
+                    self.memo.entry(raw.into()).or_insert(toks)
+                }
+            };
+            for t in toks {
                 self.stems.push(t.stem);
                 let s = t.surface as usize;
                 if self.seen.len() <= s {
