@@ -92,7 +92,7 @@ pub(crate) struct Loader {
 impl Loader {
     /// A loader for builds that share nothing (`pedoman build`): it keeps no parsed file, so
     /// what a build holds is held by the build alone and freed as its stages finish with it
-    /// (the search index frees each page's text once read: a third of a big site's memory).
+    /// (the search index frees each page's text once read: 304 MiB at 50,000 pages).
     pub(crate) fn once() -> Loader {
         Loader { once: true, ..Loader::default() }
     }
