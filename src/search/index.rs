@@ -687,15 +687,16 @@ fn encode(pages: &[PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &Ru
     let mut dirty: Vec<usize> = merged.dirty.drain(..).filter_map(|id| chunks.place.get(&id).copied()).collect();
     dirty.sort_unstable();
     let mut ready = Vec::new();
-    // Each chunk's entries, and its packed file when it is kept (the others are packed below).
-    let mut made: Vec<(Range<usize>, Option<Packed>)> = Vec::with_capacity(bounds.len());
+    // Each chunk's entries, its path, and its packed file when it is kept (the others are
+    // packed below).
+    let mut made: Vec<(Range<usize>, String, Option<Packed>)> = Vec::with_capacity(bounds.len());
     for (c, r) in bounds.iter().enumerate() {
         let path = format!("p/{c}.bin");
         let touched = dirty.get(dirty.partition_point(|&d| d < r.start)).is_some_and(|&d| d < r.end);
         match chunks.made.get(c) {
             Some((was, hash, file)) if was == r && !touched => {
-                ready.push((path, *hash, file.clone()));
-                made.push((r.clone(), Some((*hash, file.clone()))));
+                ready.push((path.clone(), *hash, file.clone()));
+                made.push((r.clone(), path, Some((*hash, file.clone()))));
             }
             _ => {
                 let mut bytes = Vec::with_capacity(POST_CHUNK * 2);
@@ -708,8 +709,8 @@ fn encode(pages: &[PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &Ru
                         Either::Expansion(_, entry) => bytes.extend_from_slice(entry),
                     }
                 }
-                files.push((path, bytes.into()));
-                made.push((r.clone(), None));
+                files.push((path.clone(), bytes.into()));
+                made.push((r.clone(), path, None));
             }
         }
     }
@@ -782,9 +783,9 @@ fn encode(pages: &[PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &Ru
     packed.sort_by(|a, b| a.0.cmp(&b.0));
     merged.packed = packed.iter().map(|(_, key, file)| (*key, file.clone())).collect();
     chunks.made.clear();
-    for (c, (r, was)) in made.into_iter().enumerate() {
+    for (r, path, was) in made {
         let file = was.or_else(|| {
-            let i = packed.binary_search_by(|f| f.0.as_str().cmp(&format!("p/{c}.bin"))).ok()?;
+            let i = packed.binary_search_by(|f| f.0.cmp(&path)).ok()?;
             Some((packed[i].1, packed[i].2.clone()))
         });
         chunks.made.extend(file.map(|(key, file)| (r, key, file)));
