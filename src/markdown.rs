@@ -301,8 +301,9 @@ pub fn render(body: &str, labels: &CalloutLabels, anchor_label: &str, raw_html: 
         }
     }
     passages.push(passage);
-    // Whitespace collapsed and words counted in one pass. The texts and the HTML are kept for
-    // every page until the build ends: no growth slack (a third of the HTML's bytes).
+    // Whitespace collapsed and words counted in one pass. The HTML of every page is kept until
+    // rendering ends, the texts until the index has read them: no growth slack (it was a third
+    // of the HTML's bytes).
     let mut words = 0;
     for p in &mut passages {
         let mut text = String::with_capacity(p.text.len());
