@@ -8,7 +8,10 @@ use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/pedoman");
+// `themes/pedoman` as build.rs copied it, scripts and style sheets minified.
+static DEFAULT_THEME: Dir = include_dir!("$OUT_DIR/theme");
+/// `path<TAB>FNV-1a of the source` of each file build.rs minified.
+const MINIFIED: &str = include_str!(concat!(env!("OUT_DIR"), "/theme-minified.tsv"));
 
 /// Where a static file's bytes come from.
 #[derive(Debug, Clone)]
@@ -131,6 +134,9 @@ impl Theme {
         let (files, errors) = walk::files(root, &dir.to_string_lossy());
         diags.extend(errors);
         for file in files {
+            if is_default_source(&file.rel, &file.path) {
+                continue;
+            }
             let shown = dir.join(&file.rel);
             self.statics.insert(file.rel, StaticSource::Disk { path: file.path, shown });
         }
@@ -171,6 +177,19 @@ impl Theme {
     pub(crate) fn string(&self, key: &str) -> String {
         self.strings.get(key).cloned().unwrap_or_else(|| key.to_string())
     }
+}
+
+/// Whether static file `rel` on disk is byte for byte the default theme's source of a file
+/// embedded minified (this repository's own `themes/pedoman`, or a copied theme's untouched
+/// files): then the minified copy is served. An edited copy is served as written.
+fn is_default_source(rel: &str, path: &Path) -> bool {
+    use std::hash::Hasher;
+    let want = MINIFIED.lines().find_map(|l| l.strip_prefix("static/")?.strip_prefix(rel)?.strip_prefix('\t'));
+    let Some(want) = want else { return false };
+    let Ok(bytes) = std::fs::read(path) else { return false };
+    let mut hash = fnv::FnvHasher::default();
+    hash.write(&bytes);
+    format!("{:016x}", hash.finish()) == want
 }
 
 fn embedded_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {

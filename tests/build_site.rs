@@ -471,6 +471,34 @@ fn site_static_file_replaces_the_themes() {
 }
 
 #[test]
+fn the_default_themes_scripts_and_styles_ship_minified_and_an_edited_copy_as_written() {
+    let source = |name: &str| std::fs::read_to_string(repo_root().join("themes/pedoman/static").join(name)).unwrap();
+    let site = Site::new(&[("content/_index.md", "---\ntitle: Beranda\n---\n")]);
+    site.build_ok(&[]);
+    for name in ["search-engine.js", "search.js", "search-loader.js", "reader.js", "style.css", "search.css"] {
+        let (shipped, written) = (site.read(name).len(), source(name).len());
+        assert!(shipped * 10 < written * 9, "{name}: {shipped} bytes shipped of {written} in the source");
+    }
+    let engine = site.read("search-engine.js");
+    assert!(!engine.contains("BEGIN GENERATED") && engine.contains("PedomanSearchEngine"), "comments go, code stays");
+    let minified = site.read("search.js");
+    // A copy of the theme on disk (this repository's own) ships minified while untouched;
+    // an edited file ships as written, and so does a site's own static file.
+    let edited = format!("{}\n// diubah oleh situs\n", source("reader.js"));
+    site.write(&[
+        ("themes/pedoman/static/search.js", &source("search.js")),
+        ("themes/pedoman/static/reader.js", &edited),
+        ("static/style.css", &source("style.css")),
+        ("static/checklist.js", "/* milik situs */ var x = 1;"),
+    ]);
+    site.build_ok(&[]);
+    assert_eq!(site.read("search.js"), minified);
+    assert_eq!(site.read("reader.js"), edited);
+    assert!(site.read("style.css").len() < source("style.css").len(), "an untouched copy in static/ too");
+    assert_eq!(site.read("checklist.js"), "/* milik situs */ var x = 1;");
+}
+
+#[test]
 fn custom_theme_selected_in_config() {
     let site = Site::new(&[
         ("config.yaml", "title: \"Situs Bertema\"\nbase_url: \"https://uji.example.go.id\"\ntheme: kustom\n"),

@@ -1,4 +1,4 @@
-// Runs the browser's engine (themes/pedoman/static/search-engine.js) on a list of queries
+// Runs the browser's engine (the built site's search-engine.js) on a list of queries
 // and prints its answers as JSON, for tests/search_agreement.rs to compare with Rust's.
 //   node differential.js SEARCH_DIR QUERIES.json
 // QUERIES.json: [{"q": "...", "prefix": false, "section": null}, ...]
@@ -6,9 +6,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const engineFile = path.join(__dirname, '..', '..', 'themes/pedoman/static/search-engine.js');
-const { Engine } = require(engineFile);
 const [dir, queriesFile] = process.argv.slice(2);
+// The engine as the site ships it (build.rs minifies the theme's scripts), beside search/.
+const { Engine } = require(path.join(dir, '..', 'search-engine.js'));
 const queries = JSON.parse(fs.readFileSync(queriesFile, 'utf8'));
 
 const engine = new Engine(async (p, binary) => {
