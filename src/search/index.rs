@@ -767,12 +767,12 @@ fn encode(pages: &[PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &Ru
             (slug.to_string(), title.unwrap_or_else(|| slug.to_string()))
         })
         .collect();
-    let mut table = Vec::with_capacity(n * 2);
+    let mut table = vec![0; n * 2];
     let mut total_len: u64 = 0;
-    for (p, a) in pages.iter().zip(merged.analysed.iter().map(|a| &a.terms)) {
-        table.push(format::quantize_len(a.body_len));
+    for (id, (p, a)) in pages.iter().zip(merged.analysed.iter().map(|a| &a.terms)).enumerate() {
+        table[id] = format::quantize_len(a.body_len);
         let s = sections.iter().position(|(slug, _)| *slug == p.section);
-        table.push(s.map_or(NO_SECTION, |i| i as u8));
+        table[n + id] = s.map_or(NO_SECTION, |i| i as u8);
         total_len += a.body_len as u64;
     }
     files.push(("pages.bin".to_string(), table.into()));

@@ -377,7 +377,7 @@ impl<S: Store> Engine<S> {
     }
 
     fn bm25(&self, idf_milli: u32, id: u32, weighted: f64) -> f64 {
-        let len = format::dequantize_len(self.table[id as usize * 2]) as f64;
+        let len = format::dequantize_len(self.table[id as usize]) as f64;
         let norm = 0.25 + 0.75 * len / self.meta.avg_body_len as f64;
         let t = weighted / norm;
         let idf = idf_milli as f64 / 1000.0;
@@ -492,7 +492,7 @@ impl<S: Store> Engine<S> {
                 let Some(p) = self.postings(&a.term)?.cloned() else { continue };
                 idf[ci] = idf[ci].min(p.idf_milli);
                 for (id, tf) in &p.pages {
-                    if section.is_some_and(|s| self.table[*id as usize * 2 + 1] != s) {
+                    if section.is_some_and(|s| self.table[self.meta.pages as usize + *id as usize] != s) {
                         continue;
                     }
                     if tf[TITLE] + tf[HEADING] + tf[DESCRIPTION] + tf[TAGS] > 0 || tf[BODY] >= ABOUT_BODY_TF {

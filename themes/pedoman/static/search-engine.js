@@ -24,7 +24,7 @@
   var POSSESSIVES = ["nya","ku","mu"];
   var MAX_WORD = 40;
   var HYPHEN_CLITICS = ["nya","ku","mu","lah","kah","pun"];
-  var FORMAT_VERSION = 3;
+  var FORMAT_VERSION = 4;
   var FIELDS = 5;
   var TITLE = 0;
   var HEADING = 1;
@@ -733,7 +733,7 @@
     return this.records.get(id);
   };
   Engine.prototype.bm25 = function (idfMilli, id, weighted) {
-    var len = dequantizeLen(this.table[id * 2]);
+    var len = dequantizeLen(this.table[id]);
     var norm = 0.25 + 0.75 * len / this.meta.avg;
     var t = weighted / norm;
     var idf = idfMilli / 1000.0;
@@ -827,7 +827,7 @@
         idf[ci] = Math.min(idf[ci], p.idf);
         for (k = 0; k < p.pages.length; k++) {
           var id = p.pages[k][0], tf = p.pages[k][1];
-          if (section !== null && this.table[id * 2 + 1] !== section) continue;
+          if (section !== null && this.table[this.meta.pages + id] !== section) continue;
           if (tf[TITLE] + tf[HEADING] + tf[DESCRIPTION] + tf[TAGS] > 0 || tf[BODY] >= ABOUT_BODY_TF) {
             c.cover.forEach(function (w) { about[w] = true; });
           }
