@@ -57,6 +57,7 @@ mod theme;
 mod walk;
 
 pub use build::{BuildOptions, BuildReport, Builder, Stage, Write};
+pub use render_budget::use_small_pages;
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use init::scaffold;

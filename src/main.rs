@@ -98,6 +98,7 @@ fn highlight(snippet: &str, marks: &[[usize; 2]], bold: bool) -> String {
 }
 
 fn main() -> ExitCode {
+    pedoman::use_small_pages();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(err) => {

@@ -609,6 +609,26 @@ fn ten_downloads_of_a_large_file_keep_memory_small() {
     assert!(after < before + 60, "peak RSS grew from {before} MB to {after} MB");
 }
 
+/// Pedoman's memory comes in small pages (`use_small_pages`): with mimalloc's transparent huge
+/// pages a 1,000-page build held twice the memory. The kernel says so in the process status.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_preview_asks_the_kernel_for_small_pages() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    site(dir.path());
+    let mut child = common::spawn_serve(dir.path());
+    common::serving_addr(&mut child);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let _ = child.wait();
+    let thp = status.lines().find(|l| l.starts_with("THP_enabled:"));
+    // Kernels before 5.0 do not report it.
+    if let Some(line) = thp {
+        assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn binding_beyond_loopback_warns_that_the_network_sees_the_preview() {
