@@ -57,10 +57,10 @@ mod theme;
 mod walk;
 
 pub use build::{BuildOptions, BuildReport, Builder, Stage, Write};
-pub use render_budget::use_small_pages;
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use init::scaffold;
+pub use render_budget::use_small_pages;
 
 /// The template as the render budget instruments it, for the `template` fuzz target
 /// (`fuzz/`); built only under `cargo fuzz`, not part of the API.

@@ -25,8 +25,8 @@ mod instrument;
 mod memory;
 
 pub(crate) use instrument::{instrument, Instrumented};
-pub(crate) use memory::{HARD_MEMORY, MAX_MEMORY};
 pub use memory::use_small_pages;
+pub(crate) use memory::{HARD_MEMORY, MAX_MEMORY};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
