@@ -35,8 +35,9 @@ thread_local! {
 /// pages on its 1 GiB arena (`madvise(MADV_HUGEPAGE)`), and each 2 MiB page is zeroed whole on
 /// first touch and held whole: a 1,000-page build peaked at 101–121 MiB instead of 53–68, and a
 /// 50,000-page build at 1,391–1,409 MiB instead of 1,302–1,304, and 1.5 s slower. Called
-/// first thing in `main`, before any page of the arena is touched; processes Pedoman starts
-/// (git, the browser of `serve --open`) inherit it.
+/// first thing in `main`, before the build allocates (only what the runtime touched before
+/// `main` may stay in huge pages); processes Pedoman starts (git, the browser of
+/// `serve --open`) inherit it.
 pub fn use_small_pages() {
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
