@@ -581,6 +581,42 @@ fn search_page_filters_by_section_and_the_back_button_restores() {
     assert_eq!(eval(&tab, "Array.from(document.querySelectorAll('.search-page-results a')).every(a => a.href.includes('/panduan/sistem-merit/'))"), true);
 }
 
+#[test]
+fn search_page_fetches_one_window_of_records_then_more_on_request() {
+    let site = site();
+    let browser = common::launch_browser();
+    let tab = open_tab(&browser);
+    site.server.requests.lock().unwrap().clear();
+    goto(&tab, &format!("{}/cari/?q=kinerja", site.server.base_url));
+    wait_for(&tab, "document.querySelector('[data-search-page][data-query=\"kinerja\"]')");
+    let records = || site.server.requests.lock().unwrap().iter().filter(|p| p.contains("/search/f/")).count();
+    let links = |tab: &Tab| -> Vec<String> {
+        serde_json::from_str(&eval_str(
+            tab,
+            "JSON.stringify(Array.from(document.querySelectorAll('.search-page-results a')).map(a => a.getAttribute('href')))",
+        ))
+        .unwrap()
+    };
+    // The first results come from the engine's first window: five pages, five records read.
+    let first = links(&tab);
+    assert_eq!((first.len(), records()), (5, 5), "{first:?}");
+    assert_eq!(eval_str(&tab, "document.querySelector('.search-page-status').textContent"), "5+ hasil untuk “kinerja”");
+    // More on request, after the first five, none twice; the keyboard goes on from the first new one.
+    eval(&tab, "document.querySelector('.search-page-more').click()");
+    wait_for(&tab, "document.querySelectorAll('.search-page-results li').length > 5");
+    let all = links(&tab);
+    assert_eq!(all.len(), 15, "{all:?}");
+    assert_eq!(all[..5], first[..]);
+    let unique: std::collections::HashSet<&String> = all.iter().collect();
+    assert_eq!(unique.len(), all.len(), "a result shown twice: {all:?}");
+    assert_eq!(records(), 15);
+    assert_eq!(eval_str(&tab, "document.activeElement.getAttribute('href')"), all[5]);
+    assert_eq!(
+        eval_str(&tab, "document.querySelector('.search-page-status').textContent"),
+        "15+ hasil untuk “kinerja”"
+    );
+}
+
 // ---- what the engine says about a query: partial matches, absent words, a correction ----
 
 /// Makes the page's engine add `extra` (JS statements on `h`, the result array) to every answer:

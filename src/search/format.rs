@@ -20,9 +20,12 @@
 //!   than the chunk's first (`separator`); a key is in the last chunk whose line is not
 //!   after it. Each entry: varint key length, key (UTF-8), a kind byte, then
 //!   - kind 0, a term's postings: varint idf×1000, varint page count, then per page:
-//!     varint id delta, a field mask byte, and a varint term frequency per field in the
-//!     mask. A key is a stem (`layan`) or, for a phrase some word expands to, its stems
-//!     joined by spaces (`media sosial`).
+//!     varint id delta and the varint `Impact` of the term on the page: its counts per
+//!     field weighted and summed, shifted left by two, then a bit for "in the title" and a
+//!     bit for "the page is about it". That sum and those two facts are all a score uses;
+//!     one number for five counts and a mask packs common words' lists a third smaller.
+//!     A key is a stem (`layan`) or, for a phrase some word expands to, its stems joined
+//!     by spaces (`media sosial`).
 //!   - kind 1, an expansion: the key is a word's or phrase's stems joined by spaces, then
 //!     `#` (`medsos#`); the entry lists what it also finds: varint count, then per target a
 //!     varint-length term key and a varint-length text to show (`media sosial`).
@@ -41,7 +44,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) const FORMAT_VERSION: u32 = 4;
+pub(crate) const FORMAT_VERSION: u32 = 5;
 
 /// How hard `gzip` works: at 10,000 pages, level 6 packs the 70 MB of records to 25 MB in
 /// 1.1 s of CPU (zlib-rs), where miniz_oxide took 0.9 s at level 2 for 27 MB.
@@ -99,14 +102,17 @@ pub(crate) fn gunzip(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Field order in the mask and the weight of a match in each.
+/// The fields a page's words are counted in, and the weight of a match in each.
 pub(crate) const FIELDS: usize = 5;
 pub(crate) const TITLE: usize = 0;
 pub(crate) const HEADING: usize = 1;
 pub(crate) const DESCRIPTION: usize = 2;
 pub(crate) const TAGS: usize = 3;
 pub(crate) const BODY: usize = 4;
-pub(crate) const WEIGHTS: [f64; FIELDS] = [6.0, 3.0, 2.0, 3.0, 1.0];
+pub(crate) const WEIGHTS: [u32; FIELDS] = [6, 3, 2, 3, 1];
+/// A page is about a word when a title, heading, description or tag has it, or its text
+/// has it this often.
+pub(crate) const ABOUT_BODY_TF: u16 = 2;
 
 /// Ends the key of an expansion entry; stems never contain it.
 pub(crate) const EXPANSION_MARK: char = '#';
@@ -210,11 +216,41 @@ pub(crate) fn get_varint(buf: &[u8], pos: &mut usize) -> Option<u32> {
     None
 }
 
-/// One term's postings: page id and term frequency per field.
+/// One term's postings: page id and the term's impact there.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Postings {
     pub idf_milli: u32,
-    pub pages: Vec<(u32, [u32; FIELDS])>,
+    pub pages: Vec<(u32, Impact)>,
+}
+
+/// What a page's counts of one term bring to a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Impact {
+    /// Counts weighted by field (`WEIGHTS`) and summed; a tag or glossary term counts once,
+    /// however many of them repeat it (a glossary page lists dozens). At least 1.
+    pub weighted: u32,
+    /// The title has the term.
+    pub title: bool,
+    /// The page is about the term (`ABOUT_BODY_TF`).
+    pub about: bool,
+}
+
+impl Impact {
+    pub(crate) fn of(counts: &Counts) -> Impact {
+        let weighted =
+            (0..FIELDS).map(|f| WEIGHTS[f] * u32::from(if f == TAGS { counts[f].min(1) } else { counts[f] })).sum();
+        let fields = [TITLE, HEADING, DESCRIPTION, TAGS].iter().any(|&f| counts[f] > 0);
+        Impact { weighted, title: counts[TITLE] > 0, about: fields || counts[BODY] >= ABOUT_BODY_TF }
+    }
+
+    /// On the wire: `weighted << 2 | title << 1 | about`.
+    pub(crate) fn pack(self) -> u64 {
+        u64::from(self.weighted) << 2 | u64::from(self.title) << 1 | u64::from(self.about)
+    }
+
+    pub(crate) fn unpack(v: u32) -> Option<Impact> {
+        (v >> 2 > 0).then_some(Impact { weighted: v >> 2, title: v & 2 != 0, about: v & 1 != 0 })
+    }
 }
 
 /// What a word or phrase also finds: `(term key, text shown as "matched via")`.
@@ -245,13 +281,10 @@ pub(crate) fn postings_head(out: &mut Vec<u8>, key: &str, idf_milli: u32, pages:
 }
 
 /// One page of a postings entry: its id's distance from the previous page's (from 0 for the
-/// first), the mask of fields that count the term, then each non-zero count.
-pub(crate) fn put_page<N: Copy + Into<u64>>(out: &mut Vec<u8>, distance: u32, counts: &[N; FIELDS]) {
+/// first), then the term's impact there.
+pub(crate) fn put_page(out: &mut Vec<u8>, distance: u32, impact: Impact) {
     put_varint(out, distance as u64);
-    out.push((0..FIELDS).filter(|&f| counts[f].into() > 0).fold(0u8, |m, f| m | 1 << f));
-    for n in counts.iter().map(|&n| n.into()).filter(|&n| n > 0) {
-        put_varint(out, n);
-    }
+    put_varint(out, impact.pack());
 }
 
 pub(crate) fn encode_entry(out: &mut Vec<u8>, key: &str, entry: &Entry) {
@@ -259,8 +292,8 @@ pub(crate) fn encode_entry(out: &mut Vec<u8>, key: &str, entry: &Entry) {
         Entry::Postings(p) => {
             postings_head(out, key, p.idf_milli, p.pages.len());
             let mut last = 0;
-            for (id, counts) in &p.pages {
-                put_page(out, id - last, counts);
+            for (id, impact) in &p.pages {
+                put_page(out, id - last, *impact);
                 last = *id;
             }
         }
@@ -325,7 +358,7 @@ pub(crate) fn decode_chunk(buf: &[u8], pages: u32) -> Result<Vec<(String, Entry)
         let entry = match r.byte("entry kind")? {
             0 => {
                 let idf_milli = r.varint("idf")?;
-                // Each page takes an id delta and a mask at least.
+                // Each page takes an id delta and an impact at least.
                 let count = r.count("pages", 2)?;
                 let mut list = Vec::with_capacity(count);
                 let mut id = 0u32;
@@ -335,17 +368,9 @@ pub(crate) fn decode_chunk(buf: &[u8], pages: u32) -> Result<Vec<(String, Entry)
                         Some(id) if id < pages && (i == 0 || delta > 0) => id,
                         _ => return Err(format!("page id out of order or range in {key:?}")),
                     };
-                    let mask = r.byte("field mask")?;
-                    if mask == 0 || mask >> FIELDS != 0 {
-                        return Err(format!("bad field mask {mask} in {key:?}"));
-                    }
-                    let mut tf = [0u32; FIELDS];
-                    for (f, slot) in tf.iter_mut().enumerate() {
-                        if mask & (1 << f) != 0 {
-                            *slot = r.varint("term frequency")?;
-                        }
-                    }
-                    list.push((id, tf));
+                    let impact = r.varint("impact")?;
+                    let impact = Impact::unpack(impact).ok_or_else(|| format!("bad impact {impact} in {key:?}"))?;
+                    list.push((id, impact));
                 }
                 Entry::Postings(Postings { idf_milli, pages: list })
             }
@@ -401,7 +426,10 @@ mod tests {
 
     #[test]
     fn entries_round_trip() {
-        let p = Postings { idf_milli: 1234, pages: vec![(3, [1, 0, 0, 2, 5]), (300, [0, 0, 0, 0, 1])] };
+        let p = Postings {
+            idf_milli: 1234,
+            pages: vec![(3, Impact::of(&[1, 0, 0, 2, 5])), (300, Impact::of(&[0, 0, 0, 0, 1]))],
+        };
         let e = vec![("media sosial".to_string(), "media sosial".to_string())];
         let mut buf = Vec::new();
         encode_entry(&mut buf, "layan", &Entry::Postings(p.clone()));
@@ -421,11 +449,30 @@ mod tests {
         assert!(decode_chunk(&[0xff, 0xff, 0x03, b'a'], 10).is_err());
         // A page id beyond the last page.
         let mut buf = Vec::new();
-        encode_entry(&mut buf, "a", &Entry::Postings(Postings { idf_milli: 1, pages: vec![(7, [1, 0, 0, 0, 0])] }));
+        let one = Postings { idf_milli: 1, pages: vec![(7, Impact::of(&[1, 0, 0, 0, 0]))] };
+        encode_entry(&mut buf, "a", &Entry::Postings(one));
         assert!(decode_chunk(&buf, 7).is_err());
         assert!(decode_chunk(&buf, 8).is_ok());
+        // An impact that weighs nothing: no page lists a term it does not have.
+        assert!(decode_chunk(&[1, b'a', 0, 1, 1, 0, 3], 10).unwrap_err().contains("bad impact 3"));
         // A varint that never ends.
         assert!(decode_chunk(&[0x80; 12], 10).is_err());
+    }
+
+    #[test]
+    fn an_impact_holds_what_a_score_uses_of_the_counts() {
+        // Title 6, heading 3, description 2, tags once however many, body 1.
+        let i = Impact::of(&[1, 2, 1, 7, 5]);
+        assert_eq!((i.weighted, i.title, i.about), (6 + 6 + 2 + 3 + 5, true, true));
+        let body = |n| Impact::of(&[0, 0, 0, 0, n]);
+        assert_eq!((body(1).weighted, body(1).title, body(1).about), (1, false, false));
+        assert_eq!((body(2).weighted, body(2).about), (2, true));
+        assert!(Impact::of(&[0, 0, 1, 0, 0]).about);
+        let most = Impact::of(&[u16::MAX; FIELDS]);
+        for i in [i, body(1), body(2), most] {
+            assert_eq!(Impact::unpack(u32::try_from(i.pack()).unwrap()), Some(i));
+        }
+        assert_eq!(Impact::unpack(3), None);
     }
 
     #[test]

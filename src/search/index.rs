@@ -1,9 +1,10 @@
 //! Builds the index files from the pages' text (see `format.rs` for the layout).
 
 use super::format::{
-    self, Counts, Entry, Expansion, Fragment, FragmentPassage, Meta, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE,
+    self, Counts, Entry, Expansion, Fragment, FragmentPassage, Impact, Meta, BODY, DESCRIPTION, FIELDS, HEADING, TAGS,
+    TITLE,
 };
-use super::packed::{CountList, PageTerms};
+use super::packed::{ImpactList, PageTerms};
 use super::synonyms::{self, Matcher, Member, Rules};
 use super::tokenize::{raw_words, word_tokens};
 use super::{IndexFile, PageText, Passage};
@@ -267,7 +268,7 @@ struct Merged {
     analysed: Vec<Arc<AnalysedPage>>,
     /// By term id: the pages using it, in page order, with the counts per field, packed as its
     /// postings entry writes them.
-    postings: Vec<CountList>,
+    postings: Vec<ImpactList>,
     /// By surface id: how many pages use it (0: none); its stem is the lexicon's.
     vocab: Vec<u32>,
     /// Terms with postings, in word order (`None`: one came or went since).
@@ -371,19 +372,19 @@ impl Merged {
     /// Counts everything from scratch.
     fn count(keys: Vec<u64>, analysed: Vec<Arc<AnalysedPage>>, lexicon: &Lexicon) -> Merged {
         let words = lexicon.words.len();
-        let mut postings = vec![CountList::default(); words];
+        let mut postings = vec![ImpactList::default(); words];
         let mut vocab = vec![0; words];
         // Pages in id order, so every postings list comes out sorted by page.
         for (id, a) in analysed.iter().enumerate() {
             for (term, tf) in a.terms.tf.iter() {
-                postings[term as usize].push(id as u32, &tf);
+                postings[term as usize].push(id as u32, tf);
             }
             for surface in a.terms.surfaces() {
                 vocab[surface as usize] += 1;
             }
         }
         // Held until the next build: no growth slack.
-        postings.iter_mut().for_each(CountList::shrink);
+        postings.iter_mut().for_each(ImpactList::shrink);
         Merged {
             keys,
             analysed,
@@ -402,7 +403,7 @@ impl Merged {
     /// Replaces page `id`'s contribution with `new`.
     fn patch(&mut self, id: usize, key: u64, new: Arc<AnalysedPage>, lexicon: &Lexicon) {
         let words = lexicon.words.len();
-        self.postings.resize_with(words, CountList::default);
+        self.postings.resize_with(words, ImpactList::default);
         self.vocab.resize(words, 0);
         let old = std::mem::replace(&mut self.analysed[id], new.clone());
         self.keys[id] = key;
@@ -410,7 +411,7 @@ impl Merged {
         // leaves most of a page's terms (and their long postings lists) as they were. Both
         // pages list their terms in id order, so one merge finds them.
         let (mut before, mut after) = (old.terms.tf.iter().peekable(), new.terms.tf.iter().peekable());
-        let mut changed: Vec<(u32, Option<Counts>)> = Vec::new();
+        let mut changed: Vec<(u32, Option<Impact>)> = Vec::new();
         loop {
             use std::cmp::Ordering::{Equal, Greater, Less};
             let order = match (before.peek(), after.peek()) {
@@ -835,7 +836,7 @@ mod patch_tests {
         let body = |i: usize, extra: &str| {
             format!("pegawai melayani warga kata{i} istilah{} nomor{} {extra}", i * 7 % 50, i % 13)
         };
-        let mut pages: Vec<PageText> = (0..300).map(|i| page(i, &body(i, ""))).collect();
+        let mut pages: Vec<PageText> = (0..500).map(|i| page(i, &body(i, ""))).collect();
         let mut cache = IndexCache::default();
         let config = SearchConfig::default();
         let mut last = build(pages.clone(), &config, &mut cache);
@@ -845,7 +846,7 @@ mod patch_tests {
         // Counts change on one page after another (entries grow a byte or shrink, so bounds
         // move now and then); then a word comes, which lays the chunks out afresh.
         let edits =
-            (1..40).map(|k| (k * 37 % 300, format!("{}{}", "pegawai ".repeat(k * 9), "melayani ".repeat(k)), true));
+            (1..40).map(|k| (k * 37 % 500, format!("{}{}", "pegawai ".repeat(k * 9), "melayani ".repeat(k)), true));
         for (at, extra, same_words) in edits.chain([(150, "kata150 baru".to_string(), false)]) {
             pages[at] = page(at, &body(at, &extra));
             let patched = build(pages.clone(), &config, &mut cache);

@@ -37,13 +37,6 @@ pub(super) fn generated() -> String {
     var("MAX_WORD", json!(tokenize::MAX_WORD));
     var("HYPHEN_CLITICS", json!(tokenize::HYPHEN_CLITICS));
     var("FORMAT_VERSION", json!(format::FORMAT_VERSION));
-    var("FIELDS", json!(format::FIELDS));
-    var("TITLE", json!(format::TITLE));
-    var("HEADING", json!(format::HEADING));
-    var("DESCRIPTION", json!(format::DESCRIPTION));
-    var("TAGS", json!(format::TAGS));
-    var("BODY", json!(format::BODY));
-    var("WEIGHTS", json!(format::WEIGHTS));
     var("EXPANSION_MARK", json!(format::EXPANSION_MARK));
     var("MAX_WORDS", json!(parse::MAX_WORDS));
     var("WINDOW", json!(query::WINDOW));
@@ -56,7 +49,6 @@ pub(super) fn generated() -> String {
     var("PREFIX_MIN_LEN", json!(query::PREFIX_MIN_LEN));
     var("TYPO_TERMS", json!(query::TYPO_TERMS));
     var("TITLE_BONUS", json!(query::TITLE_BONUS));
-    var("ABOUT_BODY_TF", json!(query::ABOUT_BODY_TF));
     var("COMMON_IDF_MILLI", json!(query::COMMON_IDF_MILLI));
     var("SNIPPET_WORDS", json!(hit::SNIPPET_WORDS));
     var("PROX_BONUS", json!(hit::PROX_BONUS));

@@ -1,23 +1,23 @@
 //! What the index builder keeps of every page between builds, packed: each page's terms, and
 //! each term's pages as its postings entry stores them. A 50,000-page site holds 12 million
-//! (id, counts) pairs twice over: 16 bytes a pair as tuples, about 3 packed.
+//! (id, impact) pairs twice over: 16 bytes a pair as tuples, about 3 packed.
 
-use super::format::{get_varint, put_page, put_varint, Counts, FIELDS};
+use super::format::{get_varint, put_page, put_varint, Counts, Impact};
 
-/// Ascending ids, each with counts per field, in the bytes of a postings entry's pages
+/// Ascending ids, each with an impact, in the bytes of a postings entry's pages
 /// (`format::put_page`): a term's list is written out as it is.
 #[derive(Clone, Default)]
-pub(super) struct CountList {
+pub(super) struct ImpactList {
     len: u32,
     last: u32,
     bytes: Vec<u8>,
 }
 
-impl CountList {
+impl ImpactList {
     /// Adds `id`, which must come after every id already listed.
-    pub(super) fn push(&mut self, id: u32, counts: &Counts) {
+    pub(super) fn push(&mut self, id: u32, impact: Impact) {
         debug_assert!(self.len == 0 || id > self.last, "ids out of order");
-        put_page(&mut self.bytes, id - self.last, counts);
+        put_page(&mut self.bytes, id - self.last, impact);
         (self.len, self.last) = (self.len + 1, id);
     }
 
@@ -39,48 +39,40 @@ impl CountList {
         self.bytes.shrink_to_fit();
     }
 
-    /// Each id, ascending, with its counts.
-    pub(super) fn iter(&self) -> impl Iterator<Item = (u32, Counts)> + '_ {
+    /// Each id, ascending, with its impact.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u32, Impact)> + '_ {
         let (mut pos, mut id) = (0, 0);
         std::iter::from_fn(move || {
             id += get_varint(&self.bytes, &mut pos)?;
-            let mask = *self.bytes.get(pos)?;
-            pos += 1;
-            let mut counts = [0; FIELDS];
-            for (f, n) in counts.iter_mut().enumerate() {
-                if mask & 1 << f != 0 {
-                    *n = get_varint(&self.bytes, &mut pos)? as u16;
-                }
-            }
-            Some((id, counts))
+            Some((id, Impact::unpack(get_varint(&self.bytes, &mut pos)?)?))
         })
     }
 
-    /// The list with `id`'s counts set to `counts` (`None`: `id` removed).
-    pub(super) fn with(&self, id: u32, counts: Option<Counts>) -> CountList {
-        let mut out = CountList::default();
-        let mut pending = counts.map(|c| (id, c));
+    /// The list with `id`'s impact set to `impact` (`None`: `id` removed).
+    pub(super) fn with(&self, id: u32, impact: Option<Impact>) -> ImpactList {
+        let mut out = ImpactList::default();
+        let mut pending = impact.map(|c| (id, c));
         for (i, c) in self.iter() {
             if let Some((p, pc)) = pending.filter(|(p, _)| *p <= i) {
-                out.push(p, &pc);
+                out.push(p, pc);
                 pending = None;
             }
             if i != id {
-                out.push(i, &c);
+                out.push(i, c);
             }
         }
         if let Some((p, pc)) = pending {
-            out.push(p, &pc);
+            out.push(p, pc);
         }
         out.shrink();
         out
     }
 }
 
-/// One page's terms with their counts per field, the words it writes, its body length.
+/// One page's terms with their impacts, the words it writes, its body length.
 pub(super) struct PageTerms {
     /// By term id.
-    pub tf: CountList,
+    pub tf: ImpactList,
     /// Surface ids (each word as written), ascending, as distances from the previous one.
     surfaces: Box<[u8]>,
     /// Words counted in the body.
@@ -90,9 +82,9 @@ pub(super) struct PageTerms {
 impl PageTerms {
     pub(super) fn new(mut tf: Vec<(u32, Counts)>, mut surfaces: Vec<u32>, body_len: u32) -> PageTerms {
         tf.sort_unstable_by_key(|e| e.0);
-        let mut list = CountList { bytes: Vec::with_capacity(tf.len() * 4), ..CountList::default() };
+        let mut list = ImpactList { bytes: Vec::with_capacity(tf.len() * 3), ..ImpactList::default() };
         for (id, counts) in &tf {
-            list.push(*id, counts);
+            list.push(*id, Impact::of(counts));
         }
         list.shrink();
         surfaces.sort_unstable();
@@ -118,13 +110,14 @@ impl PageTerms {
 
 #[cfg(test)]
 mod tests {
+    use super::super::format::FIELDS;
     use super::*;
 
     #[test]
     fn packed_terms_read_back_sorted_and_whole() {
         let tf = vec![(70_000, [0, 0, 0, 0, 65_535]), (3, [1, 0, 2, 0, 0]), (0, [0, 0, 0, 300, 1]), (128, [1; FIELDS])];
         let terms = PageTerms::new(tf.clone(), vec![9, 2, 1_000_000, 2], 42);
-        let mut want = tf;
+        let mut want: Vec<(u32, Impact)> = tf.iter().map(|(id, c)| (*id, Impact::of(c))).collect();
         want.sort_by_key(|e| e.0);
         assert_eq!(terms.tf.iter().collect::<Vec<_>>(), want);
         assert_eq!(terms.tf.len(), 4);
@@ -136,23 +129,25 @@ mod tests {
 
     #[test]
     fn a_page_is_set_anywhere_in_a_list_or_removed() {
-        let mut list = CountList::default();
+        // An impact weighing `n` (its body counts the term `n` times).
+        let w = |n: u32| Impact::of(&[0, 0, 0, 0, n as u16]);
+        let mut list = ImpactList::default();
         for id in [2, 5, 9] {
-            list.push(id, &[id as u16, 0, 0, 0, 1]);
+            list.push(id, w(id));
         }
-        let ids = |l: &CountList| l.iter().map(|(id, c)| (id, c[0])).collect::<Vec<_>>();
-        assert_eq!(ids(&list.with(0, Some([7; FIELDS]))), vec![(0, 7), (2, 2), (5, 5), (9, 9)]);
-        assert_eq!(ids(&list.with(5, Some([7; FIELDS]))), vec![(2, 2), (5, 7), (9, 9)]);
-        assert_eq!(ids(&list.with(6, Some([7; FIELDS]))), vec![(2, 2), (5, 5), (6, 7), (9, 9)]);
-        assert_eq!(ids(&list.with(10, Some([7; FIELDS]))), vec![(2, 2), (5, 5), (9, 9), (10, 7)]);
+        let ids = |l: &ImpactList| l.iter().map(|(id, c)| (id, c.weighted)).collect::<Vec<_>>();
+        assert_eq!(ids(&list.with(0, Some(w(7)))), vec![(0, 7), (2, 2), (5, 5), (9, 9)]);
+        assert_eq!(ids(&list.with(5, Some(w(7)))), vec![(2, 2), (5, 7), (9, 9)]);
+        assert_eq!(ids(&list.with(6, Some(w(7)))), vec![(2, 2), (5, 5), (6, 7), (9, 9)]);
+        assert_eq!(ids(&list.with(10, Some(w(7)))), vec![(2, 2), (5, 5), (9, 9), (10, 7)]);
         assert_eq!(ids(&list.with(5, None)), vec![(2, 2), (9, 9)]);
         assert_eq!(ids(&list.with(4, None)), vec![(2, 2), (5, 5), (9, 9)]);
         assert!(list.with(2, None).with(5, None).with(9, None).is_empty());
         // The same bytes as a list built in order: what a fresh build writes.
-        let mut fresh = CountList::default();
+        let mut fresh = ImpactList::default();
         for id in [2, 6, 9] {
-            fresh.push(id, &[if id == 6 { 7 } else { id as u16 }, 0, 0, 0, 1]);
+            fresh.push(id, w(if id == 6 { 7 } else { id }));
         }
-        assert_eq!(list.with(5, None).with(6, Some([7, 0, 0, 0, 1])).bytes(), fresh.bytes());
+        assert_eq!(list.with(5, None).with(6, Some(w(7))).bytes(), fresh.bytes());
     }
 }

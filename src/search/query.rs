@@ -14,9 +14,7 @@
 //!    phrases are checked, words found near each other raise the score, the best heading
 //!    becomes the deep link and the snippet is cut around the matches.
 
-use super::format::{
-    self, Entry, Expansion, Fragment, Meta, Postings, BODY, DESCRIPTION, FIELDS, HEADING, TAGS, TITLE, WEIGHTS,
-};
+use super::format::{self, Entry, Expansion, Fragment, Meta, Postings};
 use super::hit;
 use super::parse::{parse, Parsed};
 use super::typo;
@@ -41,9 +39,6 @@ pub(super) const TYPO_TERMS: usize = 8;
 /// A title holding more than half of the query's words multiplies the score by
 /// 1 + `TITLE_BONUS` × the share it holds.
 pub(super) const TITLE_BONUS: f64 = 0.5;
-/// A page is about a word when a title, heading, description or tag has it, or its text
-/// has it this often.
-pub(super) const ABOUT_BODY_TF: u32 = 2;
 /// A word on more than half of the pages (its idf×1000 below ln 2) says little about what
 /// a page is about: it counts for scoring but not for coverage (unless every word does).
 pub(super) const COMMON_IDF_MILLI: u32 = 693;
@@ -144,17 +139,6 @@ struct Tally {
     /// The other alternative that weighs most, and its weight.
     via: Option<(usize, f64)>,
     title: bool,
-}
-
-/// Term frequencies weighted by field; a tag or glossary term counts once, however many
-/// of them repeat it (a glossary page lists dozens).
-fn field_weighted(tf: &[u32; FIELDS]) -> f64 {
-    let mut w = 0.0;
-    for f in 0..FIELDS {
-        let n = if f == TAGS { tf[f].min(1) } else { tf[f] };
-        w += WEIGHTS[f] * n as f64;
-    }
-    w
 }
 
 impl Ranked {
@@ -491,20 +475,20 @@ impl<S: Store> Engine<S> {
             for (ai, a) in c.alts.iter().enumerate() {
                 let Some(p) = self.postings(&a.term)?.cloned() else { continue };
                 idf[ci] = idf[ci].min(p.idf_milli);
-                for (id, tf) in &p.pages {
+                for (id, impact) in &p.pages {
                     if section.is_some_and(|s| self.table[self.meta.pages as usize + *id as usize] != s) {
                         continue;
                     }
-                    if tf[TITLE] + tf[HEADING] + tf[DESCRIPTION] + tf[TAGS] > 0 || tf[BODY] >= ABOUT_BODY_TF {
+                    if impact.about {
                         for &w in &c.cover {
                             about[w] = true;
                         }
                     }
-                    let part = a.weight * field_weighted(tf);
+                    let part = a.weight * f64::from(impact.weighted);
                     let slot = &mut per_page.entry(*id).or_insert_with(|| vec![None; clauses.len()])[ci];
                     let tally = slot.get_or_insert(Tally { weighted: 0.0, exact: false, via: None, title: false });
                     tally.weighted += part;
-                    tally.title |= tf[TITLE] > 0;
+                    tally.title |= impact.title;
                     if a.kind == Kind::Exact {
                         tally.exact = true;
                     } else if tally.via.is_none_or(|(_, best)| part > best) {

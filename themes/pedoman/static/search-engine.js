@@ -24,14 +24,7 @@
   var POSSESSIVES = ["nya","ku","mu"];
   var MAX_WORD = 40;
   var HYPHEN_CLITICS = ["nya","ku","mu","lah","kah","pun"];
-  var FORMAT_VERSION = 4;
-  var FIELDS = 5;
-  var TITLE = 0;
-  var HEADING = 1;
-  var DESCRIPTION = 2;
-  var TAGS = 3;
-  var BODY = 4;
-  var WEIGHTS = [6.0,3.0,2.0,3.0,1.0];
+  var FORMAT_VERSION = 5;
   var EXPANSION_MARK = "#";
   var MAX_WORDS = 12;
   var WINDOW = 5;
@@ -44,7 +37,6 @@
   var PREFIX_MIN_LEN = 3;
   var TYPO_TERMS = 8;
   var TITLE_BONUS = 0.5;
-  var ABOUT_BODY_TF = 2;
   var COMMON_IDF_MILLI = 693;
   var SNIPPET_WORDS = 24;
   var PROX_BONUS = 0.25;
@@ -533,10 +525,10 @@
           var delta = varint();
           id += delta;
           if (id >= pageCount || (k > 0 && delta === 0)) throw damaged();
-          var mask = byte(), tf = [0, 0, 0, 0, 0];
-          if (mask === 0 || mask >> FIELDS !== 0) throw damaged();
-          for (var f = 0; f < FIELDS; f++) if (mask & (1 << f)) tf[f] = varint();
-          pages[k] = [id, tf];
+          // Impact: weighted count × 4 + 2 when in the title + 1 when the page is about it.
+          var impact = varint(), weighted = Math.floor(impact / 4);
+          if (weighted === 0) throw damaged();
+          pages[k] = [id, weighted, (impact & 2) !== 0, (impact & 1) !== 0];
         }
         out.set(key, { idf: idf, pages: pages });
       } else if (kind === 1) {
@@ -622,11 +614,6 @@
     this.alts.push(alt);
   };
   function popcount(x) { var n = 0; while (x) { n += x & 1; x >>>= 1; } return n; }
-  function fieldWeighted(tf) {
-    var w = 0.0;
-    for (var f = 0; f < FIELDS; f++) w += WEIGHTS[f] * (f === TAGS ? Math.min(tf[f], 1) : tf[f]);
-    return w;
-  }
   function byRank(ma, sa, ia, mb, sb, ib) { return (mb - ma) || (sb > sa ? 1 : sb < sa ? -1 : 0) || (ia - ib); }
 
   // `load(path, binary)` resolves to a Uint8Array (binary) or a string.
@@ -826,17 +813,17 @@
         if (p === undefined) continue;
         idf[ci] = Math.min(idf[ci], p.idf);
         for (k = 0; k < p.pages.length; k++) {
-          var id = p.pages[k][0], tf = p.pages[k][1];
+          var id = p.pages[k][0], weighted = p.pages[k][1];
           if (section !== null && this.table[this.meta.pages + id] !== section) continue;
-          if (tf[TITLE] + tf[HEADING] + tf[DESCRIPTION] + tf[TAGS] > 0 || tf[BODY] >= ABOUT_BODY_TF) {
+          if (p.pages[k][3]) {
             c.cover.forEach(function (w) { about[w] = true; });
           }
-          var part = alt.weight * fieldWeighted(tf);
+          var part = alt.weight * weighted;
           var slots = perPage.get(id);
           if (!slots) { slots = clauses.map(function () { return null; }); perPage.set(id, slots); }
           var tally = slots[ci] || (slots[ci] = { weighted: 0.0, exact: false, via: null, title: false });
           tally.weighted += part;
-          tally.title = tally.title || tf[TITLE] > 0;
+          tally.title = tally.title || p.pages[k][2];
           if (alt.kind === 'exact') tally.exact = true;
           else if (tally.via === null || part > tally.via[1]) tally.via = [a, part];
         }

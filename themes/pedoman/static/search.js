@@ -395,7 +395,9 @@
       await more(q, sec, prefix, mine, true);
     };
     var more = async function (q, sec, prefix, mine, fresh) {
-      var from = fresh ? 0 : shown, limit = from + WINDOW * 2, hits;
+      // First the engine's first window (every record is a page's whole text, 2-3 KB over
+      // the wire): on a slow link the first results come sooner. Then two windows a click.
+      var from = fresh ? 0 : shown, limit = fresh ? WINDOW : from + WINDOW * 2, hits;
       try {
         hits = await search(q, { limit: limit, section: sec || null, prefix: prefix });
         fillSections();
@@ -416,10 +418,12 @@
           pageNotes.appendChild(n);
         });
       }
-      hits.slice(from).forEach(function (h) {
+      hits.slice(from).forEach(function (h, i) {
         var li = el('li');
         li.appendChild(renderHit(h, q));
         results.appendChild(li);
+        // The pressed button goes away: the keyboard carries on from the first new result.
+        if (!fresh && i === 0) li.querySelector('a').focus();
       });
       shown = hits.length;
       page.setAttribute('data-query', q);
