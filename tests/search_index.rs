@@ -103,6 +103,17 @@ fn a_title_match_outranks_a_body_mention() {
 }
 
 #[test]
+fn a_word_on_every_page_of_a_large_site_still_ranks_title_matches_first() {
+    // On 3,000 pages, each of which says it: its idf is a tenth of a thousandth.
+    let mut pages: Vec<PageText> = (0..3000)
+        .map(|i| page(&format!("/a/{i:04}/"), &format!("Halaman {i}"), "a", &[("", "Pegawai melayani warga.")]))
+        .collect();
+    pages.push(page("/z/prima/", "Pelayanan prima", "z", &[("", "Pegawai melayani warga dengan ramah.")]));
+    let files = build_index(&pages, &plain());
+    assert_eq!(urls(&files, "melayani")[0], "/z/prima/");
+}
+
+#[test]
 fn glossary_synonyms_work_both_ways_and_link_to_the_heading() {
     let files = build_index(&site(), &plain());
     let kkn = urls(&files, "KKN");

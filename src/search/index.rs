@@ -247,9 +247,12 @@ fn fragment(page: &PageText) -> Fragment {
 }
 
 /// BM25's idf, stored ×1000 as an integer so both engines read the same number.
+/// BM25's idf in thousandths, at least 1: a word on all but a few pages of a site of more
+/// than a thousand would round to 0, every page would score 0 for it, and its results would
+/// come in page order instead of title matches first.
 fn idf_milli(n: usize, df: usize) -> u32 {
     let (n, df) = (n as f64, df as f64);
-    ((1.0 + (n - df + 0.5) / (df + 0.5)).ln() * 1000.0).round() as u32
+    (((1.0 + (n - df + 0.5) / (df + 0.5)).ln() * 1000.0).round() as u32).max(1)
 }
 
 /// Each page's analysis and snippet record from an earlier build, keyed by a hash of the
