@@ -615,6 +615,17 @@ fn search_page_fetches_one_window_of_records_then_more_on_request() {
         eval_str(&tab, "document.querySelector('.search-page-status').textContent"),
         "15+ hasil untuk “kinerja”"
     );
+    // Exactly five results: the button finds nothing new, goes away, and the keyboard stays
+    // on the last result.
+    goto(&tab, &format!("{}/cari/?q=apel", site.server.base_url));
+    wait_for(&tab, "document.querySelector('[data-search-page][data-query=\"apel\"]')");
+    assert_eq!(links(&tab).len(), 5);
+    eval(&tab, "document.querySelector('.search-page-more').click()");
+    wait_for(&tab, "!document.querySelector('.search-page-more')");
+    let five = links(&tab);
+    assert_eq!(five.len(), 5);
+    assert_eq!(eval_str(&tab, "document.activeElement.getAttribute('href')"), five[4]);
+    assert_eq!(eval_str(&tab, "document.querySelector('.search-page-status').textContent"), "5 hasil untuk “apel”");
 }
 
 // ---- what the engine says about a query: partial matches, absent words, a correction ----

@@ -425,6 +425,8 @@
         // The pressed button goes away: the keyboard carries on from the first new result.
         if (!fresh && i === 0) li.querySelector('a').focus();
       });
+      // Nothing new (the last window was full): the keyboard stays on the last result.
+      if (!fresh && hits.length === from && results.lastElementChild) results.lastElementChild.querySelector('a').focus();
       shown = hits.length;
       page.setAttribute('data-query', q);
       status.textContent = shown ? sayText('pageCount', { n: count(hits, limit), q: q.trim() }) : sayText('none', { q: q.trim() });
