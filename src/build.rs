@@ -357,6 +357,9 @@ pub struct Stage {
     pub took: Duration,
     /// Peak resident set size so far, in bytes (Linux only: `VmHWM` of `/proc/self/status`).
     pub peak_rss: Option<u64>,
+    /// Bytes read so far, from the disk or the kernel's cache (Linux only: `rchar` of
+    /// `/proc/self/io`): the sources, and what the writer reads back of an earlier output.
+    pub read: Option<u64>,
 }
 
 /// Time spent in each stage.
@@ -372,15 +375,20 @@ impl Clock {
 
     /// Stages that ran at once since the last lap, each with its own wall time.
     fn side_by_side<const N: usize>(&mut self, stages: [(&'static str, Duration); N]) {
-        let peak_rss = peak_rss();
-        self.stages.extend(stages.map(|(name, took)| Stage { name, took, peak_rss }));
+        let (peak_rss, read) = (peak_rss(), bytes_read());
+        self.stages.extend(stages.map(|(name, took)| Stage { name, took, peak_rss, read }));
         self.since = Instant::now();
     }
 
     fn lap(&mut self, name: &'static str) {
-        self.stages.push(Stage { name, took: self.since.elapsed(), peak_rss: peak_rss() });
+        self.stages.push(Stage { name, took: self.since.elapsed(), peak_rss: peak_rss(), read: bytes_read() });
         self.since = Instant::now();
     }
+}
+
+fn bytes_read() -> Option<u64> {
+    let io = std::fs::read_to_string("/proc/self/io").ok()?;
+    io.lines().find_map(|l| l.strip_prefix("rchar:"))?.trim().parse().ok()
 }
 
 fn peak_rss() -> Option<u64> {

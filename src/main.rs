@@ -131,7 +131,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         for stage in &report.stages {
                             let peak =
                                 stage.peak_rss.map(|b| format!("  peak {:>6} MB", b / 1_000_000)).unwrap_or_default();
-                            println!("  {:<12} {:>8.1} ms{peak}", stage.name, stage.took.as_secs_f64() * 1000.0);
+                            let read = stage.read.map(|b| format!("  read {:>9} KB", b / 1000)).unwrap_or_default();
+                            println!("  {:<12} {:>8.1} ms{peak}{read}", stage.name, stage.took.as_secs_f64() * 1000.0);
                         }
                     }
                     Ok(ExitCode::SUCCESS)

@@ -172,6 +172,54 @@ fn a_rebuild_reuses_the_previous_output_writing_only_what_changed() {
     assert_eq!(stamp(&site.public().join("style.css")), unchanged, "an unchanged file was written again");
 }
 
+/// Bytes the build read, from `--timings` (its last stage's count of everything read).
+fn bytes_read(run: &Run) -> u64 {
+    let line = run.stdout.lines().last().unwrap_or_default();
+    let kb = line.split("read").nth(1).and_then(|r| r.trim().strip_suffix("KB")).unwrap_or_else(|| panic!("{line}"));
+    kb.trim().parse::<u64>().unwrap() * 1000
+}
+
+#[test]
+fn an_unchanged_file_is_known_by_the_spares_list_and_one_changed_behind_its_back_is_rewritten() {
+    let site = small_site();
+    site.write(&[("content/b.md", "---\ntitle: B\n---\n\nIsi B.\n")]);
+    // A spare holds a list of its own files from the fourth build on: it is the output of the
+    // build before last, and the list of an output is made when the output is.
+    for _ in 0..4 {
+        site.build_ok(&[]);
+    }
+    let spare = site.root().join(".public.pedoman-spare");
+    assert!(spare.join(".pedoman-manifest").is_file(), "{:?}", listing(&spare));
+    let output_bytes: u64 = tree(&site.public()).values().map(|b| b.len() as u64).sum();
+    // With the list, nothing of the spare is read back: the build reads about its sources only.
+    let listed = bytes_read(&site.build_ok(&["--timings"]));
+    std::fs::remove_file(site.root().join(".public.pedoman-spare/.pedoman-manifest")).unwrap();
+    let unlisted = bytes_read(&site.build_ok(&["--timings"]));
+    assert!(
+        unlisted >= listed + output_bytes / 2,
+        "read {listed} bytes with the list, {unlisted} without, for an output of {output_bytes}"
+    );
+    // Two more builds, and the spare has its list again. A file changed behind the builds'
+    // back keeps its length and gets its time set back, and is still written anew.
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    let changed = spare.join("a/index.html");
+    let (text, mtime) = (read(&changed), std::fs::metadata(&changed).unwrap().modified().unwrap());
+    assert!(text.contains("Isi A."));
+    std::fs::write(&changed, text.replace("Isi A.", "Isi X.")).unwrap();
+    std::fs::File::options().write(true).open(&changed).unwrap().set_modified(mtime).unwrap();
+    site.build_ok(&[]);
+    assert!(site.read("a/index.html").contains("Isi A."), "{}", site.read("a/index.html"));
+    let fresh = site.tmp().join("segar");
+    site.build_ok(&["--output", fresh.to_str().unwrap()]);
+    assert!(tree(&site.public()) == tree(&fresh), "a reused folder must equal a fresh build");
+    assert!(
+        !listing(&site.public()).iter().any(|n| n.starts_with(".pedoman-manifest")),
+        "{:?}",
+        listing(&site.public())
+    );
+}
+
 /// Makes `path` impossible to write over or delete, or possible again: immutable as root
 /// (`chattr +i`), else read-only in a read-only folder.
 fn set_unwritable(path: &Path, on: bool) {

@@ -9,6 +9,7 @@
 //!   its place and renamed over it at the end, so a failed build changes nothing.
 
 mod in_place;
+mod manifest;
 mod pool;
 mod swap;
 

@@ -3,11 +3,13 @@
 //!
 //! The copy is written into the output of the build before last, kept beside the output as
 //! `.NAME.pedoman-spare` (with a `.gitignore` so version control skips it): a file whose bytes
-//! did not change is left as it is, and only what changed is created or deleted. Creating and
+//! did not change is left as it is (known by the spare's `manifest`, else by reading it back),
+//! and only what changed is created or deleted. Creating and
 //! deleting files is where a build into a fresh folder spends its system time (inode tables, and
 //! a TRIM per file on a disk mounted with `discard`): on the benchmark machine a 10,000-page
 //! build into a fresh folder took about 2 s longer than into memory (`/dev/shm`).
 
+use super::manifest::{self, Manifest, Stamp};
 use super::pool::{clear_way, remove_tree, update_file, write_file, Dirs, Pool};
 use super::{check, write_error, Data, MARKER, MARKER_TEXT};
 use crate::diagnostics::Diagnostic;
@@ -24,6 +26,10 @@ struct Recycled {
     taken: bool,
     files: HashSet<String>,
     dirs: Vec<PathBuf>,
+    /// What the spare's files were when written (`manifest::OWN`).
+    own: Manifest,
+    /// What the output beside it was (`manifest::NEXT`): the next build's spare.
+    next: Manifest,
 }
 
 /// Writes a fresh copy of the site beside `output` and swaps it in at the end.
@@ -40,6 +46,8 @@ pub(crate) struct Swap {
     recycled: Arc<Recycled>,
     /// Every file this build put, to tell which of the recycled ones are stale.
     produced: Mutex<HashSet<String>>,
+    /// Stamps and hashes of the files this build wrote or kept.
+    made: Arc<Mutex<Manifest>>,
     pool: Pool,
     committed: bool,
     write_failed: bool,
@@ -82,6 +90,7 @@ impl Swap {
             dirs: Arc::new(dirs),
             recycled: Arc::new(recycled),
             produced: Mutex::default(),
+            made: Arc::default(),
             pool,
             committed: false,
             write_failed: false,
@@ -94,20 +103,31 @@ impl Swap {
     /// Queues one file for the new folder; errors come back from [`Swap::commit`].
     pub(crate) fn put(&self, rel: &str, data: Data) {
         let (tmp, dirs, recycled) = (self.tmp.clone(), self.dirs.clone(), self.recycled.clone());
-        let (shown, rel, spare) = (self.shown.clone(), rel.to_string(), self.spare.clone());
+        let (shown, rel, spare, made) = (self.shown.clone(), rel.to_string(), self.spare.clone(), self.made.clone());
         self.produced.lock().expect("no panics while holding").insert(rel.clone());
         self.pool.submit(move || {
             let path = tmp.join(&rel);
-            if recycled.files.contains(&rel) {
+            let hash = data.in_memory().map(manifest::hash);
+            let written = if recycled.files.contains(&rel) {
+                let known = recycled.own.get(&rel).filter(|e| Some(e.hash) == hash);
+                if let Some(entry) = known.filter(|e| Stamp::of(&path) == Some(e.stamp)) {
+                    made.lock().expect("no panics while holding").insert(rel, *entry);
+                    return Ok(());
+                }
                 // A file that cannot be written over may still be replaced.
-                return update_file(&path, &data, &dirs)
+                update_file(&path, &data, &dirs)
                     .or_else(|_| std::fs::remove_file(&path).and_then(|()| write_file(&path, &data, &dirs)))
-                    .map_err(|e| spare_error(&spare, &rel, &e));
+                    .map_err(|e| spare_error(&spare, &rel, &e))
+            } else {
+                // A stale file may stand where this one's folder goes, or a stale folder where it goes.
+                write_file(&path, &data, &dirs)
+                    .or_else(|_| clear_way(&tmp, &rel).and_then(|()| write_file(&path, &data, &dirs)))
+                    .map_err(|e| write_error(&shown, &rel, &e))
+            };
+            if let (Ok(()), Some(hash), Some(stamp)) = (&written, hash, Stamp::of(&path)) {
+                made.lock().expect("no panics while holding").insert(rel, manifest::Entry { stamp, hash });
             }
-            // A stale file may stand where this one's folder goes, or a stale folder where it goes.
-            write_file(&path, &data, &dirs)
-                .or_else(|_| clear_way(&tmp, &rel).and_then(|()| write_file(&path, &data, &dirs)))
-                .map_err(|e| write_error(&shown, &rel, &e))
+            written
         });
     }
 
@@ -133,7 +153,12 @@ impl Swap {
         self.committed = true;
         let mut warnings = Vec::new();
         if let Some(old) = old {
-            if keep_as_spare(&old, &self.spare).is_err() {
+            if keep_as_spare(&old, &self.spare).is_ok() {
+                // Only a speed-up: a list that fails to be written is a slower next build.
+                let made = std::mem::take(&mut *self.made.lock().expect("no panics while holding"));
+                let _ = manifest::write(&self.recycled.next, &self.spare.join(manifest::OWN));
+                let _ = manifest::write(&made, &self.spare.join(manifest::NEXT));
+            } else {
                 if let Err(e) = remove_tree(&old) {
                     warnings.push(
                         Diagnostic::new(
@@ -167,7 +192,18 @@ fn recycle(spare: &Path, tmp: &Path) -> Option<Recycled> {
         return None;
     }
     std::fs::rename(spare, tmp).ok()?;
-    let mut recycled = Recycled { taken: true, ..Recycled::default() };
+    let (own, next) = (manifest::read(&tmp.join(manifest::OWN)), manifest::read(&tmp.join(manifest::NEXT)));
+    // Never published: the lists go before anything is written.
+    for list in [manifest::OWN, manifest::NEXT] {
+        match std::fs::remove_file(tmp.join(list)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                let _ = remove_tree(tmp);
+                return None;
+            }
+            _ => {}
+        }
+    }
+    let mut recycled = Recycled { taken: true, own, next, ..Recycled::default() };
     for entry in walkdir::WalkDir::new(tmp).min_depth(1) {
         let Ok(entry) = entry else {
             let _ = remove_tree(tmp);
@@ -224,8 +260,13 @@ impl Drop for Swap {
         if self.committed {
             return;
         }
-        // A build that failed for its content puts the spare it took back, for the next one; one
-        // whose writes failed does not, lest the next build meet the same files.
+        // A build that failed for its content puts the spare it took back, for the next one, with
+        // its lists (an entry of a file this build rewrote no longer matches its stamp); one whose
+        // writes failed does not, lest the next build meet the same files.
+        if clean && self.recycled.taken {
+            let _ = manifest::write(&self.recycled.own, &self.tmp.join(manifest::OWN));
+            let _ = manifest::write(&self.recycled.next, &self.tmp.join(manifest::NEXT));
+        }
         if !(clean && self.recycled.taken && std::fs::rename(&self.tmp, &self.spare).is_ok()) {
             let _ = remove_tree(&self.tmp);
         }
