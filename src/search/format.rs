@@ -268,8 +268,8 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-/// A page's count of one term in each field, as the index builder keeps it: 16 bits (a count
-/// stops at 65,535), since the builder holds one per page per term (12 million at 50,000 pages).
+/// A page's count of one term in each field while the builder reads the page, before it
+/// becomes an `Impact`: 16 bits (a count stops at 65,535), one per term the site has, per worker.
 pub(crate) type Counts = [u16; FIELDS];
 
 /// A postings entry up to its pages, which follow as `pages` times [`put_page`].

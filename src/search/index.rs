@@ -269,8 +269,8 @@ pub struct IndexCache {
 struct Merged {
     keys: Vec<u64>,
     analysed: Vec<Arc<AnalysedPage>>,
-    /// By term id: the pages using it, in page order, with the counts per field, packed as its
-    /// postings entry writes them.
+    /// By term id: the pages using it, in page order, with the term's impact on each, packed
+    /// as its postings entry writes them.
     postings: Vec<ImpactList>,
     /// By surface id: how many pages use it (0: none); its stem is the lexicon's.
     vocab: Vec<u32>,
@@ -410,7 +410,7 @@ impl Merged {
         self.vocab.resize(words, 0);
         let old = std::mem::replace(&mut self.analysed[id], new.clone());
         self.keys[id] = key;
-        // Only a term whose counts on this page changed gets its list rewritten: an edit
+        // Only a term whose impact on this page changed gets its list rewritten: an edit
         // leaves most of a page's terms (and their long postings lists) as they were. Both
         // pages list their terms in id order, so one merge finds them.
         let (mut before, mut after) = (old.terms.tf.iter().peekable(), new.terms.tf.iter().peekable());
