@@ -18,6 +18,7 @@ use crate::render::{self, Body, Renderer};
 use crate::render_budget::Cancel;
 use crate::rerender::{self, Rerender};
 use crate::theme::{StaticSource, Theme};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -151,7 +152,18 @@ impl Builder {
 
         let changed: Option<Vec<PathBuf>> = changed.map(|paths| paths.iter().map(|p| canonical(p)).collect());
         let parse = parse_options(&theme, &config);
-        let mut loaded = self.loader.load(&root, &config, &parse, changed.as_deref(), self.opts.drafts);
+        let Builder { opts, loader, in_place, .. } = self;
+        // The writer takes its lock and lists the spare's files while the pages load: that is
+        // disk work, and the load leaves the cores little idle time to hide it in later. A
+        // build that fails puts everything back when the writer is dropped.
+        let (mut loaded, writer) = std::thread::scope(|s| {
+            let writer = s.spawn(|| match opts.write {
+                Write::Swap { force } => Swap::begin(&root, &output, &opts.output, force).map(Writer::Swap),
+                Write::InPlace { .. } => in_place.begin(&root, &output, &opts.output).map(Writer::InPlace),
+            });
+            let loaded = loader.load(&root, &config, &parse, changed.as_deref(), opts.drafts);
+            (loaded, writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
         clock.lap("load+parse");
         errors.extend(loaded.errors.iter().cloned());
         errors.extend(claims::check(&loaded.site, &config, &theme));
@@ -163,6 +175,7 @@ impl Builder {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let writer = writer.map_err(|d| vec![d])?;
 
         // The index frees each text once read, where nothing else holds it.
         let mut texts = Some(loaded.take_texts());
@@ -184,11 +197,6 @@ impl Builder {
             }
             _ => (None, None),
         };
-        let writer = match self.opts.write {
-            Write::Swap { force } => Swap::begin(&root, &output, &self.opts.output, force).map(Writer::Swap),
-            Write::InPlace { .. } => self.in_place.begin(&root, &output, &self.opts.output).map(Writer::InPlace),
-        }
-        .map_err(|d| vec![d])?;
         let input = render::Input {
             config: &config,
             theme: &theme,
@@ -215,20 +223,24 @@ impl Builder {
             f();
             start.elapsed()
         };
-        let (mut rendered, mut files) = (Ok(()), Vec::new());
+        let (mut rendered, mut indexed) = (Ok(()), Ok(()));
         let (render_took, index_took) = rayon::join(
             || timed(&mut || rendered = render::render_site(&input, &renderer, plan.as_ref(), &emit)),
             || {
                 timed(&mut || {
                     let (pages, sections) = texts.take().unwrap_or_default();
-                    files = indexer.run(&loaded.site, pages, sections, &config.search);
+                    let files = indexer.run(&loaded.site, pages, sections, &config.search);
+                    indexed = files
+                        .into_par_iter()
+                        .try_for_each(|(rel, bytes)| {
+                            put(&format!("{}/{rel}", claims::SEARCH_DIR), Some(Data::Shared(bytes)))
+                        })
+                        .map_err(|d| vec![d]);
                 })
             },
         );
         rendered?;
-        for (rel, bytes) in files {
-            put(&format!("{}/{rel}", claims::SEARCH_DIR), Some(Data::Shared(bytes))).map_err(|d| vec![d])?;
-        }
+        indexed?;
         clock.side_by_side([("render", render_took), ("index", index_took)]);
 
         write_rest(&put, &config, &theme, &loaded)?;

@@ -35,6 +35,9 @@ struct Lexicon {
     /// By surface id (a word as written): its stem's id. A word always stems alike, so pages
     /// keep only the surfaces they use.
     stems: Vec<u32>,
+    /// What each word as written became, for every worker: each word is tokenized and
+    /// stemmed once per site (and once per `serve`), not once per worker.
+    tokens: Memo,
 }
 
 impl Lexicon {
@@ -102,13 +105,20 @@ impl Phrases {
 
 type FnvMap<K, V> = HashMap<K, V, fnv::FnvBuildHasher>;
 
+/// Each word as written, with its counted tokens.
+type Memo = FnvMap<Box<str>, Box<[Tok]>>;
+
 /// One worker's counting state: what each word as written became (a site repeats its words,
 /// so tokenizing and stemming happen once per distinct word), and counts by id.
 struct Scanner<'a> {
     lexicon: &'a Mutex<Lexicon>,
     matcher: Matcher<'a, u32>,
     phrase_ids: FnvMap<&'a [u32], u32>,
-    memo: FnvMap<Box<str>, Box<[Tok]>>,
+    /// The lexicon's `tokens` this worker has looked up, so a word met again takes no lock.
+    memo: Memo,
+    /// Where `memo` goes when this worker is done, for the next one on a thread (rayon starts
+    /// dozens per build).
+    memos: &'a Mutex<Vec<Memo>>,
     /// By term id: the current page's counts (zero for terms it has not used).
     counts: Vec<Counts>,
     /// Terms the current page has counted, in first-use order.
@@ -123,12 +133,13 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    fn new(lexicon: &'a Mutex<Lexicon>, phrases: &'a Phrases) -> Scanner<'a> {
+    fn new(lexicon: &'a Mutex<Lexicon>, phrases: &'a Phrases, memos: &'a Mutex<Vec<Memo>>) -> Scanner<'a> {
         Scanner {
             lexicon,
             matcher: Matcher::new(phrases.list.iter().map(|(stems, _)| stems.as_slice())),
             phrase_ids: phrases.list.iter().map(|(stems, id)| (stems.as_slice(), *id)).collect(),
-            memo: FnvMap::default(),
+            memo: lock(memos).pop().unwrap_or_default(),
+            memos,
             counts: Vec::new(),
             touched: Vec::new(),
             seen: Vec::new(),
@@ -204,12 +215,16 @@ impl<'a> Scanner<'a> {
         words
     }
 
-    /// A word's counted tokens, tokenized and numbered afresh.
+    /// A word's counted tokens: as the lexicon knows them, else tokenized (outside the lock)
+    /// and numbered afresh.
     fn tokens(&self, raw: &str) -> Box<[Tok]> {
+        if let Some(known) = lock(self.lexicon).tokens.get(raw) {
+            return known.clone();
+        }
         let mut tokens = Vec::new();
         word_tokens(raw, 0, &mut tokens);
-        let mut lexicon = self.lexicon.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        tokens
+        let mut lexicon = lock(self.lexicon);
+        let toks: Box<[Tok]> = tokens
             .iter()
             .filter(|t| !t.stop)
             .map(|t| {
@@ -217,8 +232,21 @@ impl<'a> Scanner<'a> {
                 lexicon.set_stem(tok.surface, tok.stem);
                 tok
             })
-            .collect()
+            .collect();
+        lexicon.tokens.insert(raw.into(), toks.clone());
+        toks
     }
+}
+
+impl Drop for Scanner<'_> {
+    fn drop(&mut self) {
+        lock(self.memos).push(std::mem::take(&mut self.memo));
+    }
+}
+
+/// The guarded value, even if a worker panicked holding it (counts are plain data).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The page's record for snippets: sections, then the glossary as one more.
@@ -499,11 +527,12 @@ pub(super) fn build(mut pages: Vec<PageText>, config: &SearchConfig, cache: &mut
     let phrases_key =
         std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(&members);
     let lexicon = Mutex::new(std::mem::take(&mut cache.lexicon));
+    let memos = Mutex::new(Vec::new());
 
     let analysed: Vec<(u64, Arc<AnalysedPage>)> = pages
         .par_iter_mut()
         .map_init(
-            || Scanner::new(&lexicon, &phrases),
+            || Scanner::new(&lexicon, &phrases, &memos),
             |scanner, p| {
                 let key = page_key(p, phrases_key);
                 let done = cache.pages.get(&key).cloned().unwrap_or_else(|| {
