@@ -178,8 +178,12 @@ fn ends_with_cluster(w: &str) -> bool {
 /// Suffix readings of `w`, most likely first; the last is always "no suffix".
 fn suffix_candidates(w: &str) -> Vec<(String, Suffix, Need)> {
     let mut out = Vec::new();
-    // A word ending in a root that merely looks suffixed keeps it (`tersendiri`).
-    if lists::keep().iter().any(|k| k.chars().count() >= 5 && w.ends_with(k)) {
+    // A word ending in a root (of five letters or more) that merely looks suffixed keeps it
+    // (`tersendiri`). Its endings are looked up, not the list scanned: this runs for every
+    // distinct word of a site.
+    let letters = w.chars().count();
+    let mut endings = w.char_indices().take(letters.saturating_sub(4)).map(|(i, _)| &w[i..]);
+    if endings.any(|ending| lists::keep().contains(ending)) {
         out.push((w.to_string(), Suffix::None, Need::Any));
         return out;
     }
