@@ -178,7 +178,7 @@ impl Builder {
         let writer = writer.map_err(|d| vec![d])?;
 
         // The index frees each text once read, where nothing else holds it.
-        let mut texts = Some(loaded.take_texts());
+        let texts = loaded.take_texts();
         let renderer = Renderer::new(&theme, &base, asset_urls.clone(), self.cancel.clone())?;
         let words: Vec<usize> = loaded.page_md.iter().map(|md| md.word_count).collect();
         // Only an incremental in-place build can leave pages out; it plans from what the last
@@ -215,21 +215,22 @@ impl Builder {
             writer.put(rel, data)
         };
         let emit = |rel: String, bytes: Option<Vec<u8>>| put(&rel, bytes.map(Data::Bytes));
-        // Render and index read the same parsed pages and neither waits for the other: side by
-        // side, each fills the cores the other leaves idle in its serial parts.
+        // The index reads every page on all cores first; its merging and encoding, mostly on one
+        // core, then run beside the render, which fills the other.
         let indexer = &mut self.indexer;
+        let counted = indexer.count(&loaded.site, texts.0, texts.1, &config.search);
+        clock.lap("index: read");
         let timed = |f: &mut dyn FnMut()| {
             let start = Instant::now();
             f();
             start.elapsed()
         };
-        let (mut rendered, mut indexed) = (Ok(()), Ok(()));
+        let (mut rendered, mut indexed, mut counted) = (Ok(()), Ok(()), Some(counted));
         let (render_took, index_took) = rayon::join(
             || timed(&mut || rendered = render::render_site(&input, &renderer, plan.as_ref(), &emit)),
             || {
                 timed(&mut || {
-                    let (pages, sections) = texts.take().unwrap_or_default();
-                    let files = indexer.run(&loaded.site, pages, sections, &config.search);
+                    let files = counted.take().map(|c| indexer.encode(c)).unwrap_or_default();
                     indexed = files
                         .into_par_iter()
                         .try_for_each(|(rel, bytes)| {
@@ -241,7 +242,7 @@ impl Builder {
         );
         rendered?;
         indexed?;
-        clock.side_by_side([("render", render_took), ("index", index_took)]);
+        clock.side_by_side([("render", render_took), ("index: write", index_took)]);
 
         write_rest(&put, &config, &theme, &loaded)?;
         if let Some(ledger) = ledger {

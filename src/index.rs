@@ -5,7 +5,7 @@
 use crate::config::SearchConfig;
 use crate::content::{SectionId, Site};
 use crate::load::Texts;
-use crate::search::{self, IndexCache, IndexFile, PageText};
+use crate::search::{self, Counted, IndexCache, IndexFile, PageText};
 
 /// Builds the search index between builds, reusing the analysis of unchanged pages.
 #[derive(Default)]
@@ -14,17 +14,21 @@ pub(crate) struct Indexer {
 }
 
 impl Indexer {
-    /// The index files (paths relative to `search/`) for every page and section of `site`,
-    /// from the text of each (at its id; see `Loaded::take_texts`).
-    pub(crate) fn run(
+    /// Reads and counts every page and section of `site`, from the text of each (at its id;
+    /// see `Loaded::take_texts`), on all cores.
+    pub(crate) fn count(
         &mut self,
         site: &Site,
         page_texts: Texts,
         section_texts: Texts,
         config: &SearchConfig,
-    ) -> Vec<IndexFile> {
-        let texts = texts(site, page_texts, section_texts);
-        search::build_index_cached(texts, config, &mut self.cache)
+    ) -> Counted {
+        search::count_pages(texts(site, page_texts, section_texts), config, &mut self.cache)
+    }
+
+    /// The index files (paths relative to `search/`) of what `count` read.
+    pub(crate) fn encode(&mut self, counted: Counted) -> Vec<IndexFile> {
+        counted.encode(&mut self.cache)
     }
 }
 

@@ -517,7 +517,15 @@ fn page_key(page: &PageText, phrases: u64) -> u64 {
     h.finish()
 }
 
-pub(super) fn build(mut pages: Vec<PageText>, config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
+/// Every page of a site read and counted, ready to be merged and encoded (`encode`).
+pub struct Counted {
+    pages: Vec<PageText>,
+    rules: Rules,
+    analysed: Vec<(u64, Arc<AnalysedPage>)>,
+}
+
+/// Reads and counts every page, on all cores, reusing the analyses in `cache`.
+pub(super) fn count(mut pages: Vec<PageText>, config: &SearchConfig, cache: &mut IndexCache) -> Counted {
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     pages.dedup_by(|a, b| a.url == b.url);
     let rules = synonyms::build_rules(&pages, config);
@@ -551,6 +559,13 @@ pub(super) fn build(mut pages: Vec<PageText>, config: &SearchConfig, cache: &mut
         .collect();
     cache.lexicon = lexicon.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     cache.pages = analysed.iter().cloned().collect();
+    Counted { pages, rules, analysed }
+}
+
+/// The index files of `counted`: its postings merged (or those of the last build patched) and
+/// encoded. Mostly on one core, so `pedoman build` runs it beside the render.
+pub(super) fn encode(counted: Counted, cache: &mut IndexCache) -> Vec<IndexFile> {
+    let Counted { pages, rules, analysed } = counted;
     let n = pages.len();
     let keys: Vec<u64> = analysed.iter().map(|(k, _)| *k).collect();
     let changed: Vec<usize> = match &cache.merged {
@@ -567,7 +582,7 @@ pub(super) fn build(mut pages: Vec<PageText>, config: &SearchConfig, cache: &mut
         }
         _ => Merged::count(keys, analysed.iter().map(|(_, a)| a.clone()).collect(), &cache.lexicon),
     };
-    let files = encode(&pages, &mut merged, &cache.lexicon, &rules);
+    let files = encode_files(&pages, &mut merged, &cache.lexicon, &rules);
     cache.merged = Some(merged);
     files
 }
@@ -681,7 +696,7 @@ fn first_stem(key: &str) -> &str {
 
 /// Writes the index files from the merged postings, vocabulary and page records, re-encoding
 /// only what changed since the files `merged` keeps were made.
-fn encode(pages: &[PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &Rules) -> Vec<IndexFile> {
+fn encode_files(pages: &[PageText], merged: &mut Merged, lexicon: &Lexicon, rules: &Rules) -> Vec<IndexFile> {
     let n = pages.len();
     let mut files: Vec<IndexFile> = Vec::new();
 

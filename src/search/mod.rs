@@ -1,7 +1,7 @@
 //! Search: Indonesian tokenizer, stemmer, synonyms and thesaurus, index builder and query
 //! engine.
 //!
-//! `pedoman build` calls `build_index` and writes its files under `search/` (`format.rs`
+//! `pedoman build` calls `count_pages`, then `Counted::encode`, and writes its files under `search/` (`format.rs`
 //! describes them); `pedoman search` and the theme's `search-engine.js` read them with the
 //! same steps (`parse.rs`, `query.rs`, `hit.rs`), so the terminal and the browser rank alike.
 
@@ -75,21 +75,31 @@ pub type IndexFile = (String, std::sync::Arc<[u8]>);
 
 pub use crate::frontmatter::GlossaryEntry;
 pub use crate::markdown::Passage;
-pub use index::IndexCache;
+pub use index::{Counted, IndexCache};
 pub use query::{DirStore, Engine, Options, Store};
 pub use tokenize::{tokenize, Token};
 
 /// Builds the index files for `pages` with the site's `search` settings (synonyms and
 /// thesaurus); glossary entries on the pages add synonyms of their own.
 pub fn build_index(pages: &[PageText], config: &SearchConfig) -> Vec<IndexFile> {
-    build_index_cached(pages.to_vec(), config, &mut IndexCache::default())
+    let mut cache = IndexCache::default();
+    count_pages(pages.to_vec(), config, &mut cache).encode(&mut cache)
 }
 
-/// `build_index` reusing the analysis of pages whose text has not changed since the
-/// build that filled `cache` (what `serve` does on every save). Each page's text is let go
-/// once read: where nothing else holds it, it is freed before the index is done.
-pub fn build_index_cached(pages: Vec<PageText>, config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
-    index::build(pages, config, cache)
+/// The first half of `build_index`, reusing the analysis of pages whose text has not changed
+/// since the build that filled `cache` (what `serve` does on every save): every page read and
+/// counted, on all cores. Each page's text is let go once read: where nothing else holds it,
+/// it is freed before the index is done.
+pub fn count_pages(pages: Vec<PageText>, config: &SearchConfig, cache: &mut IndexCache) -> Counted {
+    index::count(pages, config, cache)
+}
+
+impl Counted {
+    /// The second half of `build_index`: the index files, merged and encoded mostly on one
+    /// core (`pedoman build` runs it beside the render). `cache` must be the one counted with.
+    pub fn encode(self, cache: &mut IndexCache) -> Vec<IndexFile> {
+        index::encode(self, cache)
+    }
 }
 
 /// One ranked result, as the terminal and the browser show it.
