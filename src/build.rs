@@ -205,6 +205,7 @@ impl Builder {
             section_body: &|i| body(&loaded.section_md[i.index()], &urls.sections[i.index()]),
             word_counts: &words,
             base: base.clone(),
+            constants: Default::default(),
         };
         // The service worker lists every file written, so an offline build notes each one.
         let ledger = config.offline.then(Ledger::default);

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 mod print;
@@ -326,6 +326,8 @@ pub(crate) struct Input<'a> {
     pub word_counts: &'a [usize],
     /// `config.base_path()`, worked out once: every link on every page is prefixed with it.
     pub base: String,
+    /// The `site` and `t` of every template's context, alike on every page: made once.
+    pub constants: OnceLock<(Value, Value)>,
 }
 
 impl Input<'_> {
@@ -443,9 +445,8 @@ impl Input<'_> {
         let c = self.config;
         let mut ctx = Context::new();
         ctx.insert("kind", kind);
-        ctx.insert(
-            "site",
-            &serde_json::json!({
+        let (site, strings) = self.constants.get_or_init(|| {
+            let site = serde_json::json!({
                 "title": c.title,
                 "short_title": short_title(&c.title),
                 "description": c.description,
@@ -458,9 +459,11 @@ impl Input<'_> {
                 "offline": c.offline,
                 "taxonomies": c.taxonomies,
                 "menu": c.menu.iter().map(|m| Link { title: m.name.clone(), url: self.url(&m.url) }).collect::<Vec<_>>(),
-            }),
-        );
-        ctx.insert("t", &self.theme.strings);
+            });
+            (Value::from_serializable(&site), Value::from_serializable(&self.theme.strings))
+        });
+        ctx.insert_value("site", site.clone());
+        ctx.insert_value("t", strings.clone());
         ctx.insert("nav", &self.nav(current_path, open));
         ctx.insert("current_path", current_path);
         ctx.insert("permalink", &format!("{}{}", c.base_url, current_path));
