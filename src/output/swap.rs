@@ -102,18 +102,20 @@ impl Swap {
 
     /// Queues one file for the new folder; errors come back from [`Swap::commit`].
     pub(crate) fn put(&self, rel: &str, data: Data) {
+        self.produced.lock().expect("no panics while holding").insert(rel.to_string());
+        let path = self.tmp.join(rel);
+        let hash = data.in_memory().map(manifest::hash);
+        // A file the spare's list knows, untouched since, is kept here: most files of a
+        // rebuild, and handing each to a writer thread cost more than this check.
+        let known = self.recycled.own.get(rel).filter(|e| Some(e.hash) == hash && self.recycled.files.contains(rel));
+        if let Some(entry) = known.filter(|e| Stamp::of(&path) == Some(e.stamp)) {
+            self.made.lock().expect("no panics while holding").insert(rel.to_string(), *entry);
+            return;
+        }
         let (tmp, dirs, recycled) = (self.tmp.clone(), self.dirs.clone(), self.recycled.clone());
         let (shown, rel, spare, made) = (self.shown.clone(), rel.to_string(), self.spare.clone(), self.made.clone());
-        self.produced.lock().expect("no panics while holding").insert(rel.clone());
         self.pool.submit(move || {
-            let path = tmp.join(&rel);
-            let hash = data.in_memory().map(manifest::hash);
             let written = if recycled.files.contains(&rel) {
-                let known = recycled.own.get(&rel).filter(|e| Some(e.hash) == hash);
-                if let Some(entry) = known.filter(|e| Stamp::of(&path) == Some(e.stamp)) {
-                    made.lock().expect("no panics while holding").insert(rel, *entry);
-                    return Ok(());
-                }
                 // A file that cannot be written over may still be replaced.
                 update_file(&path, &data, &dirs)
                     .or_else(|_| std::fs::remove_file(&path).and_then(|()| write_file(&path, &data, &dirs)))
