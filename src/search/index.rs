@@ -868,6 +868,12 @@ mod patch_tests {
     use super::*;
     use crate::markdown::Passage;
 
+    /// Both halves, as a build runs them.
+    fn build(pages: Vec<PageText>, config: &SearchConfig, cache: &mut IndexCache) -> Vec<IndexFile> {
+        let counted = count(pages, config, cache);
+        encode(counted, cache)
+    }
+
     fn page(i: usize, body: &str) -> PageText {
         PageText {
             url: format!("/bagian/halaman-{i:02}/"),
