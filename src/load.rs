@@ -126,11 +126,13 @@ impl Loader {
                     .markdown
                     .iter()
                     .filter_map(|rel| {
+                        // With nothing kept, every file is read, and stamped as it is read (on
+                        // all cores), not here one by one.
+                        let Some(kept) = self.files.get(rel) else {
+                            return Some((rel.clone(), None));
+                        };
                         let stamp = stamp(&content.join(rel));
-                        match self.files.get(rel) {
-                            Some(c) if stamp.is_some() && c.stamp == stamp => None,
-                            _ => Some((rel.clone(), stamp)),
-                        }
+                        (stamp.is_none() || kept.stamp != stamp).then(|| (rel.clone(), stamp))
                     })
                     .collect()
             }
