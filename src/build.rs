@@ -165,21 +165,31 @@ impl Builder {
             (loaded, writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
         clock.lap("load+parse");
-        errors.extend(loaded.errors.iter().cloned());
-        errors.extend(claims::check(&loaded.site, &config, &theme));
-        let (asset_urls, unreadable) = theme.asset_urls(&base, self.opts.asset_hashes);
-        errors.extend(unreadable);
-        let (urls, broken) = self.linker.resolve(&loaded, &base);
-        errors.extend(broken);
-        clock.lap("links");
+        // The index reads every page on all cores while this thread checks the site and
+        // compiles the templates; it frees each text once read, where nothing else holds it.
+        let texts = loaded.take_texts();
+        let (linker, indexer) = (&mut self.linker, &mut self.indexer);
+        let (((asset_urls, urls, renderer), links_took), (counted, count_took)) = rayon::join(
+            || {
+                timed(|| {
+                    errors.extend(loaded.errors.iter().cloned());
+                    errors.extend(claims::check(&loaded.site, &config, &theme));
+                    let (asset_urls, unreadable) = theme.asset_urls(&base, self.opts.asset_hashes);
+                    errors.extend(unreadable);
+                    let (urls, broken) = linker.resolve(&loaded, &base);
+                    errors.extend(broken);
+                    let renderer = Renderer::new(&theme, &base, asset_urls.clone(), self.cancel.clone());
+                    (asset_urls, urls, renderer)
+                })
+            },
+            || timed(|| indexer.count(&loaded.site, texts.0, texts.1, &config.search)),
+        );
+        clock.side_by_side([("links", links_took), ("index: read", count_took)]);
         if !errors.is_empty() {
             return Err(errors);
         }
+        let renderer = renderer?;
         let writer = writer.map_err(|d| vec![d])?;
-
-        // The index frees each text once read, where nothing else holds it.
-        let texts = loaded.take_texts();
-        let renderer = Renderer::new(&theme, &base, asset_urls.clone(), self.cancel.clone())?;
         let words: Vec<usize> = loaded.page_md.iter().map(|md| md.word_count).collect();
         // Only an incremental in-place build can leave pages out; it plans from what the last
         // one rendered.
@@ -216,33 +226,20 @@ impl Builder {
             writer.put(rel, data)
         };
         let emit = |rel: String, bytes: Option<Vec<u8>>| put(&rel, bytes.map(Data::Bytes));
-        // The index reads every page on all cores first; its merging and encoding, mostly on one
-        // core, then run beside the render, which fills the other.
-        let indexer = &mut self.indexer;
-        let counted = indexer.count(&loaded.site, texts.0, texts.1, &config.search);
-        clock.lap("index: read");
-        let timed = |f: &mut dyn FnMut()| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        };
-        let (mut rendered, mut indexed, mut counted) = (Ok(()), Ok(()), Some(counted));
-        let (render_took, index_took) = rayon::join(
-            || timed(&mut || rendered = render::render_site(&input, &renderer, plan.as_ref(), &emit)),
+        // The index's merging and encoding, mostly on one core, run beside the render, which
+        // fills the other.
+        let ((rendered, render_took), (indexed, index_took)) = rayon::join(
+            || timed(|| render::render_site(&input, &renderer, plan.as_ref(), &emit)),
             || {
-                timed(&mut || {
-                    let files = counted.take().map(|c| indexer.encode(c)).unwrap_or_default();
-                    indexed = files
-                        .into_par_iter()
-                        .try_for_each(|(rel, bytes)| {
-                            put(&format!("{}/{rel}", claims::SEARCH_DIR), Some(Data::Shared(bytes)))
-                        })
-                        .map_err(|d| vec![d]);
+                timed(|| {
+                    indexer.encode(counted).into_par_iter().try_for_each(|(rel, bytes)| {
+                        put(&format!("{}/{rel}", claims::SEARCH_DIR), Some(Data::Shared(bytes)))
+                    })
                 })
             },
         );
         rendered?;
-        indexed?;
+        indexed.map_err(|d| vec![d])?;
         clock.side_by_side([("render", render_took), ("index: write", index_took)]);
 
         write_rest(&put, &config, &theme, &loaded)?;
@@ -292,6 +289,12 @@ impl Builder {
         }
         Ok(config)
     }
+}
+
+/// What `f` returns, and how long it took.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    (f(), start.elapsed())
 }
 
 /// `path` with its folder resolved through symlinks, as the loader compares paths (the file
