@@ -36,7 +36,7 @@ struct Lexicon {
     /// keep only the surfaces they use.
     stems: Vec<u32>,
     /// What each word as written became, for every worker: each word is tokenized and
-    /// stemmed once per site (and once per `serve`), not once per worker.
+    /// stemmed once per site, not once per worker, and a preview's saves reuse it.
     tokens: Memo,
 }
 
