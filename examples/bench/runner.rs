@@ -342,10 +342,13 @@ fn measure_builds(
     let (mut p, mut h, mut f) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..runs {
         eprintln!("bench: {pages} pages, run {}/{runs}", run + 1);
+        settle(&corpus.join("pedoman-site"));
         p.push(timed(&mut pedoman(), &log)?);
         if hugo {
+            settle(&corpus.join("hugo-site"));
             h.push(timed(&mut hugo_cmd(), &log)?);
             if pagefind {
+                settle(&out_hugo);
                 f.push(timed(&mut pagefind_cmd(), &log)?);
             }
         }
@@ -391,6 +394,20 @@ fn measure_builds(
         }
     }
     Ok(())
+}
+
+/// Puts every timed build on the same footing: the writes of the builds before it flushed
+/// (`sync`), so it does not wait on the other tool's backlog, and its input read once, so it
+/// starts with its sources in the page cache. This machine's disk swings widely in speed (two
+/// 10,000-page builds with the cache dropped spent 42 s and 1.5 s loading), and the kernel
+/// drops cold pages early, so without this a ratio measured how the disk felt that minute.
+fn settle(input: &Path) {
+    let _ = Command::new("sync").status();
+    for entry in walkdir::WalkDir::new(input).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let _ = std::fs::File::open(entry.path()).and_then(|mut f| std::io::copy(&mut f, &mut std::io::sink()));
+        }
+    }
 }
 
 fn median(samples: &[Sample]) -> Sample {
@@ -681,7 +698,7 @@ pub fn render(settings: &Settings, report: &Report, load_before: &str, load_afte
     let mut md = String::new();
     let _ = writeln!(md, "# Benchmarks\n");
     let _ = writeln!(md, "Written by the benchmark runner; rerun it with one command:\n\n```sh\ncargo run --release --example bench\n```\n");
-    let _ = writeln!(md, "It generates the shared corpus (`python3 {} DIR N`), builds it with Pedoman and with Hugo in alternation ({} timed runs each after one untimed build, so every run overwrites an earlier output; at most 3 at 50,000 pages), times each with GNU `time` (wall, user + system CPU, peak RSS) and reports medians. Pagefind (`{PAGEFIND}` from npm) indexes Hugo's output for the \"site with search\" comparison. Other jobs share this machine, so read the ratios of one alternating run rather than the seconds.\n", settings.generator.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), settings.runs);
+    let _ = writeln!(md, "It generates the shared corpus (`python3 {} DIR N`), builds it with Pedoman and with Hugo in alternation ({} timed runs each after one untimed build, so every run overwrites an earlier output; at most 3 at 50,000 pages), times each with GNU `time` (wall, user + system CPU, peak RSS) and reports medians. Before each timed build the disk is flushed (`sync`) and the build's input is read once, so every build starts from a warm page cache with no other tool's writes pending. Pagefind (`{PAGEFIND}` from npm) indexes Hugo's output for the \"site with search\" comparison. Other jobs share this machine, so read the ratios of one alternating run rather than the seconds.\n", settings.generator.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), settings.runs);
     let _ = writeln!(md, "## Machine\n");
     for line in machine() {
         let _ = writeln!(md, "- {line}");
