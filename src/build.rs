@@ -216,6 +216,7 @@ impl Builder {
             word_counts: &words,
             base: base.clone(),
             constants: Default::default(),
+            places: Default::default(),
         };
         // The service worker lists every file written, so an offline build notes each one.
         let ledger = config.offline.then(Ledger::default);

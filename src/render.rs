@@ -328,11 +328,28 @@ pub(crate) struct Input<'a> {
     pub base: String,
     /// The `site` and `t` of every template's context, alike on every page: made once.
     pub constants: OnceLock<(Value, Value)>,
+    /// Where each page stands in its section's list (`place`), worked out once: searched for
+    /// on every page, a section of thousands made the build grow with the square of its size.
+    pub places: OnceLock<Vec<Option<usize>>>,
 }
 
 impl Input<'_> {
     fn url(&self, path: &str) -> String {
         site_url(&self.base, path)
+    }
+
+    /// The page's position in its section's list of pages.
+    fn place(&self, i: PageId) -> Option<usize> {
+        let places = self.places.get_or_init(|| {
+            let mut places = vec![None; self.site.pages.len()];
+            for s in self.site.section_ids() {
+                for (at, p) in self.site.section(s).pages.iter().enumerate() {
+                    places[p.index()] = Some(at);
+                }
+            }
+            places
+        });
+        places[i.index()]
     }
 
     fn summary<'b>(&'b self, i: PageId) -> Summary<'b> {
@@ -367,10 +384,10 @@ impl Input<'_> {
     }
 
     /// The navigation tree, flattened so templates need no recursion.
-    fn nav(&self, current_path: &str, open: &HashSet<SectionId>) -> Vec<NavItem<'_>> {
+    fn nav(&self, current_path: &str, page: Option<PageId>, open: &HashSet<SectionId>) -> Vec<NavItem<'_>> {
         let full = self.site.pages.len() <= FULL_NAV_LIMIT;
         let mut items = Vec::new();
-        self.nav_section(SectionId::HOME, current_path, open, full, &mut items);
+        self.nav_section(SectionId::HOME, current_path, page, open, full, &mut items);
         items
     }
 
@@ -378,6 +395,7 @@ impl Input<'_> {
         &'b self,
         s: SectionId,
         current: &str,
+        page: Option<PageId>,
         open: &HashSet<SectionId>,
         full: bool,
         items: &mut Vec<NavItem<'b>>,
@@ -388,7 +406,7 @@ impl Input<'_> {
         let (from, to) = if sec.pages.len() <= NAV_SECTION_LIMIT {
             (0, sec.pages.len())
         } else {
-            let at = sec.pages.iter().position(|&p| self.site.page(p).path == current).unwrap_or(0);
+            let at = page.filter(|&p| self.site.page(p).section == s).and_then(|p| self.place(p)).unwrap_or(0);
             let from = at.saturating_sub(NAV_WINDOW / 2).min(sec.pages.len() - NAV_WINDOW);
             (from, from + NAV_WINDOW)
         };
@@ -427,7 +445,7 @@ impl Input<'_> {
                 has_children: show_children,
             });
             if show_children {
-                self.nav_section(sub, current, open, full, items);
+                self.nav_section(sub, current, page, open, full, items);
             }
             items.push(NavItem {
                 kind: "end",
@@ -441,7 +459,8 @@ impl Input<'_> {
     }
 
     /// Context shared by every template: site, UI strings, navigation.
-    fn base_context(&self, kind: &str, current_path: &str, open: &HashSet<SectionId>) -> Context {
+    /// What every template gets; `page` is the page being rendered, if it is one.
+    fn base_context(&self, kind: &str, current_path: &str, page: Option<PageId>, open: &HashSet<SectionId>) -> Context {
         let c = self.config;
         let mut ctx = Context::new();
         ctx.insert("kind", kind);
@@ -464,7 +483,7 @@ impl Input<'_> {
         });
         ctx.insert_value("site", site.clone());
         ctx.insert_value("t", strings.clone());
-        ctx.insert("nav", &self.nav(current_path, open));
+        ctx.insert("nav", &self.nav(current_path, page, open));
         ctx.insert("current_path", current_path);
         ctx.insert("permalink", &format!("{}{}", c.base_url, current_path));
         ctx
@@ -543,7 +562,7 @@ pub(crate) fn render_site(
         let done = if plan.is_some() {
             emit(file.to_string(), None)
         } else {
-            let mut ctx = input.base_context(kind, path, &HashSet::new());
+            let mut ctx = input.base_context(kind, path, None, &HashSet::new());
             ctx.insert("page", &serde_json::json!({ "title": input.theme.string(title), "url": input.url(path) }));
             renderer.render(name, &ctx).and_then(|html| emit(file.to_string(), Some(html.into_bytes())))
         };
@@ -586,7 +605,7 @@ fn render_page(
     let name = template_for(renderer, page.meta.template.as_deref(), "page.html", &page.source, page.template_line)?;
     let site = input.site;
     let section = site.section(page.section);
-    let pos = section.pages.iter().position(|p| *p == i);
+    let pos = input.place(i);
     let neighbour = |j: Option<usize>| {
         j.and_then(|j| section.pages.get(j))
             .map(|&p| Link { title: site.page(p).title.clone(), url: input.url(&site.page(p).path) })
@@ -601,7 +620,7 @@ fn render_page(
         .map(|t| Link { title: t.clone(), url: input.url(&format!("/tags/{}/", slugify(t))) })
         .collect();
     let open = input.ancestors(Some(page.section));
-    let mut ctx = input.base_context("page", &page.path, &open);
+    let mut ctx = input.base_context("page", &page.path, Some(i), &open);
     let content = glossary.link_first_uses(&body.html, Some(i), |p| input.url(&site.page(p).path));
     let glossary_groups = glossary::groups(&page.meta.glossary);
     ctx.insert(
@@ -676,7 +695,7 @@ fn render_section(
     let body = (input.section_body)(i);
     let mut open = input.ancestors(Some(i));
     open.insert(i);
-    let mut ctx = input.base_context(if i == SectionId::HOME { "home" } else { "section" }, &section.path, &open);
+    let mut ctx = input.base_context(if i == SectionId::HOME { "home" } else { "section" }, &section.path, None, &open);
     ctx.insert(
         "section",
         &serde_json::json!({
@@ -713,7 +732,7 @@ fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, em
             // Term names and counts are part of what the caller vouched unchanged.
             emit(list_file, None)
         } else {
-            let mut ctx = input.base_context("taxonomy", &list_path, &HashSet::new());
+            let mut ctx = input.base_context("taxonomy", &list_path, None, &HashSet::new());
             let term_list: Vec<serde_json::Value> = terms
                 .iter()
                 .map(|(s, term)| serde_json::json!({ "name": term.name, "url": input.url(&format!("/{slug}/{s}/")), "count": term.pages.len() }))
@@ -731,7 +750,7 @@ fn render_taxonomies(input: &Input, renderer: &Renderer, plan: Option<&Plan>, em
                 return emit(file, None).err();
             }
             let path = format!("/{slug}/{s}/");
-            let mut ctx = input.base_context("term", &path, &HashSet::new());
+            let mut ctx = input.base_context("term", &path, None, &HashSet::new());
             ctx.insert("taxonomy", &serde_json::json!({ "name": taxonomy, "title": title, "url": input.url(&list_path) }));
             ctx.insert(
                 "term",

@@ -39,7 +39,7 @@ pub(super) fn render(
     let path = section.print_path();
     let mut open = input.ancestors(Some(s));
     open.insert(s);
-    let mut ctx = input.base_context("print", &path, &open);
+    let mut ctx = input.base_context("print", &path, None, &open);
     ctx.insert(
         "section",
         &serde_json::json!({
