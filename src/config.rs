@@ -227,7 +227,9 @@ impl Config {
 
 /// `base` (a `base_path`) + `/path`, for links inside the site; a full URL stays as it is.
 pub fn site_url(base: &str, path: &str) -> String {
-    if path.contains("://") {
+    // A path of the site starts with `/` (and may carry `://` in its query); checked first, it
+    // also spares the search on every link of every page.
+    if !path.starts_with('/') && path.contains("://") {
         return path.to_string();
     }
     format!("{base}/{}", path.trim_start_matches('/'))
@@ -309,7 +311,16 @@ fn checked_base_url(raw: &str) -> Result<String, (String, String)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{check_language, check_theme, checked_base_url};
+    use super::{check_language, check_theme, checked_base_url, site_url};
+
+    #[test]
+    fn site_urls_prefix_the_base_and_keep_full_urls() {
+        assert_eq!(site_url("/rb", "/nilai/akuntabel/"), "/rb/nilai/akuntabel/");
+        assert_eq!(site_url("", "nilai/"), "/nilai/");
+        assert_eq!(site_url("/rb", "https://menpan.go.id/x"), "https://menpan.go.id/x");
+        // A path of the site whose query holds a URL is still a path of the site.
+        assert_eq!(site_url("/rb", "/keluar/?ke=https://x.id"), "/rb/keluar/?ke=https://x.id");
+    }
 
     #[test]
     fn theme_and_language_are_names_not_paths() {
