@@ -10,7 +10,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, JoinHandle};
 
 /// Threads that write or delete.
@@ -173,13 +173,12 @@ pub(super) fn clear_way(top: &Path, rel: &str) -> io::Result<()> {
 /// deepest first. Symbolic links are removed, never followed.
 pub(super) fn remove_tree(dir: &Path) -> io::Result<()> {
     let mut files = Vec::new();
-    let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
-    for entry in walkdir::WalkDir::new(dir) {
-        let entry = entry.map_err(io::Error::from)?;
-        if entry.file_type().is_dir() {
-            dirs.push((entry.depth(), entry.into_path()));
+    let mut dirs: Vec<(usize, PathBuf)> = vec![(0, dir.to_path_buf())];
+    for (rel, kind) in list_tree(dir)? {
+        if kind.is_dir() {
+            dirs.push((rel.components().count(), dir.join(rel)));
         } else {
-            files.push(entry.into_path());
+            files.push(dir.join(rel));
         }
     }
     on_threads(&files, |f| std::fs::remove_file(f))?;
@@ -189,6 +188,96 @@ pub(super) fn remove_tree(dir: &Path) -> io::Result<()> {
         on_threads(&level, |d| std::fs::remove_dir(d))?;
     }
     Ok(())
+}
+
+/// Everything below `root` (its path relative to `root`, and its kind), listed on [`THREADS`]
+/// threads, a folder each; symbolic links are listed, never followed. Listing a folder that
+/// is not in the kernel's cache is a wait for the disk: after other programs had filled the
+/// memory, one thread took 6.4 s to list the 50,000 page folders of an output, sixteen 2.2 s.
+pub(super) fn list_tree(root: &Path) -> io::Result<Vec<(PathBuf, std::fs::FileType)>> {
+    struct Queue {
+        dirs: Vec<PathBuf>,
+        /// Folders being listed, whose subfolders may still join `dirs`.
+        busy: usize,
+        failed: Option<io::Error>,
+    }
+    let queue = Mutex::new(Queue { dirs: vec![PathBuf::new()], busy: 0, failed: None });
+    let changed = Condvar::new();
+    let found = Mutex::new(Vec::new());
+    let list = |rel: &Path, into: &mut Vec<(PathBuf, std::fs::FileType)>| -> io::Result<Vec<PathBuf>> {
+        let mut subdirs = Vec::new();
+        for entry in std::fs::read_dir(root.join(rel))? {
+            let entry = entry?;
+            let (path, kind) = (rel.join(entry.file_name()), entry.file_type()?);
+            if kind.is_dir() {
+                subdirs.push(path.clone());
+            }
+            into.push((path, kind));
+        }
+        Ok(subdirs)
+    };
+    thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                let mut mine = Vec::new();
+                loop {
+                    let mut q = queue.lock().expect("no panics while holding");
+                    let rel = loop {
+                        if q.failed.is_some() {
+                            break None;
+                        }
+                        if let Some(rel) = q.dirs.pop() {
+                            break Some(rel);
+                        }
+                        if q.busy == 0 {
+                            break None;
+                        }
+                        q = changed.wait(q).expect("no panics while holding");
+                    };
+                    let Some(rel) = rel else { break };
+                    q.busy += 1;
+                    drop(q);
+                    let listed = list(&rel, &mut mine);
+                    let mut q = queue.lock().expect("no panics while holding");
+                    q.busy -= 1;
+                    match listed {
+                        Ok(subdirs) => q.dirs.extend(subdirs),
+                        Err(e) => {
+                            q.failed.get_or_insert(e);
+                        }
+                    }
+                    changed.notify_all();
+                }
+                found.lock().expect("no panics while holding").append(&mut mine);
+            });
+        }
+    });
+    match queue.into_inner().expect("no panics while holding").failed {
+        Some(e) => Err(e),
+        None => Ok(found.into_inner().expect("no panics while holding")),
+    }
+}
+
+/// `f` of every item, in order, worked out on [`THREADS`] threads (for calls that wait on the disk).
+pub(super) fn map_on_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let done = Mutex::new(Vec::with_capacity(items.len()));
+    thread::scope(|s| {
+        for _ in 0..THREADS.min(items.len()) {
+            s.spawn(|| {
+                let mut mine = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    mine.push((i, f(item)));
+                }
+                done.lock().expect("no panics while holding").append(&mut mine);
+            });
+        }
+    });
+    let mut done = done.into_inner().expect("no panics while holding");
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Runs `f` on every item on [`THREADS`] threads; the first error (other than "already gone")
@@ -257,5 +346,33 @@ mod tests {
         remove_tree(&tree).unwrap();
         assert!(!tree.exists());
         assert_eq!(std::fs::read_to_string(&keep).unwrap(), "tetap");
+    }
+
+    #[test]
+    fn a_tree_is_listed_whole_on_threads_without_following_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut expected = Vec::new();
+        for i in 0..40 {
+            for j in 0..3 {
+                let rel = format!("s{i}/p{j}/index.html");
+                std::fs::create_dir_all(dir.path().join(&rel).parent().unwrap()).unwrap();
+                std::fs::write(dir.path().join(&rel), "x").unwrap();
+                expected.extend([format!("s{i}/p{j}/index.html d=false"), format!("s{i}/p{j} d=true")]);
+            }
+            expected.push(format!("s{i} d=true"));
+        }
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("s0/balik")).unwrap();
+        expected.push("s0/balik d=false".into());
+        let mut listed: Vec<String> = list_tree(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|(rel, kind)| format!("{} d={}", rel.display(), kind.is_dir()))
+            .collect();
+        listed.sort();
+        expected.sort();
+        assert_eq!(listed, expected);
+        assert_eq!(list_tree(&dir.path().join("tiada")).unwrap_err().kind(), io::ErrorKind::NotFound);
+        let squares = map_on_threads(&(0..1000).collect::<Vec<u64>>(), |n| n * n);
+        assert_eq!(squares, (0..1000).map(|n| n * n).collect::<Vec<u64>>());
     }
 }

@@ -10,10 +10,10 @@
 //! build into a fresh folder took about 2 s longer than into memory (`/dev/shm`).
 
 use super::manifest::{self, Manifest, Stamp};
-use super::pool::{clear_way, remove_tree, update_file, write_file, Dirs, Pool};
+use super::pool::{clear_way, list_tree, map_on_threads, remove_tree, update_file, write_file, Dirs, Pool};
 use super::{check, write_error, Data, MARKER, MARKER_TEXT};
 use crate::diagnostics::Diagnostic;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -24,7 +24,8 @@ use std::sync::{Arc, Mutex};
 struct Recycled {
     /// There was a spare (else the temp folder is new).
     taken: bool,
-    files: HashSet<String>,
+    /// Each file, with its `stat` when the build took the spare over.
+    files: HashMap<String, Option<Stamp>>,
     dirs: Vec<PathBuf>,
     /// What the spare's files were when written (`manifest::OWN`).
     own: Manifest,
@@ -107,15 +108,15 @@ impl Swap {
         let hash = data.in_memory().map(manifest::hash);
         // A file the spare's list knows, untouched since, is kept here: most files of a
         // rebuild, and handing each to a writer thread cost more than this check.
-        let known = self.recycled.own.get(rel).filter(|e| Some(e.hash) == hash && self.recycled.files.contains(rel));
-        if let Some(entry) = known.filter(|e| Stamp::of(&path) == Some(e.stamp)) {
+        let known = self.recycled.own.get(rel).filter(|e| Some(e.hash) == hash);
+        if let Some(entry) = known.filter(|e| self.recycled.files.get(rel) == Some(&Some(e.stamp))) {
             self.made.lock().expect("no panics while holding").insert(rel.to_string(), *entry);
             return;
         }
         let (tmp, dirs, recycled) = (self.tmp.clone(), self.dirs.clone(), self.recycled.clone());
         let (shown, rel, spare, made) = (self.shown.clone(), rel.to_string(), self.spare.clone(), self.made.clone());
         self.pool.submit(move || {
-            let written = if recycled.files.contains(&rel) {
+            let written = if recycled.files.contains_key(&rel) {
                 // A file that cannot be written over may still be replaced.
                 update_file(&path, &data, &dirs)
                     .or_else(|_| std::fs::remove_file(&path).and_then(|()| write_file(&path, &data, &dirs)))
@@ -206,31 +207,32 @@ fn recycle(spare: &Path, tmp: &Path) -> Option<Recycled> {
         }
     }
     let mut recycled = Recycled { taken: true, own, next, ..Recycled::default() };
-    for entry in walkdir::WalkDir::new(tmp).min_depth(1) {
-        let Ok(entry) = entry else {
-            let _ = remove_tree(tmp);
-            return None;
-        };
-        let rel = entry.path().strip_prefix(tmp).ok().and_then(Path::to_str).map(str::to_string);
-        match (entry.file_type(), rel) {
-            (t, Some(rel)) if t.is_file() => {
-                recycled.files.insert(rel);
-            }
-            (t, Some(rel)) if t.is_dir() => recycled.dirs.push(PathBuf::from(rel)),
+    let Ok(listed) = list_tree(tmp) else {
+        let _ = remove_tree(tmp);
+        return None;
+    };
+    let mut files = Vec::new();
+    for (rel, kind) in listed {
+        match (kind, rel.to_str()) {
+            (t, Some(name)) if t.is_file() => files.push(name.to_string()),
+            (t, Some(_)) if t.is_dir() => recycled.dirs.push(rel),
             (t, _) if t.is_dir() => {
-                let _ = remove_tree(entry.path());
+                let _ = remove_tree(&tmp.join(rel));
             }
             _ => {
-                let _ = std::fs::remove_file(entry.path());
+                let _ = std::fs::remove_file(tmp.join(rel));
             }
         }
     }
+    // Read now, on many threads, rather than one by one as the build reaches each file.
+    let stamps = map_on_threads(&files, |rel| Stamp::of(&tmp.join(rel)));
+    recycled.files = files.into_iter().zip(stamps).collect();
     Some(recycled)
 }
 
 /// Removes the recycled files this build did not write, then the folders left empty.
 fn sweep(tmp: &Path, recycled: &Recycled, produced: &HashSet<String>) -> io::Result<()> {
-    let stale: Vec<&String> = recycled.files.iter().filter(|rel| !produced.contains(*rel)).collect();
+    let stale: Vec<&String> = recycled.files.keys().filter(|rel| !produced.contains(*rel)).collect();
     super::pool::on_threads(&stale, |rel| {
         let path = tmp.join(rel);
         // A folder of this build may stand there now (see `clear_way`).
