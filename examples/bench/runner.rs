@@ -81,6 +81,8 @@ pub struct Row {
     pub pages: usize,
     pub runs: usize,
     pub median: Sample,
+    /// Each run's wall time, in the order run.
+    pub walls: Vec<f64>,
     pub output: Size,
     pub index: Option<Size>,
 }
@@ -313,6 +315,8 @@ fn measure_builds(
 ) -> Result<(), String> {
     let out_pedoman = work.join(format!("out-pedoman-{pages}"));
     let out_hugo = work.join(format!("out-hugo-{pages}"));
+    // Where `pedoman build` keeps the output of the build before last, which it writes into.
+    let spare = work.join(format!(".out-pedoman-{pages}.pedoman-spare"));
     let log = work.join("last.log");
     let pedoman = || {
         let mut c = Command::new(&settings.pedoman);
@@ -329,12 +333,14 @@ fn measure_builds(
         c.arg("--site").arg(&out_hugo).arg("--silent");
         c
     };
-    // One untimed build each, so every timed run overwrites an earlier output, as in daily use;
-    // from empty folders, as another tool (or another version) may have written them.
+    // Untimed builds first, from empty folders (another tool or version may have written
+    // them), so every timed run overwrites an earlier output, as in daily use: Hugo's one, and
+    // two of Pedoman's, whose second build leaves the spare that every later build writes into.
     eprintln!("bench: {pages} pages, warming up");
-    for out in [&out_pedoman, &out_hugo] {
+    for out in [&out_pedoman, &spare, &out_hugo] {
         let _ = std::fs::remove_dir_all(out);
     }
+    timed(&mut pedoman(), &log)?;
     timed(&mut pedoman(), &log)?;
     if hugo {
         timed(&mut hugo_cmd(), &log)?;
@@ -342,13 +348,13 @@ fn measure_builds(
     let (mut p, mut h, mut f) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..runs {
         eprintln!("bench: {pages} pages, run {}/{runs}", run + 1);
-        settle(&corpus.join("pedoman-site"));
+        settle(&corpus.join("pedoman-site"), &[&out_pedoman, &spare]);
         p.push(timed(&mut pedoman(), &log)?);
         if hugo {
-            settle(&corpus.join("hugo-site"));
+            settle(&corpus.join("hugo-site"), &[&out_hugo]);
             h.push(timed(&mut hugo_cmd(), &log)?);
             if pagefind {
-                settle(&out_hugo);
+                settle(&out_hugo, &[]);
                 f.push(timed(&mut pagefind_cmd(), &log)?);
             }
         }
@@ -358,6 +364,7 @@ fn measure_builds(
         pages,
         runs,
         median: median(&p),
+        walls: p.iter().map(|s| s.wall).collect(),
         output: size(&out_pedoman),
         index: Some(size(&out_pedoman.join("search"))),
     });
@@ -374,6 +381,7 @@ fn measure_builds(
             pages,
             runs,
             median: median(&h),
+            walls: h.iter().map(|s| s.wall).collect(),
             output: hugo_out,
             index: None,
         });
@@ -388,6 +396,7 @@ fn measure_builds(
                 pages,
                 runs,
                 median: median(&sum),
+                walls: sum.iter().map(|s| s.wall).collect(),
                 output: size(&out_hugo),
                 index,
             });
@@ -397,16 +406,20 @@ fn measure_builds(
 }
 
 /// Puts every timed build on the same footing: the writes of the builds before it flushed
-/// (`sync`), so it does not wait on the other tool's backlog, and its input read once, so it
-/// starts with its sources in the page cache. This machine's disk swings widely in speed (two
-/// 10,000-page builds with the cache dropped spent 42 s and 1.5 s loading), and the kernel
-/// drops cold pages early, so without this a ratio measured how the disk felt that minute.
-fn settle(input: &Path) {
+/// (`sync`), so it does not wait on the other tool's backlog; its input read, and the folders
+/// it writes into listed with a `stat` of each file, so it starts as on a machine where it
+/// just ran. Pagefind and Hugo take 5–12 GB at 50,000 pages, and this VM's disk swings widely
+/// in speed (two 10,000-page builds with the cache dropped spent 42 s and 1.5 s loading), so
+/// without this a ratio measured how much of the cache the other tool had pushed out.
+fn settle(input: &Path, outputs: &[&Path]) {
     let _ = Command::new("sync").status();
     for entry in walkdir::WalkDir::new(input).into_iter().flatten() {
         if entry.file_type().is_file() {
             let _ = std::fs::File::open(entry.path()).and_then(|mut f| std::io::copy(&mut f, &mut std::io::sink()));
         }
+    }
+    for entry in outputs.iter().flat_map(|o| walkdir::WalkDir::new(o).into_iter().flatten()) {
+        let _ = entry.metadata();
     }
 }
 
@@ -698,7 +711,7 @@ pub fn render(settings: &Settings, report: &Report, load_before: &str, load_afte
     let mut md = String::new();
     let _ = writeln!(md, "# Benchmarks\n");
     let _ = writeln!(md, "Written by the benchmark runner; rerun it with one command:\n\n```sh\ncargo run --release --example bench\n```\n");
-    let _ = writeln!(md, "It generates the shared corpus (`python3 {} DIR N`), builds it with Pedoman and with Hugo in alternation ({} timed runs each after one untimed build, so every run overwrites an earlier output; at most 3 at 50,000 pages), times each with GNU `time` (wall, user + system CPU, peak RSS) and reports medians. Before each timed build the disk is flushed (`sync`) and the build's input is read once, so every build starts from a warm page cache with no other tool's writes pending. Pagefind (`{PAGEFIND}` from npm) indexes Hugo's output for the \"site with search\" comparison. Other jobs share this machine, so read the ratios of one alternating run rather than the seconds.\n", settings.generator.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), settings.runs);
+    let _ = writeln!(md, "It generates the shared corpus (`python3 {} DIR N`), builds it with Pedoman and with Hugo in alternation ({} timed runs each after untimed builds from empty folders, one of Hugo's and two of Pedoman's, so every run overwrites an earlier output and Pedoman has its spare; at most 3 at 50,000 pages), times each with GNU `time` (wall, user + system CPU, peak RSS) and reports medians. Before each timed build the disk is flushed (`sync`), the build's input is read and the folders it writes into (for Pedoman also its spare, the output of the build before last) are listed with a `stat` of each file, so every build starts with a warm cache, as on a machine where it just ran, and no other tool's writes pending. Pagefind (`{PAGEFIND}` from npm) indexes Hugo's output for the \"site with search\" comparison. Other jobs share this machine, so read the ratios of one alternating run rather than the seconds.\n", settings.generator.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), settings.runs);
     let _ = writeln!(md, "## Machine\n");
     for line in machine() {
         let _ = writeln!(md, "- {line}");
@@ -744,6 +757,13 @@ pub fn render(settings: &Settings, report: &Report, load_before: &str, load_afte
             b.wall / a.wall,
             b.cpu / a.cpu
         );
+    }
+    let _ = writeln!(md, "\nEach run's wall time (s), in the order run:\n");
+    let _ = writeln!(md, "| pages | tool | wall s |");
+    let _ = writeln!(md, "|---:|---|---|");
+    for row in &report.rows {
+        let walls: Vec<String> = row.walls.iter().map(|w| format!("{w:.2}")).collect();
+        let _ = writeln!(md, "| {} | {} | {} |", row.pages, row.tool, walls.join(", "));
     }
     if !report.serve.is_empty() {
         let _ = writeln!(md, "\n## Preview: save → reload\n\nFrom writing a page to the browser's live-reload event arriving (`pedoman serve`, one page edited per round, 100 ms apart); the server's own split of that time is its quiet window (waiting for the editor's writes to settle, plus queueing) and the build. The disk is flushed (`sync`) once the server is up, so the rounds do not pay for the earlier builds' writes.\n");
