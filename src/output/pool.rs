@@ -283,23 +283,7 @@ pub(super) fn map_on_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R 
 /// Runs `f` on every item on [`THREADS`] threads; the first error (other than "already gone")
 /// comes back once all are done.
 pub(super) fn on_threads<T: Sync>(items: &[T], f: impl Fn(&T) -> io::Result<()> + Sync) -> io::Result<()> {
-    let next = AtomicUsize::new(0);
-    let failed: Mutex<Option<io::Error>> = Mutex::new(None);
-    thread::scope(|s| {
-        for _ in 0..THREADS.min(items.len()) {
-            s.spawn(|| {
-                while let Some(item) = items.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    match f(item) {
-                        Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                            failed.lock().expect("no panics while holding").get_or_insert(e);
-                        }
-                        _ => {}
-                    }
-                }
-            });
-        }
-    });
-    match failed.into_inner().expect("no panics while holding") {
+    match map_on_threads(items, f).into_iter().filter_map(Result::err).find(|e| e.kind() != io::ErrorKind::NotFound) {
         Some(e) => Err(e),
         None => Ok(()),
     }
