@@ -458,8 +458,8 @@ impl Input<'_> {
         }
     }
 
-    /// Context shared by every template: site, UI strings, navigation.
-    /// What every template gets; `page` is the page being rendered, if it is one.
+    /// Context shared by every template: site, UI strings, navigation. `page` is the page
+    /// being rendered, if it is one (its place sets the window of a long section's list).
     fn base_context(&self, kind: &str, current_path: &str, page: Option<PageId>, open: &HashSet<SectionId>) -> Context {
         let c = self.config;
         let mut ctx = Context::new();
